@@ -1,0 +1,103 @@
+// JS values ↔ DuckDB values for the store's column types. Writes are forgiving (a value that does not
+// fit its column is stored as null); reads render the JSON shapes of docs/decisions/0001.
+import {
+  DuckDBTimestampTZValue,
+  DuckDBUUIDValue,
+  type DuckDBAppender,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import type { LaType } from './columnTypes.ts';
+
+const GUID_HEX = /^[0-9a-fA-F]{32}$/;
+
+export function toEpochMicros(value: unknown): bigint | undefined {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    return Number.isFinite(ms) ? BigInt(ms) * 1000n : undefined;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return BigInt(Math.trunc(value)) * 1000n;
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    if (!Number.isFinite(ms)) return undefined;
+    // Date keeps milliseconds; keep microseconds when the string has them.
+    const fraction = /\.(\d{4,6})/.exec(value);
+    const micros = fraction ? BigInt(fraction[1]!.padEnd(6, '0').slice(3, 6)) : 0n;
+    return BigInt(ms) * 1000n + micros;
+  }
+  return undefined;
+}
+
+export function guidToUint128(value: string): bigint | undefined {
+  const hex = value.replaceAll('-', '');
+  return GUID_HEX.test(hex) ? BigInt(`0x${hex}`) : undefined;
+}
+
+/** Appends one value to the appender's current column; null when it does not convert. */
+export function appendValue(appender: DuckDBAppender, type: LaType, value: unknown): void {
+  if (value === null || value === undefined) {
+    appender.appendNull();
+    return;
+  }
+  switch (type) {
+    case 'string':
+      appender.appendVarchar(typeof value === 'string' ? value : JSON.stringify(value));
+      return;
+    case 'double': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+      if (Number.isNaN(n)) appender.appendNull();
+      else appender.appendDouble(n);
+      return;
+    }
+    case 'boolean':
+      if (typeof value === 'boolean') appender.appendBoolean(value);
+      else if (value === 'true' || value === 'false') appender.appendBoolean(value === 'true');
+      else appender.appendNull();
+      return;
+    case 'datetime': {
+      const micros = toEpochMicros(value);
+      if (micros === undefined) appender.appendNull();
+      else appender.appendTimestampTZ(new DuckDBTimestampTZValue(micros));
+      return;
+    }
+    case 'guid': {
+      const n = typeof value === 'string' ? guidToUint128(value) : undefined;
+      if (n === undefined) appender.appendNull();
+      else appender.appendUUID(DuckDBUUIDValue.fromUint128(n));
+      return;
+    }
+    case 'int':
+    case 'long': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+      if (!Number.isFinite(n)) appender.appendNull();
+      else if (type === 'int') appender.appendInteger(Math.trunc(n) | 0);
+      else appender.appendBigInt(BigInt(Math.trunc(n)));
+      return;
+    }
+    case 'dynamic':
+      appender.appendVarchar(JSON.stringify(value));
+      return;
+  }
+}
+
+/** Renders a stored value as admin/query JSON: ISO-8601 ms datetimes, dashed lower-case guids, parsed dynamic. */
+export function renderValue(type: LaType, value: DuckDBValue): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'datetime':
+      if (value instanceof DuckDBTimestampTZValue) return new Date(Number(value.micros / 1000n)).toISOString();
+      return String(value);
+    case 'guid':
+      return String(value).toLowerCase();
+    case 'dynamic':
+      try {
+        return JSON.parse(String(value));
+      } catch {
+        return String(value);
+      }
+    case 'long':
+      return typeof value === 'bigint' ? Number(value) : value;
+    default:
+      return value;
+  }
+}

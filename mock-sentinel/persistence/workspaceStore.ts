@@ -1,0 +1,227 @@
+// The workspace store: one DuckDB table per Log Analytics table (docs/decisions/0001). In memory by
+// default, a file when a path is given, so rows and schema survive a restart.
+//
+// Writes (DDL and appends) go through one connection, one at a time; reads use a second connection,
+// so a long query never blocks ingestion. Callers that derive new columns from the current schema
+// (typing, schema evolution) hold `withTableLock(table, …)` across the read and the writes.
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  duckdbTypeOf,
+  laTypeFromCatalog,
+  quoteIdent,
+  type ColumnDef,
+  type LaType,
+} from './columnTypes.ts';
+import { KeyedSerialQueue } from './serialQueue.ts';
+import { appendValue, renderValue } from './valueConversion.ts';
+
+export interface TableInfo {
+  name: string;
+  rowCount: number;
+  columns: ColumnDef[];
+}
+
+export interface SqlResult {
+  columns: ColumnDef[];
+  rows: unknown[][];
+}
+
+export type StoredRow = Record<string, unknown>;
+
+const WRITE_LANE = '\u0000write';
+
+export class WorkspaceStore {
+  private readonly schemas = new Map<string, ColumnDef[]>();
+  private readonly queue = new KeyedSerialQueue();
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    /** A read connection for queries (the KQL engine may use it directly). */
+    readonly connection: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  /** Opens (or creates) the store; `path` omitted or `:memory:` keeps it in memory. */
+  static async open(path: string = ':memory:'): Promise<WorkspaceStore> {
+    const instance = await DuckDBInstance.create(path);
+    const writer = await instance.connect();
+    const reader = await instance.connect();
+    const store = new WorkspaceStore(instance, writer, reader, path);
+    await store.loadCatalog();
+    return store;
+  }
+
+  private async loadCatalog(): Promise<void> {
+    const reader = await this.writer.runAndReadAll(
+      `SELECT table_name, column_name, data_type FROM duckdb_columns()
+       WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+       ORDER BY table_name, column_index`,
+    );
+    this.schemas.clear();
+    for (const [table, column, dataType] of reader.getRowsJS() as [string, string, string][]) {
+      const columns = this.schemas.get(table) ?? [];
+      columns.push({ name: column, type: laTypeFromCatalog(dataType) });
+      this.schemas.set(table, columns);
+    }
+  }
+
+  /** Serialises `job` with every other job holding the same table's lock. */
+  withTableLock<T>(table: string, job: () => Promise<T>): Promise<T> {
+    return this.queue.run(`table:${table}`, job);
+  }
+
+  private write<T>(job: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('workspace store is closed'));
+    return this.queue.run(WRITE_LANE, job);
+  }
+
+  hasTable(name: string): boolean {
+    return this.schemas.has(name);
+  }
+
+  /** The table's columns in creation order, or undefined when the table does not exist. */
+  columns(name: string): readonly ColumnDef[] | undefined {
+    return this.schemas.get(name);
+  }
+
+  tableNames(): string[] {
+    return [...this.schemas.keys()].sort();
+  }
+
+  /** Creates the table with `columns` if missing, then adds any of `columns` it lacks. */
+  async ensureTable(name: string, columns: ColumnDef[]): Promise<readonly ColumnDef[]> {
+    if (!this.schemas.has(name)) {
+      await this.write(async () => {
+        if (this.schemas.has(name)) return;
+        if (columns.length === 0) throw new Error(`table ${name} needs at least one column`);
+        const defs = columns.map((c) => `${quoteIdent(c.name)} ${duckdbTypeOf(c.type)}`).join(', ');
+        await this.writer.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (${defs})`);
+        this.schemas.set(name, columns.map((c) => ({ ...c })));
+      });
+    }
+    await this.addColumns(name, columns);
+    return this.schemas.get(name)!;
+  }
+
+  /** Adds the columns the table lacks; a name that exists with another type is an error. */
+  async addColumns(name: string, columns: ColumnDef[]): Promise<void> {
+    await this.write(async () => {
+      const existing = this.schemas.get(name);
+      if (!existing) throw new Error(`table ${name} does not exist`);
+      for (const column of columns) {
+        const found = existing.find((c) => c.name === column.name);
+        if (found) {
+          if (found.type !== column.type) {
+            throw new Error(`column ${name}.${column.name} exists as ${found.type}, not ${column.type}`);
+          }
+          continue;
+        }
+        await this.writer.run(
+          `ALTER TABLE ${quoteIdent(name)} ADD COLUMN ${quoteIdent(column.name)} ${duckdbTypeOf(column.type)}`,
+        );
+        existing.push({ ...column });
+      }
+    });
+  }
+
+  /**
+   * Appends rows (column name → JS value; missing columns are null) in one appender batch: all rows
+   * land or none do. Datetimes accept Date, ISO strings or epoch ms; guids dashed or not.
+   */
+  async insertRows(name: string, rows: readonly StoredRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    return this.write(async () => {
+      const columns = this.schemas.get(name);
+      if (!columns) throw new Error(`table ${name} does not exist`);
+      for (const row of rows) {
+        for (const key of Object.keys(row)) {
+          if (!columns.some((c) => c.name === key)) throw new Error(`table ${name} has no column ${key}`);
+        }
+      }
+      const appender = await this.writer.createAppender(name);
+      try {
+        for (const row of rows) {
+          for (const column of columns) appendValue(appender, column.type, row[column.name]);
+          appender.endRow();
+        }
+        appender.flushSync();
+      } catch (err) {
+        appender.clear();
+        throw err;
+      } finally {
+        appender.closeSync();
+      }
+      return rows.length;
+    });
+  }
+
+  async rowCount(name: string): Promise<number> {
+    if (!this.schemas.has(name)) return 0;
+    const reader = await this.connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(name)}`);
+    return Number(reader.getRowsJS()[0]![0]);
+  }
+
+  async listTables(): Promise<TableInfo[]> {
+    const tables: TableInfo[] = [];
+    for (const name of this.tableNames()) {
+      tables.push({ name, rowCount: await this.rowCount(name), columns: this.schemas.get(name)!.map((c) => ({ ...c })) });
+    }
+    return tables;
+  }
+
+  /** Rows in insertion order as admin JSON objects (datetimes ISO-8601 with ms, guids dashed). */
+  async rows(name: string, limit = 100, offset = 0): Promise<StoredRow[]> {
+    const columns = this.schemas.get(name);
+    if (!columns) throw new Error(`table ${name} does not exist`);
+    const list = columns.map((c) => quoteIdent(c.name)).join(', ');
+    const reader = await this.connection.runAndReadAll(
+      `SELECT ${list} FROM ${quoteIdent(name)} ORDER BY rowid LIMIT $limit OFFSET $offset`,
+      { limit: Math.max(0, Math.trunc(limit)), offset: Math.max(0, Math.trunc(offset)) },
+    );
+    return reader.getRows().map((values) => {
+      const row: StoredRow = {};
+      columns.forEach((c, i) => {
+        row[c.name] = renderValue(c.type, values[i]!);
+      });
+      return row;
+    });
+  }
+
+  /** Runs read-only SQL on the read connection; column types are mapped back to Log Analytics types where they have one. */
+  async runSql(sql: string): Promise<SqlResult> {
+    const reader = await this.connection.runAndReadAll(sql);
+    const names = reader.columnNames();
+    const types: LaType[] = reader.columnTypes().map((t) => {
+      try {
+        return laTypeFromCatalog(t.alias ?? t.toString());
+      } catch {
+        return 'dynamic';
+      }
+    });
+    const rows = reader.getRows().map((values) => values.map((v, i) => renderValue(types[i]!, v)));
+    return { columns: names.map((name, i) => ({ name, type: types[i]! })), rows };
+  }
+
+  /** Drops every table: an empty workspace. */
+  async clear(): Promise<void> {
+    await this.write(async () => {
+      for (const name of [...this.schemas.keys()]) {
+        await this.writer.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+        this.schemas.delete(name);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.write(async () => {
+      if (this.path !== ':memory:') await this.writer.run('CHECKPOINT');
+    });
+    this.closed = true;
+    this.connection.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WorkspaceStore } from '../../mock-sentinel/persistence/workspaceStore.ts';
+
+const stores: WorkspaceStore[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+async function open(path?: string): Promise<WorkspaceStore> {
+  const store = await WorkspaceStore.open(path);
+  stores.push(store);
+  return store;
+}
+
+describe('workspace store (DuckDB contract of decision 0001)', () => {
+  it('maps every Log Analytics type to its DuckDB type and renders rows as admin JSON', async () => {
+    const store = await open();
+    await store.ensureTable('T_CL', [
+      { name: 'TimeGenerated', type: 'datetime' },
+      { name: 'TenantId', type: 'guid' },
+      { name: 's', type: 'string' },
+      { name: 'd', type: 'double' },
+      { name: 'b', type: 'boolean' },
+      { name: 'i', type: 'int' },
+      { name: 'l', type: 'long' },
+      { name: 'j', type: 'dynamic' },
+    ]);
+    await store.insertRows('T_CL', [
+      {
+        TimeGenerated: '2024-01-15T09:30:00Z',
+        TenantId: '97CE69D9B4BE42418DBDD265EDCF06C4',
+        s: 'x',
+        d: 1.5,
+        b: true,
+        i: 7,
+        l: 9007199254740991,
+        j: { a: [1, 2] },
+      },
+      { s: 'only' },
+    ]);
+    const catalog = await store.runSql(
+      `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'T_CL' ORDER BY column_index`,
+    );
+    expect(catalog.rows).toEqual([
+      ['TimeGenerated', 'TIMESTAMP WITH TIME ZONE'],
+      ['TenantId', 'UUID'],
+      ['s', 'VARCHAR'],
+      ['d', 'DOUBLE'],
+      ['b', 'BOOLEAN'],
+      ['i', 'INTEGER'],
+      ['l', 'BIGINT'],
+      ['j', 'JSON'],
+    ]);
+    expect(await store.rows('T_CL')).toEqual([
+      {
+        TimeGenerated: '2024-01-15T09:30:00.000Z',
+        TenantId: '97ce69d9-b4be-4241-8dbd-d265edcf06c4',
+        s: 'x',
+        d: 1.5,
+        b: true,
+        i: 7,
+        l: 9007199254740991,
+        j: { a: [1, 2] },
+      },
+      { TimeGenerated: null, TenantId: null, s: 'only', d: null, b: null, i: null, l: null, j: null },
+    ]);
+    expect(await store.listTables()).toEqual([
+      {
+        name: 'T_CL',
+        rowCount: 2,
+        columns: [
+          { name: 'TimeGenerated', type: 'datetime' },
+          { name: 'TenantId', type: 'guid' },
+          { name: 's', type: 'string' },
+          { name: 'd', type: 'double' },
+          { name: 'b', type: 'boolean' },
+          { name: 'i', type: 'int' },
+          { name: 'l', type: 'long' },
+          { name: 'j', type: 'dynamic' },
+        ],
+      },
+    ]);
+  });
+
+  it('adds columns in creation order and refuses a name reused with another type', async () => {
+    const store = await open();
+    await store.ensureTable('A_CL', [{ name: 'x_s', type: 'string' }]);
+    await store.addColumns('A_CL', [{ name: 'x_d', type: 'double' }]);
+    expect(store.columns('A_CL')).toEqual([
+      { name: 'x_s', type: 'string' },
+      { name: 'x_d', type: 'double' },
+    ]);
+    await expect(store.addColumns('A_CL', [{ name: 'x_d', type: 'string' }])).rejects.toThrow(/exists as double/);
+    await expect(store.insertRows('A_CL', [{ nope: 1 }])).rejects.toThrow(/no column nope/);
+  });
+
+  it('pages rows with limit and offset in insertion order', async () => {
+    const store = await open();
+    await store.ensureTable('P_CL', [{ name: 'n_d', type: 'double' }]);
+    await store.insertRows('P_CL', Array.from({ length: 10 }, (_, i) => ({ n_d: i })));
+    expect((await store.rows('P_CL', 3, 4)).map((r) => r.n_d)).toEqual([4, 5, 6]);
+  });
+
+  it('serialises concurrent schema changes and inserts on one table', async () => {
+    const store = await open();
+    await store.ensureTable('C_CL', [{ name: 'TimeGenerated', type: 'datetime' }]);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.withTableLock('C_CL', async () => {
+          const name = `f${i % 5}_d`;
+          await store.addColumns('C_CL', [{ name, type: 'double' }]);
+          await store.insertRows('C_CL', [{ [name]: i }]);
+        }),
+      ),
+    );
+    expect(await store.rowCount('C_CL')).toBe(20);
+    expect(store.columns('C_CL')!.map((c) => c.name)).toEqual(['TimeGenerated', 'f0_d', 'f1_d', 'f2_d', 'f3_d', 'f4_d']);
+  });
+
+  it('keeps rows and schema in a database file across a close and reopen', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dtlab-store-'));
+    try {
+      const path = join(dir, 'ws.duckdb');
+      const first = await WorkspaceStore.open(path);
+      await first.ensureTable('K_CL', [
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'k_g', type: 'guid' },
+      ]);
+      await first.insertRows('K_CL', [{ TimeGenerated: new Date('2024-01-01T00:00:00Z'), k_g: '8145d82213a744ad859c36f31a84f6dd' }]);
+      await first.close();
+      const second = await open(path);
+      expect(second.columns('K_CL')).toEqual([
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'k_g', type: 'guid' },
+      ]);
+      expect(await second.rows('K_CL')).toEqual([
+        { TimeGenerated: '2024-01-01T00:00:00.000Z', k_g: '8145d822-13a7-44ad-859c-36f31a84f6dd' },
+      ]);
+    } finally {
+      await Promise.all(stores.splice(0).map((s) => s.close()));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('clear() empties the workspace', async () => {
+    const store = await open();
+    await store.ensureTable('Z_CL', [{ name: 'a_s', type: 'string' }]);
+    await store.clear();
+    expect(await store.listTables()).toEqual([]);
+  });
+});
