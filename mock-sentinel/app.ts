@@ -1,0 +1,41 @@
+// The express app of one mock instance. Routers mount in a fixed order, one line each; the first
+// that matches answers. Surfaces still to come add their line here:
+//   entraTokenRouter    POST /:tenant/oauth2/v2.0/token          (mock Entra, for Logs Ingestion and query)
+//   logsIngestionRouter POST /dataCollectionRules/:id/streams/:s  (route name 'logsIngestion')
+//   queryRouter         POST /v1/workspaces/:id/query             (route name 'query')
+//   webPageRouter       GET  /                                    (the web page)
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { adminRouter } from './handlers/admin.ts';
+import { dataCollectorRouter } from './handlers/dataCollector.ts';
+import type { LabContext } from './labContext.ts';
+
+export function buildApp(lab: LabContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(adminRouter(lab)); //            /_lab/*
+  app.use(dataCollectorRouter(lab)); //    POST /api/logs
+
+  app.use(notFound);
+  app.use(errorHandler(lab));
+  return app;
+}
+
+/** Unknown URL: the Data Collector API's documented 404 ("the provided URL is incorrect"). */
+const notFound: RequestHandler = (req, res) => {
+  res.status(404).json({ Error: 'NotFound', Message: 'Either the provided URL is incorrect or the request is too large.' });
+  if (!req.readableEnded) req.resume();
+};
+
+function errorHandler(lab: LabContext): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const status = (err as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: (err as Error).message });
+      return;
+    }
+    lab.logger.error({ err }, 'unhandled error');
+    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+  };
+}

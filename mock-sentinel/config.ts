@@ -1,0 +1,86 @@
+// Options of a mock instance and the documented policies for what the real service leaves
+// undocumented (azure-ingestion.md A10; docs/reference/mock-sentinel.md lists each one).
+import type { AuthenticationPolicy } from './authentication/dataCollectorAuthenticator.ts';
+import type { WorkspaceConfig } from './authentication/workspaces.ts';
+import type { FaultConfig } from './faults/faultRules.ts';
+import type { TypingPolicy } from './ingestion/recordTyping.ts';
+import type { ColumnDef } from './persistence/columnTypes.ts';
+
+export interface DataCollectorPolicy extends TypingPolicy, AuthenticationPolicy {
+  apiVersions: readonly string[];
+  /** Body limit in bytes as received (30 MB); over it the answer is 404. */
+  maxBodyBytes: number;
+  /** Log-Type with characters outside [A-Za-z0-9_]: 400 InvalidLogType, or 200 and silently dropped. */
+  invalidLogType: 'reject' | 'drop';
+  /** Properties that reject the request with 400 InvalidDataFormat (matched case-insensitively). */
+  reservedProperties: readonly string[];
+  /** `time-generated-field` values are used within [received − past, received + future]. */
+  timeGeneratedPastMs: number;
+  timeGeneratedFutureMs: number;
+  /** Whether the named time field also lands as its own column (typed as usual). */
+  keepTimeGeneratedField: boolean;
+  /** Value of the `SourceSystem` standard column. */
+  sourceSystem: string;
+}
+
+export const DEFAULT_UNSUFFIXED_COLUMNS: readonly ColumnDef[] = [
+  { name: 'Computer', type: 'string' },
+  { name: 'SourceIP', type: 'string' },
+  { name: 'Message', type: 'string' },
+  { name: 'Category', type: 'string' },
+  { name: 'Severity', type: 'double' },
+];
+
+export const DEFAULT_DATA_COLLECTOR_POLICY: DataCollectorPolicy = {
+  apiVersions: ['2016-04-01'],
+  clockSkewMinutes: 15,
+  contentTypeParameters: 'accept',
+  maxBodyBytes: 31_457_280,
+  invalidLogType: 'reject',
+  reservedProperties: ['tenant', 'TimeGenerated', 'RawData'],
+  timeGeneratedPastMs: 2 * 24 * 3600_000,
+  timeGeneratedFutureMs: 24 * 3600_000,
+  keepTimeGeneratedField: true,
+  sourceSystem: 'RestAPI',
+  nested: 'json-string',
+  unsuffixedColumns: DEFAULT_UNSUFFIXED_COLUMNS,
+  duplicateKeys: 'last-wins',
+  maxValueBytes: 32_768,
+  maxColumns: 500,
+  maxColumnNameLength: 45,
+};
+
+export interface MockSentinelOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (a free port); the CLI defaults to 4780. */
+  port?: number;
+  /** DuckDB file; omitted → in memory. */
+  dbPath?: string;
+  /** Default: the documented test-only workspace (docs/decisions/0001). */
+  workspaces?: WorkspaceConfig[];
+  dataCollector?: Partial<DataCollectorPolicy>;
+  /** Fault rules in force at start. */
+  faults?: FaultConfig;
+  /** Honour `Prefer: code=429`-style headers (off by default: real clients never send them). */
+  preferHeaderFaults?: boolean;
+  /** Audit log capacity (entries kept). Default 10,000. */
+  auditCapacity?: number;
+  /** Clock for x-ms-date skew and TimeGenerated (tests). Default: real time. */
+  now?: () => Date;
+  /** Log level of the pino logger (default 'silent' for the library; the CLI uses 'info'). */
+  logLevel?: string;
+  // Reserved for the surfaces that come next (Entra token, Logs Ingestion, query, web page):
+  /** HTTPS for the Logs Ingestion and token endpoints. */
+  tls?: boolean | { key: string; cert: string };
+  /** DCR definition files the Logs Ingestion route loads. */
+  dcrFiles?: string[];
+  /** Entra applications (client id / secret) the token endpoint accepts. */
+  apps?: { tenantId: string; clientId: string; clientSecret: string }[];
+  /** Open query surface (no bearer token). */
+  noQueryAuth?: boolean;
+}
+
+export function resolveDataCollectorPolicy(partial: Partial<DataCollectorPolicy> = {}): DataCollectorPolicy {
+  return { ...DEFAULT_DATA_COLLECTOR_POLICY, ...partial };
+}

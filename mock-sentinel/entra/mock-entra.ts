@@ -1,0 +1,196 @@
+// The mock Microsoft Entra tenant: OpenID discovery, JWKS and the client-credentials token
+// endpoint, as @azure/identity's ClientSecretCredential (MSAL) uses them with
+// `authorityHost: <mock origin>, disableInstanceDiscovery: true`:
+//   GET  /{tenant}/v2.0/.well-known/openid-configuration
+//   POST /{tenant}/oauth2/v2.0/token?client-request-id=…   (form body)
+// plus GET /{tenant}/discovery/v2.0/keys, and verifyBearer() for the routes that need a token.
+import express, { type Request, type Response, type Router } from 'express';
+import { AppRegistry, type AppSpec } from './apps.ts';
+import { DEFAULT_RESOURCES, DEFAULT_TENANT_ID, DEFAULT_TOKEN_LIFETIME_SECONDS } from './defaults.ts';
+import { DEFAULT_ENTRA_ERROR_POLICY, EntraError, entraErrors, type EntraErrorPolicy } from './errors.ts';
+import { createSigningKey, type SigningKey } from './signing-key.ts';
+import { issueAccessToken, verifyBearerHeader, type BearerCheck, type VerifyBearerOptions } from './tokens.ts';
+
+export interface MockEntraOptions {
+  tenantId?: string;
+  /** Registered apps; default the documented test app with access to every DCR. */
+  apps?: AppSpec[];
+  /** Resources tokens may be issued for (scope `<resource>/.default`). */
+  resources?: string[];
+  tokenLifetimeSeconds?: number;
+  /** Leeway for exp/nbf when verifying (Entra-protected APIs usually allow 5 minutes). */
+  clockToleranceSeconds?: number;
+  errorPolicy?: Partial<EntraErrorPolicy>;
+  now?: () => Date;
+  /** Called once per token request with its outcome (for the audit log). Never carries the secret. */
+  onTokenRequest?: (outcome: TokenRequestOutcome) => void;
+}
+
+export interface TokenRequestOutcome {
+  tenant: string;
+  clientId: string | undefined;
+  status: number;
+  /** `AADSTS7000215` etc. when refused. */
+  errorCode?: string;
+  audience?: string;
+}
+
+export interface MockEntra {
+  tenantId: string;
+  apps: AppRegistry;
+  /** Express router with the discovery, JWKS and token routes; mount at the root. */
+  router: Router;
+  verifyBearer(header: string | undefined, opts: VerifyBearerOptions): Promise<BearerCheck>;
+  /** Issues a token directly (tests, the harness), as the token endpoint would for this app. */
+  issueToken(clientId: string, opts?: { audience?: string; origin?: string; lifetimeSeconds?: number }): Promise<string>;
+}
+
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access']);
+
+export function createMockEntra(opts: MockEntraOptions = {}): MockEntra {
+  const tenantId = (opts.tenantId ?? DEFAULT_TENANT_ID).toLowerCase();
+  const apps = new AppRegistry(opts.apps);
+  const resources = (opts.resources ?? DEFAULT_RESOURCES).map(trimSlash);
+  const lifetime = opts.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+  const policy: EntraErrorPolicy = { ...DEFAULT_ENTRA_ERROR_POLICY, ...opts.errorPolicy };
+  const now = opts.now ?? (() => new Date());
+  const key: SigningKey = createSigningKey();
+  const issuerFor = (origin: string) => `${origin}/${tenantId}/v2.0`;
+
+  const router = express.Router();
+
+  router.get('/:tenant/v2.0/.well-known/openid-configuration', (req: Request, res: Response) => {
+    const tenant = String(req.params.tenant).toLowerCase();
+    const origin = originOf(req);
+    if (tenant !== tenantId) return sendEntraError(res, entraErrors.tenantNotFound(tenant, 'invalid_tenant'), origin, req);
+    const base = `${origin}/${tenantId}`;
+    res.json({
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      issuer: issuerFor(origin),
+      request_uri_parameter_supported: false,
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      http_logout_supported: true,
+      frontchannel_logout_supported: true,
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'tid', 'oid', 'appid', 'azp', 'ver'],
+      tenant_region_scope: 'EU',
+      cloud_instance_name: 'dtlab.invalid',
+      cloud_graph_host_name: 'graph.dtlab.invalid',
+      msgraph_host: 'graph.dtlab.invalid',
+    });
+  });
+
+  router.get('/:tenant/discovery/v2.0/keys', (req: Request, res: Response) => {
+    const tenant = String(req.params.tenant).toLowerCase();
+    if (tenant !== tenantId) return sendEntraError(res, entraErrors.tenantNotFound(tenant, 'invalid_tenant'), originOf(req), req);
+    res.json({ keys: [key.publicJwk] });
+  });
+
+  router.post(
+    '/:tenant/oauth2/v2.0/token',
+    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }),
+    async (req: Request, res: Response) => {
+      const tenant = String(req.params.tenant).toLowerCase();
+      const origin = originOf(req);
+      const form = (req.body ?? {}) as Record<string, string | undefined>;
+      const basic = basicCredentials(req.headers.authorization);
+      const clientId = form.client_id ?? basic?.id;
+      const fail = (err: EntraError) => {
+        opts.onTokenRequest?.({ tenant, clientId, status: err.status(policy), errorCode: `AADSTS${err.aadsts}` });
+        sendEntraError(res, err, origin, req);
+      };
+      if (tenant !== tenantId) return fail(entraErrors.tenantNotFound(tenant));
+      if (!form.grant_type) return fail(entraErrors.missingParameter('grant_type'));
+      if (form.grant_type !== 'client_credentials') return fail(entraErrors.unsupportedGrantType(form.grant_type));
+      if (!clientId) return fail(entraErrors.missingParameter('client_id'));
+      if (form.scope === undefined || form.scope.trim() === '') return fail(entraErrors.missingParameter('scope'));
+      const scopes = form.scope.split(/\s+/).filter((s) => s && !OIDC_SCOPES.has(s));
+      if (scopes.length !== 1) return fail(entraErrors.invalidScope(form.scope));
+      const scope = scopes[0]!;
+      if (!scope.endsWith('/.default')) return fail(entraErrors.scopeNotDefault(scope));
+      const audience = trimSlash(scope.slice(0, -'/.default'.length));
+      if (!resources.includes(audience)) return fail(entraErrors.resourceNotFound(audience, tenant));
+      const secret = form.client_secret ?? basic?.secret;
+      if (!apps.get(clientId)) return fail(entraErrors.applicationNotFound(clientId, tenant));
+      if (!secret) return fail(entraErrors.missingClientSecret());
+      const auth = apps.authenticate(clientId, secret);
+      if (!auth.ok) return fail(entraErrors.invalidClientSecret(clientId));
+      const accessToken = await issueAccessToken({
+        key,
+        app: auth.app,
+        tenantId,
+        audience,
+        issuer: issuerFor(origin),
+        lifetimeSeconds: lifetime,
+        now: now(),
+      });
+      opts.onTokenRequest?.({ tenant, clientId, status: 200, audience });
+      res.set('cache-control', 'no-store, no-cache').set('pragma', 'no-cache');
+      echoClientRequestId(req, res);
+      res.json({ token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken });
+    },
+  );
+
+  return {
+    tenantId,
+    apps,
+    router,
+    verifyBearer: (header, vopts) =>
+      verifyBearerHeader(header, vopts, { key, tenantIds: [tenantId], now, clockToleranceSeconds: opts.clockToleranceSeconds ?? 300 }),
+    async issueToken(clientId, o = {}) {
+      const app = apps.get(clientId);
+      if (!app) throw new Error(`issueToken: no registered app ${clientId}`);
+      return issueAccessToken({
+        key,
+        app,
+        tenantId,
+        audience: trimSlash(o.audience ?? resources[0]!),
+        issuer: issuerFor(o.origin ?? 'https://127.0.0.1'),
+        lifetimeSeconds: o.lifetimeSeconds ?? lifetime,
+        now: now(),
+      });
+    },
+  };
+
+  function sendEntraError(res: Response, err: EntraError, origin: string, req: Request): void {
+    const body = err.body(origin, correlationIdOf(req), now());
+    echoClientRequestId(req, res);
+    res.status(err.status(policy)).set('x-ms-request-id', body.trace_id).set('cache-control', 'no-store, no-cache').json(body);
+  }
+}
+
+function originOf(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
+}
+
+/** MSAL sends `client-request-id` as a query parameter and a header; Entra echoes it as the correlation id. */
+function correlationIdOf(req: Request): string | undefined {
+  const q = req.query['client-request-id'];
+  return (typeof q === 'string' ? q : undefined) ?? req.get('client-request-id') ?? undefined;
+}
+
+function echoClientRequestId(req: Request, res: Response): void {
+  const id = correlationIdOf(req);
+  if (id && /^[0-9a-f-]{36}$/i.test(id)) res.set('client-request-id', id);
+}
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const m = header && /^Basic\s+(\S+)$/i.exec(header);
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+}
+
+function trimSlash(s: string): string {
+  return s.replace(/\/+$/, '');
+}

@@ -1,0 +1,46 @@
+// Typed lifecycle events of a mock instance: tests and the harness wait on these, never on sleeps.
+import { EventEmitter } from 'node:events';
+
+export type RequestOutcome = 'stored' | 'accepted' | 'rejected' | 'faulted' | 'dropped';
+
+export interface RequestStartEvent {
+  id: number;
+  route: string;
+  method: string;
+  path: string;
+  time: Date;
+}
+
+export interface RequestEndEvent {
+  id: number;
+  route: string;
+  /** HTTP status sent; 0 when the connection was dropped without a response. */
+  status: number;
+  outcome: RequestOutcome;
+  errorCode?: string;
+  workspace?: string;
+  table?: string;
+  records: number;
+  bytes: number;
+  injectedFault?: string;
+  durationMs: number;
+}
+
+export interface RowsStoredEvent {
+  table: string;
+  workspace: string;
+  count: number;
+  timestamp: Date;
+}
+
+export interface MockSentinelEventMap {
+  'request:start': [RequestStartEvent];
+  'request:end': [RequestEndEvent];
+  'rows:stored': [RowsStoredEvent];
+}
+
+export type MockSentinelEvents = EventEmitter<MockSentinelEventMap>;
+
+export function createEvents(): MockSentinelEvents {
+  return new EventEmitter<MockSentinelEventMap>();
+}

@@ -1,0 +1,127 @@
+// Decides, per request and route, whether to inject a fault. Rules are checked in order: latency rules
+// that fire add up; the first error or drop rule that fires ends the search. Probabilities draw from a
+// seeded generator so a run reproduces.
+import type { InjectedErrorSpec } from '../errors/serviceError.ts';
+import type { FaultConfig, FaultRuleInput } from './faultRules.ts';
+
+export interface FaultDecision {
+  latencyMs: number;
+  terminal?: { kind: 'error'; spec: InjectedErrorSpec } | { kind: 'drop' };
+  /** For the audit log: e.g. `rule-1:429`, `prefer:latency=200ms`. */
+  label: string;
+}
+
+export type FaultRuleState = FaultRuleInput & {
+  id: string;
+  route: string;
+  matched: number;
+  fired: number;
+  windowStartedAt: number;
+};
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FaultEngine {
+  private rules: FaultRuleState[] = [];
+  private seed = 1;
+  private random = mulberry32(1);
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Replaces every rule (and reseeds when the config has a seed). */
+  set(config: FaultConfig): void {
+    this.seed = config.seed ?? this.seed;
+    this.random = mulberry32(this.seed);
+    const startedAt = this.now();
+    this.rules = config.rules.map((rule, i) => ({
+      ...rule,
+      id: rule.id ?? `rule-${i + 1}`,
+      route: rule.route ?? '*',
+      matched: 0,
+      fired: 0,
+      windowStartedAt: startedAt,
+    }));
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** Rules in force with their counters. */
+  list(): { seed: number; rules: FaultRuleState[] } {
+    return { seed: this.seed, rules: this.rules.map((r) => ({ ...r })) };
+  }
+
+  decide(route: string, prefer?: string): FaultDecision | undefined {
+    const fromHeader = prefer === undefined ? undefined : decisionFromPrefer(prefer);
+    if (fromHeader) return fromHeader;
+    let latencyMs = 0;
+    const labels: string[] = [];
+    for (const rule of this.rules) {
+      if (rule.route !== '*' && rule.route !== route) continue;
+      if (!this.fires(rule)) continue;
+      if (rule.fault === 'latency') {
+        latencyMs += rule.latencyMs ?? 0;
+        labels.push(`${rule.id}:latency=${rule.latencyMs ?? 0}ms`);
+        continue;
+      }
+      labels.push(`${rule.id}:${rule.fault}`);
+      const terminal: FaultDecision['terminal'] =
+        rule.fault === 'drop'
+          ? { kind: 'drop' }
+          : { kind: 'error', spec: { status: rule.fault, retryAfterSeconds: rule.retryAfter } };
+      return { latencyMs, terminal, label: labels.join(', ') };
+    }
+    return latencyMs > 0 ? { latencyMs, label: labels.join(', ') } : undefined;
+  }
+
+  private fires(rule: FaultRuleState): boolean {
+    if (rule.windowMs !== undefined) {
+      const now = this.now();
+      if (now - rule.windowStartedAt >= rule.windowMs) {
+        rule.windowStartedAt = now - ((now - rule.windowStartedAt) % rule.windowMs);
+        rule.matched = 0;
+        rule.fired = 0;
+      }
+    }
+    rule.matched++;
+    if (rule.matched <= (rule.after ?? 0)) return false;
+    if (rule.count !== undefined && rule.fired >= rule.count) return false;
+    if (rule.probability !== undefined && rule.probability < 1 && this.random() >= rule.probability) return false;
+    rule.fired++;
+    return true;
+  }
+}
+
+/**
+ * Per-request faults from a `Prefer` header (when enabled): `code=429`, `code=503, retry-after=5`,
+ * `code=500`, `latency=200` (ms), `drop`. Anything else in the header is ignored.
+ */
+export function decisionFromPrefer(header: string): FaultDecision | undefined {
+  const params = new Map<string, string>();
+  for (const part of header.split(/[,;]/)) {
+    const [name, value = ''] = part.trim().split('=', 2).map((s) => s.trim());
+    if (name) params.set(name.toLowerCase(), value.replace(/^"|"$/g, ''));
+  }
+  const latencyMs = Number(params.get('latency') ?? 0);
+  const latency = Number.isFinite(latencyMs) && latencyMs > 0 ? Math.trunc(latencyMs) : 0;
+  const code = params.get('code');
+  const retryAfter = params.has('retry-after') ? Number(params.get('retry-after')) : undefined;
+  const retryAfterSeconds = retryAfter !== undefined && Number.isInteger(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
+  if (params.has('drop') || code === 'drop') return { latencyMs: latency, terminal: { kind: 'drop' }, label: 'prefer:drop' };
+  if (code === '429' || code === '500' || code === '503') {
+    const status = Number(code) as 429 | 500 | 503;
+    return { latencyMs: latency, terminal: { kind: 'error', spec: { status, retryAfterSeconds } }, label: `prefer:${code}` };
+  }
+  if (latency > 0) return { latencyMs: latency, label: `prefer:latency=${latency}ms` };
+  return undefined;
+}

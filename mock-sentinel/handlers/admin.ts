@@ -1,0 +1,78 @@
+// The /_lab admin API (design.md): health, tables and rows, the audit log, fault rules, and emptying
+// the workspace. Plain JSON; admin errors are `{ "error": "<reason>" }`.
+import express, { Router, type Request, type Response } from 'express';
+import { parseFaultConfig } from '../faults/faultRules.ts';
+import type { LabContext } from '../labContext.ts';
+
+const MAX_PAGE = 10_000;
+
+function intParam(req: Request, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number | Error {
+  const raw = req.query[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 0) return new Error(`${name}: must be a non-negative integer`);
+  return Math.min(n, max);
+}
+
+export function adminRouter(lab: LabContext): Router {
+  const router = Router();
+  const json = express.json({ limit: '1mb' });
+
+  router.get('/_lab/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/_lab/tables', async (_req, res) => {
+    res.json(await lab.store.listTables());
+  });
+
+  router.get('/_lab/tables/:name/rows', async (req: Request, res: Response) => {
+    const name = String(req.params.name);
+    if (!lab.store.hasTable(name)) {
+      res.status(404).json({ error: `no table named '${name}'` });
+      return;
+    }
+    const limit = intParam(req, 'limit', 100, MAX_PAGE);
+    const offset = intParam(req, 'offset', 0);
+    if (limit instanceof Error || offset instanceof Error) {
+      res.status(400).json({ error: (limit instanceof Error ? limit : (offset as Error)).message });
+      return;
+    }
+    res.json(await lab.store.rows(name, limit, offset));
+  });
+
+  router.delete('/_lab/tables', async (_req, res) => {
+    await lab.store.clear();
+    res.status(204).end();
+  });
+
+  router.get('/_lab/requests', (req, res) => {
+    const limit = intParam(req, 'limit', 100);
+    if (limit instanceof Error) {
+      res.status(400).json({ error: limit.message });
+      return;
+    }
+    res.json(lab.audit.list(limit));
+  });
+
+  router.get('/_lab/faults', (_req, res) => {
+    res.json(lab.faults.list());
+  });
+
+  router.put('/_lab/faults', json, (req, res) => {
+    try {
+      lab.faults.set(parseFaultConfig(req.body));
+    } catch (err) {
+      res.status(400).json({ error: (err as Error).message });
+      return;
+    }
+    res.json(lab.faults.list());
+  });
+
+  router.delete('/_lab/faults', (_req, res) => {
+    lab.faults.clear();
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,112 @@
+// createMockSentinel(opts): a mock Azure Log Analytics workspace — the HTTP Data Collector API over a
+// DuckDB workspace store, with the /_lab admin API, fault injection, an audit log and typed events.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { pino } from 'pino';
+import { buildApp } from './app.ts';
+import { AuditLog } from './audit/auditLog.ts';
+import { DEFAULT_WORKSPACE, WorkspaceRegistry } from './authentication/workspaces.ts';
+import { resolveDataCollectorPolicy, type MockSentinelOptions } from './config.ts';
+import { createEvents, type MockSentinelEvents } from './events.ts';
+import { FaultEngine } from './faults/faultEngine.ts';
+import { LabContext } from './labContext.ts';
+import { WorkspaceStore } from './persistence/workspaceStore.ts';
+
+export interface MockSentinel {
+  readonly events: MockSentinelEvents;
+  readonly audit: AuditLog;
+  readonly faults: FaultEngine;
+  readonly app: Express;
+  /** Shared state for routers (store, workspaces, clock, …). */
+  readonly lab: LabContext;
+  /** The workspace store; open between listen() and close(). */
+  readonly store: WorkspaceStore;
+  /** `http://HOST:PORT` once listening. */
+  readonly url: string | undefined;
+  listen(): Promise<{ url: string }>;
+  close(): Promise<void>;
+}
+
+export function createMockSentinel(options: MockSentinelOptions = {}): MockSentinel {
+  const now = options.now ?? (() => new Date());
+  const workspaces = new WorkspaceRegistry(options.workspaces ?? [DEFAULT_WORKSPACE]);
+  const faults = new FaultEngine(() => now().getTime());
+  if (options.faults) faults.set(options.faults);
+  const events = createEvents();
+  const audit = new AuditLog(options.auditCapacity);
+  const logger = pino({ name: 'mock-sentinel', level: options.logLevel ?? 'silent' });
+  const lab = new LabContext(
+    options,
+    workspaces,
+    resolveDataCollectorPolicy(options.dataCollector),
+    faults,
+    audit,
+    events,
+    logger,
+    now,
+    options.preferHeaderFaults ?? false,
+  );
+  const app = buildApp(lab);
+  let server: Server | undefined;
+  let url: string | undefined;
+  let store: WorkspaceStore | undefined;
+
+  return {
+    events,
+    audit,
+    faults,
+    app,
+    lab,
+    get store() {
+      return lab.store;
+    },
+    get url() {
+      return url;
+    },
+    async listen() {
+      if (url) return { url };
+      store = await WorkspaceStore.open(options.dbPath);
+      lab.attachStore(store);
+      const host = options.host ?? '127.0.0.1';
+      server = createServer(app);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(options.port ?? 0, host, () => {
+          server!.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      url = `http://${shownHost}:${address.port}`;
+      logger.info({ url, workspaces: workspaces.ids() }, 'mock-sentinel listening');
+      return { url };
+    },
+    async close() {
+      if (server) {
+        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeAllConnections();
+        await closing;
+        server = undefined;
+      }
+      url = undefined;
+      if (store) {
+        await store.close();
+        lab.attachStore(undefined);
+        store = undefined;
+      }
+    },
+  };
+}
+
+export type { MockSentinelOptions, DataCollectorPolicy } from './config.ts';
+export { DEFAULT_DATA_COLLECTOR_POLICY, DEFAULT_UNSUFFIXED_COLUMNS } from './config.ts';
+export { DEFAULT_WORKSPACE, type WorkspaceConfig } from './authentication/workspaces.ts';
+export type { MockSentinelEventMap, MockSentinelEvents, RequestEndEvent, RequestStartEvent, RowsStoredEvent } from './events.ts';
+export type { AuditEntry } from './audit/auditLog.ts';
+export { loadFaultFile, parseFaultConfig, type FaultConfig, type FaultRuleInput } from './faults/faultRules.ts';
+export { WorkspaceStore, type TableInfo } from './persistence/workspaceStore.ts';
+export type { ColumnDef, LaType } from './persistence/columnTypes.ts';
+export { ServiceError, type FaultErrorFactory, type InjectedErrorSpec } from './errors/serviceError.ts';
+export { LabContext } from './labContext.ts';

@@ -1,0 +1,84 @@
+// Stores one accepted Data Collector request: types every record, evolves the table schema and
+// appends the rows, all under the table's lock so concurrent requests cannot race on the schema.
+import type { DataCollectorPolicy } from '../config.ts';
+import type { ColumnDef } from '../persistence/columnTypes.ts';
+import type { StoredRow, WorkspaceStore } from '../persistence/workspaceStore.ts';
+import { RecordTyper } from './recordTyping.ts';
+import { asIsoDatetime } from './valueShapes.ts';
+
+/** Standard columns every Data Collector table starts with (azure-ingestion.md A10). */
+export const DATA_COLLECTOR_STANDARD_COLUMNS: readonly ColumnDef[] = [
+  { name: 'TimeGenerated', type: 'datetime' },
+  { name: 'TenantId', type: 'guid' },
+  { name: 'Type', type: 'string' },
+  { name: 'SourceSystem', type: 'string' },
+  { name: '_ResourceId', type: 'string' },
+];
+
+export interface IngestRequest {
+  table: string;
+  workspaceId: string;
+  records: Record<string, unknown>[];
+  /** `time-generated-field` header; empty means none. */
+  timeGeneratedField: string | undefined;
+  resourceId: string | undefined;
+  receivedAt: Date;
+}
+
+export interface IngestResult {
+  stored: number;
+  newColumns: ColumnDef[];
+  flags: string[];
+}
+
+export async function ingestRecords(store: WorkspaceStore, policy: DataCollectorPolicy, request: IngestRequest): Promise<IngestResult> {
+  if (request.records.length === 0) return { stored: 0, newColumns: [], flags: [] };
+  return store.withTableLock(request.table, async () => {
+    const existing = store.columns(request.table) ?? DATA_COLLECTOR_STANDARD_COLUMNS;
+    const typer = new RecordTyper(existing, policy);
+    const flags: string[] = [];
+    const rows: StoredRow[] = request.records.map((record) => {
+      const timeGenerated = pickTimeGenerated(record, request, policy, flags);
+      const source = policy.keepTimeGeneratedField || !request.timeGeneratedField ? record : without(record, request.timeGeneratedField);
+      return {
+        ...typer.typeRecord(source),
+        TimeGenerated: timeGenerated,
+        TenantId: request.workspaceId,
+        Type: request.table,
+        SourceSystem: policy.sourceSystem,
+        _ResourceId: request.resourceId ?? null,
+      };
+    });
+    if (!store.hasTable(request.table)) {
+      await store.ensureTable(request.table, [...DATA_COLLECTOR_STANDARD_COLUMNS, ...typer.newColumns]);
+    } else if (typer.newColumns.length > 0) {
+      await store.addColumns(request.table, typer.newColumns);
+    }
+    const stored = await store.insertRows(request.table, rows);
+    return { stored, newColumns: typer.newColumns, flags: [...new Set([...flags, ...typer.flags])] };
+  });
+}
+
+/** The `time-generated-field` value when it is ISO-8601 within the window; otherwise ingestion time (A7). */
+function pickTimeGenerated(record: Record<string, unknown>, request: IngestRequest, policy: DataCollectorPolicy, flags: string[]): Date {
+  const field = request.timeGeneratedField;
+  if (!field) return request.receivedAt;
+  const value = record[field];
+  const iso = typeof value === 'string' ? asIsoDatetime(value) : undefined;
+  if (!iso) {
+    flags.push(`time-generated-field '${field}' missing or not ISO-8601 in a record: ingestion time used`);
+    return request.receivedAt;
+  }
+  const t = Date.parse(iso);
+  const received = request.receivedAt.getTime();
+  if (t < received - policy.timeGeneratedPastMs || t > received + policy.timeGeneratedFutureMs) {
+    flags.push(`time-generated-field '${field}' outside [received - 2 d, received + 1 d] in a record: ingestion time used`);
+    return request.receivedAt;
+  }
+  return new Date(t);
+}
+
+function without(record: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _omitted, ...rest } = record;
+  return rest;
+}

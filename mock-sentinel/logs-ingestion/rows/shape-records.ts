@@ -1,0 +1,117 @@
+// From the uploaded JSON records to the rows each output table receives: convert every declared
+// column to its type, drop undeclared fields, run each data flow's transform, add TimeGenerated,
+// truncate oversized strings. Nothing here rejects a request: problems are collected in the report,
+// as the real service writes them to DCRLogErrors while still answering 204 (spec B5, B8).
+import type { DcrStream } from '../dcr/dcr-model.ts';
+import { convertValue, preview, type DcrColumnType } from './column-types.ts';
+
+/** Field values over 64 KB are truncated (spec B4). */
+export const MAX_FIELD_BYTES = 64 * 1024;
+/** At most this many problems are itemised per request; the counts stay exact. */
+export const MAX_REPORTED_PROBLEMS = 100;
+
+export interface ConversionProblem {
+  /** Index of the record in the uploaded array. */
+  record: number;
+  column: string;
+  declaredType: DcrColumnType;
+  /** A short rendering of the offending value. */
+  value: string;
+  reason: string;
+}
+
+export interface IngestionReport {
+  records: number;
+  /** Values that did not convert to their declared type and were stored as null (like DCRLogErrors). */
+  conversionErrors: ConversionProblem[];
+  conversionErrorCount: number;
+  /** Names of fields present in records but not declared in the stream (dropped). */
+  droppedFields: string[];
+  /** Records whose field was cut to 64 KB. */
+  truncated: { record: number; column: string; bytes: number }[];
+  /** Records that are not JSON objects (skipped). */
+  nonObjectRecords: number;
+  /** Records a `where` in a transform filtered out, per table. */
+  filteredOut: Record<string, number>;
+}
+
+export interface TableRows {
+  table: string;
+  workspaceIds: string[];
+  columns: { name: string; type: DcrColumnType }[];
+  rows: Record<string, unknown>[];
+}
+
+export function shapeRecords(stream: DcrStream, records: unknown[], now: Date): { tables: TableRows[]; report: IngestionReport } {
+  const report: IngestionReport = {
+    records: records.length,
+    conversionErrors: [],
+    conversionErrorCount: 0,
+    droppedFields: [],
+    truncated: [],
+    nonObjectRecords: 0,
+    filteredOut: {},
+  };
+  const declared = new Map(stream.columns.map((c) => [c.name, c.type]));
+  const dropped = new Set<string>();
+  const typed: (Record<string, unknown> | undefined)[] = records.map((record, index) => {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      report.nonObjectRecords++;
+      return undefined;
+    }
+    const row: Record<string, unknown> = {};
+    for (const c of stream.columns) row[c.name] = null;
+    for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
+      const type = declared.get(key);
+      if (!type) {
+        dropped.add(key);
+        continue;
+      }
+      const conv = convertValue(value, type);
+      if (conv.ok) row[key] = conv.value;
+      else {
+        report.conversionErrorCount++;
+        if (report.conversionErrors.length < MAX_REPORTED_PROBLEMS) {
+          report.conversionErrors.push({ record: index, column: key, declaredType: type, value: preview(value), reason: conv.reason });
+        }
+      }
+    }
+    return row;
+  });
+  report.droppedFields = [...dropped];
+
+  const tables: TableRows[] = stream.flows.map((flow) => {
+    const rows: Record<string, unknown>[] = [];
+    typed.forEach((row, index) => {
+      if (!row) return;
+      const out = flow.transform.apply(row, { now });
+      if (!out) {
+        report.filteredOut[flow.table] = (report.filteredOut[flow.table] ?? 0) + 1;
+        return;
+      }
+      for (const [column, value] of Object.entries(out)) {
+        if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > MAX_FIELD_BYTES) {
+          out[column] = truncateUtf8(value, MAX_FIELD_BYTES);
+          if (report.truncated.length < MAX_REPORTED_PROBLEMS) report.truncated.push({ record: index, column, bytes: Buffer.byteLength(value, 'utf8') });
+        }
+      }
+      // "If the column [TimeGenerated] is missing, it's automatically added" — at ingestion time.
+      if (!(out.TimeGenerated instanceof Date)) out.TimeGenerated = now;
+      rows.push(out);
+    });
+    const columns = flow.transform.outputColumns.some((c) => c.name === 'TimeGenerated')
+      ? flow.transform.outputColumns
+      : [{ name: 'TimeGenerated', type: 'datetime' as const }, ...flow.transform.outputColumns];
+    return { table: flow.table, workspaceIds: flow.workspaceIds, columns, rows };
+  });
+  return { tables, report };
+}
+
+/** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= maxBytes) return text;
+  let end = maxBytes;
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--; // back off continuation bytes
+  return buf.subarray(0, end).toString('utf8');
+}

@@ -1,0 +1,110 @@
+// Gives each request an id, emits request:start, and records exactly one audit entry and one
+// request:end — written just before the response goes out (so a client that got its answer finds it in
+// the audit log), or when the connection closes without one (a dropped connection).
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RequestOutcome } from '../events.ts';
+import type { LabContext } from '../labContext.ts';
+import type { ServiceError } from '../errors/serviceError.ts';
+
+export class RequestTracker {
+  workspace: string | undefined;
+  table: string | undefined;
+  records = 0;
+  bytes = 0;
+  errorCode: string | undefined;
+  message: string | undefined;
+  injectedFault: string | undefined;
+  outcome: RequestOutcome | undefined;
+  readonly flags: string[] = [];
+  private finished = false;
+  private readonly startedAt: Date;
+
+  constructor(
+    private readonly lab: LabContext,
+    readonly id: number,
+    readonly route: string,
+    private readonly req: Request,
+  ) {
+    this.startedAt = lab.now();
+    lab.events.emit('request:start', { id, route, method: req.method, path: req.path, time: this.startedAt });
+  }
+
+  /** Records the audit entry and emits request:end (once). */
+  finish(status: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    const outcome: RequestOutcome =
+      this.outcome ?? (status === 0 ? 'dropped' : status >= 200 && status < 300 ? 'accepted' : 'rejected');
+    const durationMs = Date.now() - this.startedAt.getTime();
+    this.lab.audit.add({
+      id: this.id,
+      time: this.startedAt.toISOString(),
+      route: this.route,
+      method: this.req.method,
+      path: this.req.path,
+      workspace: this.workspace ?? null,
+      table: this.table ?? null,
+      status,
+      errorCode: this.errorCode ?? null,
+      message: this.message ?? null,
+      bytes: this.bytes,
+      records: this.records,
+      injectedFault: this.injectedFault ?? null,
+      flags: [...this.flags],
+      durationMs,
+    });
+    this.lab.events.emit('request:end', {
+      id: this.id,
+      route: this.route,
+      status,
+      outcome,
+      errorCode: this.errorCode,
+      workspace: this.workspace,
+      table: this.table,
+      records: this.records,
+      bytes: this.bytes,
+      injectedFault: this.injectedFault,
+      durationMs,
+    });
+  }
+}
+
+export function trackRequest(lab: LabContext, route: string): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const tracker = new RequestTracker(lab, lab.nextRequestId(), route, req);
+    res.locals.tracker = tracker;
+    res.on('close', () => tracker.finish(res.headersSent ? res.statusCode : 0));
+    next();
+  };
+}
+
+export function trackerOf(res: Response): RequestTracker | undefined {
+  return res.locals.tracker as RequestTracker | undefined;
+}
+
+/** Lets the rest of an unread request body flow to nowhere, so the connection stays usable. */
+function drain(req: Request): void {
+  if (!req.readableEnded) req.resume();
+}
+
+export function sendServiceError(req: Request, res: Response, err: ServiceError, outcome?: RequestOutcome): void {
+  const tracker = trackerOf(res);
+  if (tracker) {
+    tracker.errorCode = err.code;
+    tracker.message = err.message;
+    if (outcome) tracker.outcome = outcome;
+    tracker.finish(err.status);
+  }
+  res.status(err.status).set(err.headers).json(err.body());
+  drain(req);
+}
+
+export function sendEmpty(req: Request, res: Response, status: number, outcome?: RequestOutcome): void {
+  const tracker = trackerOf(res);
+  if (tracker) {
+    if (outcome) tracker.outcome = outcome;
+    tracker.finish(status);
+  }
+  res.status(status).end();
+  drain(req);
+}
