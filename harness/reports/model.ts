@@ -1,0 +1,97 @@
+// What one scenario run produced: the input of every report writer (terminal, JSON, JUnit, HTML).
+
+export interface ExpectationResult {
+  /** Stable, readable name: `landed: modelBreach`, `duplicates`, `query: breaches from the beacon`. */
+  name: string;
+  passed: boolean;
+  /** What the scenario asked for, as text (`= 120`, `≤ 0`, `p99 ≤ 5s`). */
+  expected: string;
+  /** What the run measured, as text. */
+  measured: string;
+  /** Why it failed, in a sentence naming what to look at (only when it failed). */
+  message?: string;
+}
+
+export interface AlertCounts {
+  generated: number;
+  landed: number;
+  duplicates: number;
+  lost: number;
+}
+
+export interface TableInfo {
+  name: string;
+  rowCount: number;
+  columns: Array<{ name: string; type: string }>;
+}
+
+export interface LatencySummary {
+  unit: 'ms';
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** One sample of the run, taken every sampling interval (wall time). */
+export interface SeriesPoint {
+  /** Seconds since the traffic started (wall). */
+  t: number;
+  /** Cumulative alerts generated / rows landed. */
+  generated: number;
+  landed: number;
+  /** Rows landed per second over the last interval. */
+  landedPerSecond: number;
+  /** Latency of the alerts that landed in the last interval (ms); absent when none landed. */
+  latencyP50?: number;
+  latencyMax?: number;
+  /** Connector process resident memory and CPU (child-process topology only). */
+  rssBytes?: number;
+  cpuPercent?: number;
+}
+
+export interface FaultRecord {
+  /** Simulated offset into the scenario, ms. */
+  atMs: number;
+  fault: string;
+  detail: string;
+  /** Wall seconds since start when applied. */
+  appliedAt: number;
+}
+
+export interface RunReport {
+  scenario: string;
+  file: string;
+  description: string;
+  seed: number;
+  passed: boolean;
+  /** Set when the run itself broke (a service failed to start…); every expectation then fails. */
+  error?: string;
+  startedAt: string;
+  wallSeconds: number;
+  simulated: { start: string; end: string; durationSeconds: number };
+  expectations: ExpectationResult[];
+  alerts: Record<string, AlertCounts>;
+  tables: TableInfo[];
+  latency: LatencySummary;
+  throughput: {
+    /** Rows landed per wall second, averaged over the run from the first generated alert to the last landed row. */
+    landedPerSecond: number;
+    peakPerSecond: number;
+    /** Rows the mock stored per second of its busy time. */
+    mockIngestRowsPerSecond: number;
+  };
+  connector: { mode: string; restarts: number; rssMaxBytes?: number; cpuSeconds?: number; deadLettered?: number };
+  requests: { total: number; byStatus: Record<string, number>; injected: number };
+  faults: FaultRecord[];
+  series: SeriesPoint[];
+}
+
+export function emptyLatency(): LatencySummary {
+  return { unit: 'ms', count: 0, min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+}
