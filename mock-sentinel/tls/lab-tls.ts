@@ -102,10 +102,16 @@ async function generateLabTls(hosts: string[], caPath?: string): Promise<LabTls>
     ],
   });
   const file = caPath ?? path.join(await mkdtemp(path.join(tmpdir(), 'dtlab-ca-')), 'ca.pem');
-  await writeFile(file, ca.cert);
-  return { cert: server.cert, key: server.private, ca: ca.cert, caPath: file, generated: true };
+  const caPem = withNewline(ca.cert);
+  await writeFile(file, caPem);
+  return { cert: withNewline(server.cert), key: withNewline(server.private), ca: caPem, caPath: file, generated: true };
 }
 
 function altName(host: string): { type: 2; value: string } | { type: 7; ip: string } {
   return /^[\d.]+$/.test(host) || host.includes(':') ? { type: 7, ip: host } : { type: 2, value: host };
+}
+
+/** PEM files conventionally end with a newline; without one, concatenating a chain breaks it. */
+function withNewline(pem: string): string {
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
