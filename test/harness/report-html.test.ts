@@ -44,8 +44,8 @@ describe('HTML report', () => {
     const charts = await page.$$eval('svg.chart', (svgs) =>
       svgs.map((svg) => {
         const box = svg.getBoundingClientRect();
-        const points = [...svg.querySelectorAll('circle.point')].map((c) => (c as SVGGraphicsElement).getBBox());
-        const lines = [...svg.querySelectorAll('polyline')].map((l) => (l as SVGGraphicsElement).getBBox());
+        const points = Array.from(svg.querySelectorAll('circle.point')).map((c) => (c as SVGGraphicsElement).getBBox());
+        const lines = Array.from(svg.querySelectorAll('polyline')).map((l) => (l as SVGGraphicsElement).getBBox());
         return { id: svg.id, width: box.width, height: box.height, points: points.length, sizedPoints: points.filter((b) => b.width > 0 && b.height > 0).length, lineWidths: lines.map((b) => b.width) };
       }),
     );
