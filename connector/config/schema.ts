@@ -1,0 +1,152 @@
+// JSON Schema of the connector config file (the raw form, before durations/sizes are resolved).
+import { DURATION_PATTERN, SIZE_PATTERN } from '../util/duration.ts';
+
+const duration = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }] };
+const size = { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: SIZE_PATTERN }] };
+const secret = { type: 'string', minLength: 1 };
+const listen = { anyOf: [{ type: 'integer', minimum: 0, maximum: 65535 }, { type: 'string', pattern: '^([^\\s:]+:)?\\d{1,5}$' }] };
+const base64Key = { type: 'string', pattern: '^[A-Za-z0-9+/]+={0,2}$', minLength: 4 };
+
+const retry = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+    baseDelay: duration,
+    maxDelay: duration,
+    pause: duration,
+  },
+};
+
+const dataCollector = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mode', 'workspaceId', 'sharedKey'],
+  properties: {
+    mode: { const: 'dataCollector' },
+    workspaceId: { type: 'string', format: 'uuid' },
+    sharedKey: base64Key,
+    secondaryKey: base64Key,
+    endpoint: { type: 'string', format: 'uri', pattern: '^https?://' },
+    logType: { type: 'string', pattern: '^[A-Za-z0-9_]{1,100}$' },
+    timeGeneratedField: { type: 'string', pattern: '^([A-Za-z0-9_]{1,45})?$' },
+    azureResourceId: { type: 'string' },
+    timeout: duration,
+    batch: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxBytes: size,
+        maxRecords: { type: 'integer', minimum: 1 },
+      },
+    },
+    retry,
+  },
+};
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['darktrace', 'sentinel', 'state'],
+  properties: {
+    darktrace: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url', 'publicToken', 'privateToken'],
+      properties: {
+        url: { type: 'string', format: 'uri', pattern: '^https?://' },
+        publicToken: secret,
+        privateToken: secret,
+        linkBase: { type: 'string', format: 'uri', pattern: '^https?://' },
+        timeout: duration,
+        emailPathPrefix: { type: 'string', pattern: '^/' },
+      },
+    },
+    sentinel: {
+      type: 'object',
+      required: ['mode'],
+      discriminator: { propertyName: 'mode' },
+      oneOf: [dataCollector],
+    },
+    receiver: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['listen', 'token'],
+      properties: {
+        listen,
+        token: secret,
+        path: { type: 'string', pattern: '^/' },
+        maxBodyBytes: size,
+        spoolWait: duration,
+      },
+    },
+    monitoring: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['listen'],
+      properties: { listen },
+    },
+    state: { type: 'string', minLength: 1 },
+    spool: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { maxBytes: size, segmentBytes: size },
+    },
+    poll: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        interval: duration,
+        overlap: duration,
+        initialLookback: duration,
+        lookahead: duration,
+        backoffMax: duration,
+        sources: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            modelBreaches: { type: 'boolean' },
+            aiAnalyst: { type: 'boolean' },
+            email: { type: 'boolean' },
+          },
+        },
+        emailItemsPerPage: { type: 'integer', minimum: 1, maximum: 1000 },
+      },
+    },
+    filters: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        alertTypes: {
+          type: 'array',
+          items: { enum: ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'] },
+          uniqueItems: true,
+        },
+        minScore: { type: 'number', minimum: 0, maximum: 100 },
+        modelNames: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            include: { type: 'array', items: { type: 'string', minLength: 1 } },
+            exclude: { type: 'array', items: { type: 'string', minLength: 1 } },
+          },
+        },
+        minAiAnalystGroupScore: { type: 'number', minimum: 0, maximum: 100 },
+      },
+    },
+    mapping: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        modelNameSeparator: { enum: ['::', ' / '] },
+        breachTimeField: { enum: ['time', 'creationTime'] },
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] } },
+    },
+  },
+} as const;

@@ -1,0 +1,93 @@
+// The connector's resolved configuration: durations in ms, sizes in bytes, secrets substituted.
+export type AlertType = 'Policy Breach' | 'AI Analyst' | 'System Alert' | 'Antigena Email';
+export const ALERT_TYPES: AlertType[] = ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'];
+
+export interface DarktraceConfig {
+  url: string;
+  publicToken: string;
+  privateToken: string;
+  /** Base of the links written into records (breachUrl, url); defaults to `url`. */
+  linkBase: string;
+  timeoutMs: number;
+  /** Path prefix of the Darktrace/Email API. */
+  emailPathPrefix: string;
+}
+
+export interface RetryConfig {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Wait before a batch whose attempts ran out is tried again (it never leaves the spool). */
+  pauseMs: number;
+}
+
+export interface BatchConfig {
+  maxBytes: number;
+  maxRecords: number;
+}
+
+/** Data Collector API (legacy `/api/logs`). Other sinks join this union as `mode: ...` variants. */
+export interface DataCollectorSinkConfig {
+  mode: 'dataCollector';
+  workspaceId: string;
+  sharedKey: string;
+  secondaryKey?: string;
+  endpoint: string;
+  logType: string;
+  /** Name of the ISO-8601 field added to each record and named in `time-generated-field`; '' = none. */
+  timeGeneratedField: string;
+  azureResourceId?: string;
+  timeoutMs: number;
+  batch: BatchConfig;
+  retry: RetryConfig;
+}
+
+export type SentinelConfig = DataCollectorSinkConfig;
+
+export interface ReceiverConfig {
+  listen: string;
+  token: string;
+  path: string;
+  maxBodyBytes: number;
+  /** How long a push waits for spool space before a 503. */
+  spoolWaitMs: number;
+}
+
+export interface PollConfig {
+  enabled: boolean;
+  intervalMs: number;
+  overlapMs: number;
+  initialLookbackMs: number;
+  /** Added to `now` for the window end; lets a simulator clock that runs ahead be followed. */
+  lookaheadMs: number;
+  sources: { modelBreaches: boolean; aiAnalyst: boolean; email: boolean };
+  emailItemsPerPage: number;
+  backoffMaxMs: number;
+}
+
+export interface FiltersConfig {
+  alertTypes: AlertType[];
+  minScore: number;
+  modelNames: { include: string[]; exclude: string[] };
+  minAiAnalystGroupScore: number;
+}
+
+export interface MappingConfig {
+  /** `::` as the API writes model names, or ` / ` as the UI does. */
+  modelNameSeparator: '::' | ' / ';
+  /** Which breach time feeds `breachTime` and the time-generated field. */
+  breachTimeField: 'time' | 'creationTime';
+}
+
+export interface ConnectorConfig {
+  darktrace: DarktraceConfig;
+  sentinel: SentinelConfig;
+  receiver?: ReceiverConfig;
+  monitoring?: { listen: string };
+  state: string;
+  spool: { maxBytes: number; segmentBytes: number };
+  poll: PollConfig;
+  filters: FiltersConfig;
+  mapping: MappingConfig;
+  log: { level: string };
+}

@@ -1,0 +1,108 @@
+// Drains the spool into the sink, in order, one batch at a time. A record leaves the spool (commit)
+// only once the sink reported its fate: delivered (200) or dead-lettered (fsync'd first).
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Metrics } from '../server/metrics.ts';
+import { DeliveryAbortedError, RetryExhaustedError, type Sink, type SinkOutcome } from '../sinks/sink.ts';
+import type { Spool, SpoolRecord } from '../spool/spool.ts';
+import { sleep } from '../util/sleep.ts';
+import type { DeadLetterFile } from './dead-letter.ts';
+
+export interface DelivererOptions {
+  spool: Spool;
+  sink: Sink;
+  deadLetters: DeadLetterFile;
+  metrics: Metrics;
+  events: EventEmitter;
+  log: Logger;
+  maxBatchBytes: number;
+  maxBatchRecords: number;
+  pauseMs: number;
+}
+
+export class Deliverer {
+  private abort = new AbortController();
+  private loop?: Promise<void>;
+  private readonly suspect?: { from: number; to: number };
+
+  constructor(private readonly o: DelivererOptions) {
+    this.suspect = o.spool.recovery.suspectedDuplicates;
+    if (this.suspect) {
+      o.log.warn({ from: this.suspect.from + 1, to: this.suspect.to }, 'records sent before the last stop were not committed; they are re-sent and counted as suspected duplicates');
+    }
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.abort = new AbortController();
+    this.loop = this.run(this.abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const { spool, sink, log } = this.o;
+    let batch: SpoolRecord[] = [];
+    this.updateGauges();
+    if (spool.pending === 0) this.o.events.emit('idle');
+    while (!signal.aborted) {
+      if (batch.length === 0) {
+        batch = await spool.read(this.o.maxBatchBytes, this.o.maxBatchRecords, signal);
+        if (batch.length === 0) continue;
+      }
+      try {
+        spool.markInflight(batch[batch.length - 1]!.seq);
+        await sink.deliver(batch, (o) => {
+          this.settle(o);
+          const last = o.records[o.records.length - 1]!.seq;
+          batch = batch.filter((r) => r.seq > last);
+        }, signal);
+        batch = [];
+      } catch (err) {
+        if (err instanceof DeliveryAbortedError || signal.aborted) break;
+        if (err instanceof RetryExhaustedError) {
+          log.error({ sink: sink.name, reason: err.lastReason, attempts: err.attempts, pending: spool.pending, pauseMs: this.o.pauseMs },
+            'delivery attempts exhausted; records stay spooled and are retried after a pause');
+          this.o.events.emit('delivery-paused', { reason: err.lastReason });
+          await sleep(this.o.pauseMs, signal);
+          continue;
+        }
+        log.error({ err }, 'unexpected delivery error; pausing');
+        await sleep(this.o.pauseMs, signal);
+      }
+      if (spool.pending === 0) this.o.events.emit('idle');
+    }
+  }
+
+  private settle(o: SinkOutcome): void {
+    const { spool, metrics, events, sink } = this.o;
+    const first = o.records[0]!.seq;
+    const last = o.records[o.records.length - 1]!.seq;
+    if (o.kind === 'dead-letter') {
+      this.o.deadLetters.records(sink.name, o.records, o.reason, o.response);
+      metrics.deadLettered.inc({ stage: 'delivery' }, o.records.length);
+      this.o.log.error({ sink: sink.name, reason: o.reason, status: o.response?.status, records: o.records.length, seqs: [first, last] },
+        'batch refused permanently; written to the dead-letter file');
+      events.emit('dead-lettered', { stage: 'delivery', reason: o.reason, count: o.records.length, records: o.records });
+    }
+    spool.commit(last);
+    if (o.kind === 'delivered') {
+      metrics.delivered.inc({ sink: sink.name }, o.records.length);
+      events.emit('delivered', { count: o.records.length, firstSeq: first, lastSeq: last, records: o.records });
+    }
+    if (this.suspect) {
+      const n = o.records.filter((r) => r.seq > this.suspect!.from && r.seq <= this.suspect!.to).length;
+      if (n && o.kind === 'delivered') metrics.suspectedDuplicates.inc(n);
+    }
+    this.updateGauges();
+  }
+
+  private updateGauges(): void {
+    this.o.metrics.spoolBytes.set(this.o.spool.bytes);
+    this.o.metrics.spoolPending.set(this.o.spool.pending);
+  }
+}

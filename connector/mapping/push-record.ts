@@ -1,0 +1,59 @@
+// Accepts a record already in Darktrace's Sentinel push form (what the appliance itself posts):
+// checked, not rewritten.
+import type { AlertType } from '../config/types.ts';
+import { optNumber, optString, type Json } from './fields.ts';
+import { MalformedAlertError, type MappedAlert, type PushRecord } from './types.ts';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function parseProse(s: string): number {
+  const m = /^([A-Z][a-z]{2}) (\d{1,2})(?:st|nd|rd|th) (\d{4}) (\d{2}):(\d{2}):(\d{2}) UTC$/.exec(s);
+  if (!m) return NaN;
+  return Date.UTC(Number(m[3]), MONTHS.indexOf(m[1]!), Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]));
+}
+
+function parseUtc(s: string): number {
+  return Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`);
+}
+
+const PRODUCTS: AlertType[] = ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'];
+
+export function acceptPushRecord(rec: Json): MappedAlert {
+  const type = rec.dtProduct as AlertType;
+  if (!PRODUCTS.includes(type)) throw new MalformedAlertError(`push record: unknown dtProduct ${JSON.stringify(rec.dtProduct)}`);
+  for (const [k, v] of Object.entries(rec)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) throw new MalformedAlertError(`push record: '${k}' is an object; the table takes flat records`);
+    if (/^(TimeGenerated|tenant|RawData)$/.test(k)) throw new MalformedAlertError(`push record: '${k}' is a reserved property`);
+  }
+  const record = Object.fromEntries(Object.entries(rec).filter(([, v]) => v !== null && v !== undefined)) as PushRecord;
+  let timeMs: number;
+  let key: string;
+  switch (type) {
+    case 'Policy Breach':
+      timeMs = parseUtc(optString(rec.breachTime));
+      key = `pb:${optNumber(rec.threatID, NaN)}`;
+      break;
+    case 'AI Analyst':
+      timeMs = parseProse(optString(rec.time)) || parseProse(optString(rec.endTime));
+      key = `aia:${optString(rec.url).split('/').pop() ?? ''}`;
+      break;
+    case 'System Alert':
+      timeMs = parseProse(optString(rec.time));
+      key = `sys:${optString(rec.uuid)}:${optString(rec.status)}:${timeMs}`;
+      break;
+    default:
+      timeMs = parseUtc(optString(rec.timestamp));
+      key = `email:${optString(rec.uuid)}`;
+  }
+  if (!Number.isFinite(timeMs)) throw new MalformedAlertError(`push record (${type}): its time field does not parse`);
+  const score = optNumber(rec.score ?? rec.anomaly_score ?? rec.priority_code, 0);
+  return {
+    type,
+    key,
+    record,
+    timeMs,
+    score,
+    modelName: typeof rec.modelName === 'string' ? rec.modelName : undefined,
+    groupScore: type === 'AI Analyst' ? optNumber(rec.groupScore, score) : undefined,
+  };
+}

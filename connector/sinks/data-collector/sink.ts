@@ -1,0 +1,170 @@
+// HTTP Data Collector API sink (azure-ingestion.md part A). Per batch: serialized-size split, fresh
+// signature on every attempt, retries only for 408/429/5xx/network errors (exponential backoff with
+// jitter, Retry-After honoured, bounded), 400/403 permanent (403 first retried once with the
+// secondary key), 404/413 split and resend.
+import { Agent, request } from 'undici';
+import type { DataCollectorSinkConfig } from '../../config/types.ts';
+import { backoffDelay, parseRetryAfter } from '../../delivery/backoff.ts';
+import type { SpoolRecord } from '../../spool/spool.ts';
+import { sleep } from '../../util/sleep.ts';
+import {
+  DeliveryAbortedError, RetryExhaustedError, type Sink, type SinkObserver, type SinkOutcome, type SinkResponse,
+} from '../sink.ts';
+import { DATA_COLLECTOR_CONTENT_TYPE, authorizationHeader, decodeWorkspaceKey, rfc1123Date } from './shared-key.ts';
+
+export const DATA_COLLECTOR_MAX_POST_BYTES = 30 * 1024 * 1024;
+const RESPONSE_BODY_LIMIT = 64 * 1024;
+
+type Attempt = { kind: 'response'; res: SinkResponse } | { kind: 'network'; error: string };
+
+export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: SinkObserver = {}): Sink {
+  const keys = { primary: decodeWorkspaceKey(cfg.sharedKey), secondary: cfg.secondaryKey ? decodeWorkspaceKey(cfg.secondaryKey) : undefined };
+  let activeKey: 'primary' | 'secondary' = 'primary';
+  const url = `${cfg.endpoint}/api/logs?api-version=2016-04-01`;
+  const agent = new Agent({ headersTimeout: cfg.timeoutMs, bodyTimeout: cfg.timeoutMs, connectTimeout: Math.min(cfg.timeoutMs, 30_000) });
+  const maxBytes = Math.min(cfg.batch.maxBytes, DATA_COLLECTOR_MAX_POST_BYTES);
+
+  async function post(body: Buffer, key: Buffer, signal?: AbortSignal): Promise<Attempt> {
+    // Signed afresh for every attempt: a new x-ms-date, the UTF-8 byte length, exactly application/json.
+    const date = rfc1123Date();
+    const headers: Record<string, string> = {
+      'content-type': DATA_COLLECTOR_CONTENT_TYPE,
+      'log-type': cfg.logType,
+      'x-ms-date': date,
+      authorization: authorizationHeader(cfg.workspaceId, key, body.length, date),
+    };
+    if (cfg.timeGeneratedField) headers['time-generated-field'] = cfg.timeGeneratedField;
+    if (cfg.azureResourceId) headers['x-ms-azureresourceid'] = cfg.azureResourceId;
+    try {
+      const res = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal });
+      let text = '';
+      for await (const chunk of res.body) {
+        if (text.length < RESPONSE_BODY_LIMIT) text += (chunk as Buffer).toString('utf8');
+      }
+      const h: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
+      return { kind: 'response', res: { status: res.statusCode, headers: h, body: text.slice(0, RESPONSE_BODY_LIMIT) } };
+    } catch (err) {
+      if (signal?.aborted) throw new DeliveryAbortedError();
+      const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+      return { kind: 'network', error: e.code ?? e.cause?.code ?? e.name ?? 'network error' };
+    }
+  }
+
+  function bodyOf(records: SpoolRecord[]): Buffer {
+    return Buffer.from(`[${records.map((r) => r.json).join(',')}]`, 'utf8');
+  }
+
+  /** Splits by serialized bytes (brackets and commas counted) and record count. */
+  function chunk(records: SpoolRecord[]): SpoolRecord[][] {
+    const out: SpoolRecord[][] = [];
+    let cur: SpoolRecord[] = [];
+    let size = 2;
+    for (const r of records) {
+      const len = Buffer.byteLength(r.json, 'utf8') + 1;
+      if (cur.length > 0 && (size + len > maxBytes || cur.length >= cfg.batch.maxRecords)) {
+        out.push(cur);
+        cur = [];
+        size = 2;
+      }
+      cur.push(r);
+      size += len;
+    }
+    if (cur.length) out.push(cur);
+    return out;
+  }
+
+  async function sendRun(records: SpoolRecord[], emit: (o: SinkOutcome) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    const body = bodyOf(records);
+    if (records.length === 1 && body.length > DATA_COLLECTOR_MAX_POST_BYTES) {
+      await emit({ kind: 'dead-letter', records, reason: `RecordTooLarge: ${body.length} bytes is over the 30 MB post limit` });
+      return;
+    }
+    let attempt = 0;
+    let triedSecondary = false;
+    for (;;) {
+      if (signal?.aborted) throw new DeliveryAbortedError();
+      attempt++;
+      const started = performance.now();
+      const r = await post(body, keys[activeKey]!, signal);
+      observer.onAttempt?.({
+        status: r.kind === 'response' ? r.res.status : 'network',
+        durationMs: performance.now() - started,
+        records: records.length,
+        bytes: body.length,
+      });
+      let reason: string;
+      let retryAfter: number | undefined;
+      if (r.kind === 'network') {
+        reason = `network error ${r.error}`;
+      } else {
+        const { status } = r.res;
+        if (status >= 200 && status < 300) {
+          await emit({ kind: 'delivered', records });
+          return;
+        }
+        if (status === 403 && keys.secondary && !triedSecondary) {
+          triedSecondary = true;
+          const next = activeKey === 'primary' ? 'secondary' : 'primary';
+          observer.onWarning?.('sentinel: 403 with the current key, retrying once with the other key', { key: next, error: errorCode(r.res) });
+          activeKey = next;
+          attempt--; // the key switch is not a transient retry
+          continue;
+        }
+        if (status === 400 || status === 403) {
+          await emit({ kind: 'dead-letter', records, reason: `${status} ${errorCode(r.res)}`, response: r.res });
+          return;
+        }
+        if (status === 404 || status === 413) {
+          if (records.length > 1) {
+            const mid = Math.ceil(records.length / 2);
+            observer.onWarning?.(`sentinel: ${status} for a ${body.length}-byte batch, splitting`, { records: records.length });
+            await sendRun(records.slice(0, mid), emit, signal);
+            await sendRun(records.slice(mid), emit, signal);
+            return;
+          }
+          // One small record still refused: a wrong URL, not a size problem. Keep it and retry.
+          reason = `${status} for a single ${body.length}-byte record: check sentinel.endpoint`;
+        } else if (status === 408 || status === 429 || status >= 500) {
+          reason = `${status} ${errorCode(r.res)}`;
+          retryAfter = parseRetryAfter(r.res.headers['retry-after']);
+        } else {
+          await emit({ kind: 'dead-letter', records, reason: `${status} ${errorCode(r.res)}`, response: r.res });
+          return;
+        }
+      }
+      if (attempt >= cfg.retry.maxAttempts) throw new RetryExhaustedError(reason, attempt);
+      const delayMs = retryAfter ?? backoffDelay(attempt, cfg.retry);
+      observer.onRetry?.({ reason, attempt, delayMs });
+      await sleep(delayMs, signal);
+    }
+  }
+
+  return {
+    name: 'dataCollector',
+    async deliver(records, onOutcome, signal) {
+      const emit = async (o: SinkOutcome) => {
+        await onOutcome(o);
+      };
+      for (const run of chunk(records)) await sendRun(run, emit, signal);
+    },
+    async check() {
+      const r = await post(Buffer.from('[]'), keys[activeKey]!);
+      if (r.kind === 'network') throw new Error(`Sentinel endpoint ${cfg.endpoint} unreachable: ${r.error}`);
+      if (r.res.status !== 200) throw new Error(`Sentinel endpoint ${cfg.endpoint} answered ${r.res.status} ${errorCode(r.res)}`);
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
+function errorCode(res: SinkResponse): string {
+  try {
+    const j = JSON.parse(res.body) as { Error?: string; Message?: string };
+    if (j && typeof j.Error === 'string') return j.Message ? `${j.Error}: ${j.Message}` : j.Error;
+  } catch {
+    /* not JSON */
+  }
+  return res.body.slice(0, 200);
+}

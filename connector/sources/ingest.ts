@@ -1,0 +1,76 @@
+// The common path of every alert: map → filter → spool. A bad alert is dead-lettered with its
+// reason and never blocks the others; nothing is acknowledged before it is durably spooled.
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { AlertType } from '../config/types.ts';
+import type { DeadLetterFile } from '../delivery/dead-letter.ts';
+import { MalformedAlertError, mapAlert, type MappedAlert, type MappingContext } from '../mapping/index.ts';
+import { isoMillis } from '../mapping/time-formats.ts';
+import type { Metrics } from '../server/metrics.ts';
+import type { Spool } from '../spool/spool.ts';
+
+export interface IngestResult {
+  spooled: number;
+  filtered: number;
+  rejected: Array<{ index: number; reason: string }>;
+}
+
+export interface IngestDeps {
+  spool: Spool;
+  filter: (a: MappedAlert) => string | undefined;
+  mapping: MappingContext;
+  timeGeneratedField: string;
+  deadLetters: DeadLetterFile;
+  metrics: Metrics;
+  events: EventEmitter;
+  log: Logger;
+}
+
+export class AlertIngest {
+  constructor(private readonly d: IngestDeps) {}
+
+  /** Serialises a mapped alert as the record the sink posts (plus the time-generated field). */
+  serialise(a: MappedAlert): string {
+    if (!this.d.timeGeneratedField) return JSON.stringify(a.record);
+    return JSON.stringify({ ...a.record, [this.d.timeGeneratedField]: isoMillis(a.timeMs) });
+  }
+
+  async ingest(source: string, items: unknown[], expected?: AlertType, spoolWaitMs?: number): Promise<IngestResult> {
+    const { metrics, log } = this.d;
+    const result: IngestResult = { spooled: 0, filtered: 0, rejected: [] };
+    const entries: Array<{ key: string; json: string }> = [];
+    const types: AlertType[] = [];
+    items.forEach((item, index) => {
+      metrics.received.inc({ source });
+      let mapped: MappedAlert;
+      try {
+        mapped = mapAlert(item, this.d.mapping, expected);
+      } catch (err) {
+        const reason = err instanceof MalformedAlertError ? err.message : `mapping failed: ${(err as Error).message}`;
+        result.rejected.push({ index, reason });
+        this.d.deadLetters.alert(source, item, reason);
+        metrics.deadLettered.inc({ stage: 'alert' });
+        log.warn({ source, reason }, 'malformed alert dead-lettered');
+        this.d.events.emit('dead-lettered', { stage: 'alert', source, reason, alert: item });
+        return;
+      }
+      const why = this.d.filter(mapped);
+      if (why) {
+        result.filtered++;
+        metrics.filtered.inc({ type: mapped.type, filter: why });
+        return;
+      }
+      entries.push({ key: mapped.key, json: this.serialise(mapped) });
+      types.push(mapped.type);
+    });
+    if (entries.length) {
+      const seqs = await this.d.spool.append(entries, spoolWaitMs);
+      for (const t of types) metrics.spooled.inc({ type: t });
+      metrics.spoolBytes.set(this.d.spool.bytes);
+      metrics.spoolPending.set(this.d.spool.pending);
+      result.spooled = entries.length;
+      this.d.events.emit('spooled', { source, count: entries.length, firstSeq: seqs.firstSeq, lastSeq: seqs.lastSeq, keys: entries.map((e) => e.key) });
+    }
+    return result;
+  }
+}
