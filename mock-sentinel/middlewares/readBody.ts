@@ -1,5 +1,6 @@
 // Reads a request body up to a byte limit while it streams: past the limit nothing more is kept, so an
-// oversize body (even 1 GB) costs no memory. The caller answers and lets the rest drain.
+// oversize body (even 1 GB) costs no memory. The stream is paused there; the caller answers and
+// lets the rest drain to nowhere.
 import type { Readable } from 'node:stream';
 
 export type BodyReadResult = { ok: true; body: Buffer } | { ok: false; bytesSeen: number };
@@ -19,6 +20,7 @@ export function readBodyLimited(stream: Readable, limit: number, declaredLength?
       size += chunk.length;
       if (size > limit) {
         cleanup();
+        stream.pause(); // the caller answers, then drains (resume) or drops the rest
         chunks.length = 0;
         resolve({ ok: false, bytesSeen: size });
         return;
