@@ -59,6 +59,7 @@ export type ColumnType = 'string' | 'double' | 'boolean' | 'datetime' | 'guid' |
 
 export interface Expectations {
   landed?: 'all' | AlertType[];
+  nothingLost?: true;
   duplicates?: Bound;
   rejected?: 'injectedOnly' | Bound;
   requests?: Array<Bound & { name?: string; status: number; error?: string; injected?: boolean }>;

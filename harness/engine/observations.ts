@@ -1,0 +1,40 @@
+// What the engine collected from the three services at the end of a run: the input of evaluate().
+import type { AlertType } from '../scenario/types.ts';
+import type { LatencySummary, TableInfo } from '../reports/model.ts';
+
+export interface GeneratedItem {
+  type: AlertType;
+  id: string;
+}
+
+export interface RequestRecord {
+  status: number;
+  errorCode: string | null;
+  injectedFault: string | null;
+  route: string;
+}
+
+export interface QueryOutcome {
+  columns: string[];
+  rows: unknown[][];
+}
+
+export interface Observations {
+  sink: 'dataCollector' | 'logsIngestion';
+  /** Ground truth from the simulator, one item per generated alert. */
+  generated: GeneratedItem[];
+  /** alertKey → number of rows that carry it. */
+  landedCounts: Map<string, number>;
+  /** Rows of the Darktrace tables that match no generated alert (e.g. a connector test alert). */
+  unmatchedRows: number;
+  tables: TableInfo[];
+  /** Every row of each table, for `where` queries. */
+  rows(table: string): Promise<Record<string, unknown>[]>;
+  /** Runs KQL through the mock's query API. */
+  kql(query: string): Promise<QueryOutcome>;
+  requests: RequestRecord[];
+  /** From the connector's metrics; undefined when they could not be read. */
+  deadLettered: number | undefined;
+  latency: LatencySummary;
+  landedPerSecond: number;
+}

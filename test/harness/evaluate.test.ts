@@ -1,0 +1,140 @@
+// Expectations against observations: each kind passes when it holds and fails with a clear message when not.
+import { describe, it, expect } from 'vitest';
+import { readFileSync, existsSync } from 'node:fs';
+import { evaluate, alertCounts } from '../../harness/engine/evaluate.ts';
+import { reliedOnColumns, SPEC_COLUMNS_FILE } from '../../harness/engine/columns.ts';
+import { identify, alertKey } from '../../harness/engine/identity.ts';
+import type { Observations } from '../../harness/engine/observations.ts';
+import { emptyLatency } from '../../harness/reports/model.ts';
+
+function observations(over: Partial<Observations> = {}): Observations {
+  const rows = [
+    { dtProduct_s: 'Policy Breach', threatID_d: 1, score_d: 80 },
+    { dtProduct_s: 'Policy Breach', threatID_d: 2, score_d: 20 },
+    { dtProduct_s: 'Policy Breach', threatID_d: 2, score_d: 20 },
+    { dtProduct_s: 'Antigena Email', uuid_s: 'ABC.1', score_d: null },
+  ];
+  const landedCounts = new Map<string, number>();
+  for (const r of rows) {
+    const id = identify('darktrace_model_alerts_CL', r)!;
+    landedCounts.set(alertKey(id.type, id.id), (landedCounts.get(alertKey(id.type, id.id)) ?? 0) + 1);
+  }
+  const cols = Object.entries(reliedOnColumns()).map(([name, type]) => ({ name, type }));
+  return {
+    sink: 'dataCollector',
+    generated: [
+      { type: 'modelBreach', id: '1' },
+      { type: 'modelBreach', id: '2' },
+      { type: 'modelBreach', id: '3' },
+      { type: 'email', id: 'ABC.1' },
+    ],
+    landedCounts,
+    unmatchedRows: 0,
+    tables: [{ name: 'darktrace_model_alerts_CL', rowCount: 4, columns: cols }],
+    rows: async () => rows,
+    kql: async () => ({ columns: ['n'], rows: [[3]] }),
+    requests: [
+      { status: 200, errorCode: null, injectedFault: null, route: 'dataCollector' },
+      { status: 503, errorCode: 'ServiceUnavailable', injectedFault: 'rule-1', route: 'dataCollector' },
+    ],
+    deadLettered: 1,
+    latency: { ...emptyLatency(), count: 4, p50: 100, p99: 900 },
+    landedPerSecond: 50,
+    ...over,
+  };
+}
+
+describe('identity of landed rows', () => {
+  it('reads each type\'s key as the connector maps it', () => {
+    expect(identify('darktrace_model_alerts_CL', { dtProduct_s: 'AI Analyst', url_s: 'https://x/#aiaincidentevent/abc-1' })).toEqual({ type: 'aiAnalyst', id: 'abc-1' });
+    expect(identify('darktrace_model_alerts_CL', { dtProduct_s: 'System Alert', uuid_g: 'ff0870cc-10ef-4711-98f3-8d69813ccc88' })).toEqual({ type: 'systemAlert', id: 'ff0870cc-10ef-4711-98f3-8d69813ccc88' });
+    expect(identify('darktrace_model_alerts_CL', { dtProduct_s: 'Model Breach', threatID_d: 1 })).toBeUndefined();
+    expect(identify('DarktraceModelAlerts_CL', { threatId: 7 })).toEqual({ type: 'modelBreach', id: '7' });
+  });
+});
+
+describe('default columns', () => {
+  it('are the 67 columns the content relies on, copied verbatim from the spec', () => {
+    expect(Object.keys(reliedOnColumns())).toHaveLength(67);
+    const spec = new URL('../../../shared/spec/darktrace-columns.json', import.meta.url);
+    // The spec sits beside the checkout (../shared); CI lays it there too.
+    expect(existsSync(spec), 'spec file beside the checkout').toBe(true);
+    expect(JSON.parse(readFileSync(SPEC_COLUMNS_FILE, 'utf8'))).toEqual(JSON.parse(readFileSync(spec, 'utf8')));
+  });
+});
+
+describe('evaluate', () => {
+  it('counts generated, landed, duplicates and lost per dtProduct', () => {
+    expect(alertCounts(observations())).toEqual({
+      'Policy Breach': { generated: 3, landed: 2, duplicates: 1, lost: 1 },
+      'Antigena Email': { generated: 1, landed: 1, duplicates: 0, lost: 0 },
+    });
+  });
+
+  it('landed fails naming the lost ids', async () => {
+    const [breach, , , email] = await evaluate({ landed: 'all' }, observations());
+    expect(breach).toMatchObject({ name: 'landed: Policy Breach', passed: false, expected: '3 (every generated)', measured: '2' });
+    expect(breach!.message).toBe('1 of 3 Policy Breach alerts never landed (first ids: 3)');
+    expect(email).toMatchObject({ name: 'landed: Antigena Email', passed: true });
+  });
+
+  it('duplicates, rejected, requests, dead-lettered, nothing lost', async () => {
+    const r = await evaluate(
+      { duplicates: { max: 0 }, rejected: 'injectedOnly', requests: [{ status: 503, min: 1 }], deadLettered: { equals: 1 }, nothingLost: true },
+      observations(),
+    );
+    expect(r.map((x) => [x.name, x.passed, x.measured])).toEqual([
+      ['nothing lost: landed or dead-lettered', true, '1 not landed, 1 dead-lettered'],
+      ['duplicates', false, '1'],
+      ['no rejected requests but injected ones', true, '0'],
+      ['requests answered 503', true, '1'],
+      ['dead-lettered', true, '1'],
+    ]);
+    const rejected = await evaluate({ rejected: 'injectedOnly' }, observations({ requests: [{ status: 403, errorCode: 'InvalidAuthorization', injectedFault: null, route: 'dataCollector' }] }));
+    expect(rejected[0]).toMatchObject({ passed: false, measured: '1 (403 InvalidAuthorization×1)' });
+    expect(rejected[0]!.message).toBe('the mock rejected 1 requests that no fault injected: 403 InvalidAuthorization×1');
+  });
+
+  it('columns: default passes with every relied-on column, fails naming missing, mistyped and forbidden ones', async () => {
+    expect((await evaluate({ columns: 'default' }, observations()))[0]!.passed).toBe(true);
+    const cols = Object.entries(reliedOnColumns())
+      .filter(([n]) => n !== 'Severity')
+      .map(([name, type]) => ({ name, type: name === 'score_d' ? 'string' : type }));
+    cols.push({ name: 'Severity_d', type: 'double' });
+    const [r] = await evaluate({ columns: 'default' }, observations({ tables: [{ name: 'darktrace_model_alerts_CL', rowCount: 1, columns: cols }] }));
+    expect(r!.passed).toBe(false);
+    expect(r!.measured).toBe('65 right; missing: Severity; wrong type: score_d is string (expected double); forbidden present: Severity_d');
+  });
+
+  it('latency and throughput bounds', async () => {
+    const r = await evaluate({ latency: { p50: '1s', p99: '500ms' }, throughput: { min: '100/s' } }, observations());
+    expect(r.map((x) => [x.name, x.passed, x.expected, x.measured])).toEqual([
+      ['latency p50', true, '≤ 1s', '100ms'],
+      ['latency p99', false, '≤ 500ms', '900ms'],
+      ['throughput', false, '≥ 100.0 rows/s', '50.0 rows/s'],
+    ]);
+    expect(r[1]!.message).toBe('p99 latency 900ms is over the bound 500ms');
+  });
+
+  it('queries: where filters with counts, generated counts, kql rows', async () => {
+    const r = await evaluate(
+      {
+        queries: [
+          { name: 'high scores', where: { dtProduct_s: 'Policy Breach', score_d: { gt: 50 } }, count: 1 },
+          { name: 'all breaches', where: { dtProduct_s: 'Policy Breach' }, count: { generated: 'modelBreach' } },
+          { name: 'kql', kql: 'T | count', rows: [[3]] },
+          { name: 'kql count', kql: 'T | count', count: { min: 2 } },
+        ],
+      },
+      observations(),
+    );
+    expect(r.map((x) => [x.name, x.passed, x.measured])).toEqual([
+      ['query: high scores', true, '1 rows'],
+      ['query: all breaches', true, '3 rows'],
+      ['query: kql', true, '[[3]]'],
+      ['query: kql count', false, '1 rows'],
+    ]);
+    const failing = await evaluate({ queries: [{ name: 'k', kql: 'bad', count: 1 }] }, observations({ kql: async () => { throw new Error('400 BadArgumentError'); } }));
+    expect(failing[0]).toMatchObject({ passed: false, message: 'the query failed: 400 BadArgumentError' });
+  });
+});
