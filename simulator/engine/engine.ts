@@ -1,0 +1,358 @@
+// The generation engine: a timeline of pending events (story steps, delayed resolutions) merged
+// with one Poisson noise stream per alert type. advanceTo(t) runs everything due up to t in time
+// order (ties: pending events first, then streams in a fixed order), so the output depends only
+// on the seed and the clock start, never on how often the clock ticks.
+import type { Catalogue } from '../catalogue/models.ts';
+import { modelByName } from '../catalogue/models.ts';
+import { parseDuration } from '../clock.ts';
+import { Rng } from '../random.ts';
+import type { AlertStore } from '../persistence/store.ts';
+import type { Appliance, Device, ExternalHost, User, World } from '../world/types.ts';
+import { type AlertOf, type AlertType, alertId, type ModelBreach } from '../types.ts';
+import { IdAllocator, type GenContext } from '../generators/context.ts';
+import { generateBreach, type BreachSpec } from '../generators/modelBreach.ts';
+import { generateIncidentEvent, INCIDENT_TEMPLATES, newIncidentGroup, type IncidentGroup } from '../generators/aiAnalyst.ts';
+import { generateSystemAlert, SystemAlertIds, type SystemAlertKind } from '../generators/systemAlert.ts';
+import { generateEmail } from '../generators/email.ts';
+import { pickDevice } from '../generators/devices.ts';
+import { findStory, STORIES, type Cast, type StoryStep } from '../stories/definitions.ts';
+import { DEFAULT_RATES, type Rates } from './rates.ts';
+
+export interface GroundTruthItem {
+  seq: number;
+  type: AlertType;
+  id: string;
+  /** Simulated emission time, epoch ms. */
+  time: number;
+  story?: string;
+  status?: string;
+}
+
+export interface EmittedAlert<T extends AlertType = AlertType> extends GroundTruthItem {
+  type: T;
+  alert: AlertOf[T];
+  /** True while the start-up history is generated (the pusher skips these). */
+  backfill: boolean;
+}
+
+export interface StoryRunInfo {
+  id: string;
+  story: string;
+  start: number;
+  params: Record<string, string | number>;
+  steps: number;
+}
+
+interface Pending {
+  at: number;
+  order: number;
+  run: () => void;
+}
+
+const STREAMS = ['modelBreach', 'aiAnalyst', 'systemAlert', 'email', 'story'] as const;
+type Stream = (typeof STREAMS)[number];
+const HOUR = 3_600_000;
+
+export interface EngineOptions {
+  seed: number;
+  world: World;
+  catalogue: Catalogue;
+  store: AlertStore;
+  /** Generation starts here (clock start − backfill). */
+  start: number;
+  rates?: Rates;
+  onEmit: (alert: EmittedAlert) => void;
+}
+
+export class Engine {
+  readonly truth: GroundTruthItem[] = [];
+  readonly counts: Record<AlertType, number> = { modelBreach: 0, aiAnalyst: 0, systemAlert: 0, email: 0 };
+  readonly stories: StoryRunInfo[] = [];
+  backfilling = false;
+  private cursor: number;
+  private rates: Rates;
+  private readonly ctx: GenContext;
+  private readonly queue: Pending[] = [];
+  private order = 0;
+  private seq = 0;
+  private storyCount = 0;
+  private readonly streams: Record<Stream, { rng: Rng; next: number }>;
+  private readonly systemIds: SystemAlertIds;
+  private readonly activeSystem = new Set<string>();
+  private readonly seed: number;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.seed = opts.seed;
+    this.cursor = opts.start;
+    this.rates = { ...(opts.rates ?? DEFAULT_RATES) };
+    const root = new Rng(`engine:${opts.seed}`);
+    this.ctx = { world: opts.world, catalogue: opts.catalogue, ids: new IdAllocator(root.fork('ids')) };
+    this.systemIds = new SystemAlertIds(root.fork('system-ids'));
+    this.streams = {} as Record<Stream, { rng: Rng; next: number }>;
+    for (const s of STREAMS) {
+      const rng = root.fork(`noise:${s}`);
+      this.streams[s] = { rng, next: this.nextFire(rng, s, opts.start) };
+    }
+  }
+
+  get now(): number {
+    return this.cursor;
+  }
+
+  getRates(): Rates {
+    return { ...this.rates };
+  }
+
+  setRates(rates: Rates): void {
+    this.rates = { ...rates };
+    for (const s of STREAMS) this.streams[s].next = this.nextFire(this.streams[s].rng, s, this.cursor);
+  }
+
+  private nextFire(rng: Rng, stream: Stream, from: number): number {
+    const perHour = this.rates[stream];
+    if (!(perHour > 0)) return Infinity;
+    return from + rng.exponential(HOUR / perHour);
+  }
+
+  schedule(at: number, run: () => void): void {
+    const item: Pending = { at: Math.floor(at), order: this.order++, run };
+    // Binary heap on (at, order).
+    const q = this.queue;
+    q.push(item);
+    let i = q.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (before(q[parent]!, item)) break;
+      q[i] = q[parent]!;
+      i = parent;
+    }
+    q[i] = item;
+  }
+
+  private popQueue(): Pending {
+    const q = this.queue;
+    const top = q[0]!;
+    const last = q.pop()!;
+    if (q.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        let mItem = last;
+        if (l < q.length && before(q[l]!, mItem)) {
+          m = l;
+          mItem = q[l]!;
+        }
+        if (r < q.length && before(q[r]!, mItem)) m = r;
+        if (m === i) break;
+        q[i] = q[m]!;
+        i = m;
+      }
+      q[i] = last;
+    }
+    return top;
+  }
+
+  /** Runs every pending event and noise emission due at or before `t`. Returns alerts emitted. */
+  advanceTo(t: number): number {
+    const before = this.seq;
+    for (;;) {
+      let at = this.queue.length ? this.queue[0]!.at : Infinity;
+      let stream: Stream | undefined;
+      for (const s of STREAMS) {
+        const next = Math.floor(this.streams[s].next);
+        if (next < at) {
+          at = next;
+          stream = s;
+        }
+      }
+      if (at > t || at === Infinity) break;
+      this.cursor = Math.max(this.cursor, at);
+      if (stream) {
+        const st = this.streams[stream];
+        st.next = this.nextFire(st.rng, stream, st.next);
+        this.noise(stream, st.rng, at);
+      } else {
+        this.popQueue().run();
+      }
+    }
+    this.cursor = Math.max(this.cursor, t);
+    return this.seq - before;
+  }
+
+  // --- emission -------------------------------------------------------------------------
+
+  private record<T extends AlertType>(type: T, alert: AlertOf[T], at: number, story?: string): void {
+    const seq = ++this.seq;
+    const store = this.opts.store;
+    switch (type) {
+      case 'modelBreach':
+        store.addBreach(alert as AlertOf['modelBreach'], seq);
+        break;
+      case 'aiAnalyst':
+        store.addIncident(alert as AlertOf['aiAnalyst'], seq);
+        break;
+      case 'systemAlert':
+        store.addSystemAlert(alert as AlertOf['systemAlert'], seq);
+        break;
+      case 'email':
+        store.addEmail(alert as AlertOf['email'], seq);
+        break;
+    }
+    const item: GroundTruthItem = { seq, type, id: alertId(type, alert), time: at };
+    if (story) item.story = story;
+    if (type === 'systemAlert') item.status = (alert as AlertOf['systemAlert']).status;
+    this.truth.push(item);
+    this.counts[type]++;
+    this.opts.onEmit({ ...item, type, alert, backfill: this.backfilling });
+  }
+
+  emitBreach(rng: Rng, spec: BreachSpec, story?: string): ModelBreach {
+    const breach = generateBreach(this.ctx, rng, spec);
+    this.record('modelBreach', breach, spec.at, story);
+    return breach;
+  }
+
+  private emitIncident(rng: Rng, at: number, templateTitle: string, devices: Device[], breaches: ModelBreach[], group: IncidentGroup | undefined, story?: string, title?: string): IncidentGroup {
+    const template = INCIDENT_TEMPLATES.find((t) => t.title === templateTitle);
+    if (!template) throw new Error(`unknown AI Analyst template '${templateTitle}'`);
+    const g = group ?? newIncidentGroup(rng, template.category);
+    const event = generateIncidentEvent(this.ctx, rng, { template, at, devices, breaches, group: g, title });
+    for (const b of breaches) this.opts.store.touchBreach(b.pbid);
+    this.record('aiAnalyst', event, at, story);
+    return g;
+  }
+
+  private emitSystem(what: SystemAlertKind, status: 'active' | 'resolved', at: number, startedAt: number, story?: string): void {
+    const alert = generateSystemAlert(this.ctx.world, this.systemIds, what, status, at, startedAt);
+    if (status === 'active') this.activeSystem.add(alert.name);
+    else this.activeSystem.delete(alert.name);
+    this.record('systemAlert', alert, at, story);
+  }
+
+  /** One background alert of `type` at `at` (also used by POST /_lab/emit). */
+  noise(stream: Stream, rng: Rng, at: number): void {
+    const world = this.ctx.world;
+    switch (stream) {
+      case 'modelBreach': {
+        const { models, weights } = this.ctx.catalogue.noise;
+        this.emitBreach(rng, { model: rng.weighted(models, weights), at });
+        break;
+      }
+      case 'aiAnalyst': {
+        // Raise the breaches now; the AI Analyst event follows minutes later, over exactly those.
+        const template = rng.pick(INCIDENT_TEMPLATES);
+        const device = template.target === 'saas' ? rng.pick(world.pools.saas) : pickDevice(world, template.target, rng);
+        const breaches: ModelBreach[] = [];
+        const n = rng.int(1, template.models.length);
+        for (let i = 0; i < n; i++) breaches.push(this.emitBreach(rng, { model: modelByName(this.ctx.catalogue, template.models[i]!), at, device }));
+        const title = template.summariser === 'SaasHijackSummary' ? `Possible Hijack of ${/SaaS::(\w+):/.exec(device.hostname ?? '')?.[1] ?? 'Office365'} Account` : undefined;
+        this.schedule(at + rng.int(60_000, 600_000), () => this.emitIncident(rng, this.cursor, template.title, [device], breaches, undefined, undefined, title));
+        break;
+      }
+      case 'systemAlert': {
+        const what: SystemAlertKind = rng.chance(0.35) ? { kind: 'advanced_search' } : { kind: 'saas_error', module: rng.pick(world.saasModules) };
+        this.emitSystem(what, 'active', at, at - rng.int(300_000, 3_600_000));
+        this.schedule(at + rng.int(600_000, 7_200_000), () => this.emitSystem(what, 'resolved', this.cursor, at));
+        break;
+      }
+      case 'email': {
+        const count = rng.chance(0.85) ? 1 : rng.int(2, 4);
+        this.record('email', generateEmail(world, rng, { at, recipients: rng.sample(world.users, count) }), at);
+        break;
+      }
+      case 'story': {
+        const story = rng.pick(STORIES.filter((s) => s.background));
+        this.startStory(story.name, {}, at);
+        break;
+      }
+    }
+  }
+
+  /** Emits `count` background alerts of `type` now (POST /_lab/emit). */
+  emitNow(type: AlertType, count: number, rngLabel: string): void {
+    const rng = new Rng(`emit:${this.seed}:${rngLabel}`);
+    for (let i = 0; i < count; i++) this.noise(type, rng, this.cursor);
+    this.advanceTo(this.cursor);
+  }
+
+  // --- stories ----------------------------------------------------------------------------
+
+  startStory(name: string, rawParams: Record<string, unknown>, at: number): StoryRunInfo {
+    const def = findStory(name);
+    const params: Record<string, string | number> = {};
+    for (const [key, value] of Object.entries(rawParams)) {
+      if (!(key in def.params)) throw new Error(`story '${name}' has no parameter '${key}' (parameters: ${Object.keys(def.params).join(', ') || 'none'})`);
+      if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`story parameter '${key}' must be a string or a number`);
+      params[key] = value;
+    }
+    for (const [key, p] of Object.entries(def.params)) if (!(key in params)) params[key] = p.default;
+    const n = ++this.storyCount;
+    const id = `${name}-${n}`;
+    const rng = new Rng(`story:${this.seed}:${n}`);
+    const cast = def.cast(this.ctx.world, rng, params);
+    const unit = parseDuration(String(params.spacing ?? params.duration ?? '10m'));
+    const steps = def.steps(params);
+    const labels = new Map<string, ModelBreach[]>();
+    const groups = new Map<string, IncidentGroup>();
+    const state = { labels, groups, campaign: undefined as number | undefined };
+    for (const step of steps) this.schedule(at + step.at * unit, () => this.runStep(id, rng, cast, state, step));
+    const info: StoryRunInfo = { id, story: name, start: at, params, steps: steps.length };
+    this.stories.push(info);
+    return info;
+  }
+
+  private runStep(story: string, rng: Rng, cast: Cast, state: { labels: Map<string, ModelBreach[]>; groups: Map<string, IncidentGroup>; campaign?: number }, step: StoryStep): void {
+    const at = this.cursor;
+    const catalogue = this.ctx.catalogue;
+    if ('breach' in step) {
+      const b = step.breach;
+      const model = modelByName(catalogue, b.model);
+      const device = cast[b.on] as Device;
+      const peers = b.peer ? (Array.isArray(cast[b.peer]) ? (cast[b.peer] as Device[]) : [cast[b.peer] as Device]) : [undefined];
+      const list = state.labels.get(b.as) ?? [];
+      const probe = cast.probe as Appliance | undefined;
+      const context = model.def.kind === 'system' && probe ? { message: `Probe ${probe.ip} last contact was ${rng.int(10, 30)} minutes ago` } : undefined;
+      for (const peer of b.each ? peers : peers.slice(0, 1)) {
+        list.push(
+          this.emitBreach(rng, { model, at, device, peer, context, external: b.external ? (cast[b.external] as ExternalHost) : undefined, score: b.score, breachUrl: b.breachUrl }, story),
+        );
+      }
+      state.labels.set(b.as, list);
+    } else if ('incident' in step) {
+      const s = step.incident;
+      const breaches = s.over.flatMap((label) => state.labels.get(label) ?? []);
+      const group = this.emitIncident(rng, at, s.template, [cast[s.on] as Device], breaches, state.groups.get(s.group), story, s.title ? (cast[s.title] as string) : undefined);
+      state.groups.set(s.group, group);
+    } else if ('email' in step) {
+      const e = step.email;
+      if (e.campaign && state.campaign === undefined) state.campaign = this.ctx.ids.nextCampaign();
+      for (const user of cast[e.to] as User[]) {
+        const email = generateEmail(this.ctx.world, rng, {
+          at,
+          recipients: [user],
+          severity: e.severity,
+          sender: cast[e.sender] as { email: string; personal: string; domain: string },
+          subject: cast[e.subject] as string,
+          linkHost: cast[e.linkHost] as ExternalHost,
+          campaignId: state.campaign ?? null,
+          direction: 'inbound',
+        });
+        this.record('email', email, at, story);
+      }
+    } else {
+      const s = step.system;
+      const probe = cast[s.probe] as Appliance;
+      const errors = this.opts.store.probeErrors;
+      const since = errors.get(probe.id) ?? at;
+      if (s.status === 'active') errors.set(probe.id, at);
+      else errors.delete(probe.id);
+      this.emitSystem({ kind: 'probe_down', probe }, s.status, at, since, story);
+    }
+  }
+}
+
+function before(a: Pending, b: Pending): boolean {
+  return a.at < b.at || (a.at === b.at && a.order < b.order);
+}

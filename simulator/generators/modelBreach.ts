@@ -1,0 +1,147 @@
+// Model breach generator: one `/modelbreaches` element in the API's default shape
+// (model.then/now, device at top), plus breachUrl, which the API view drops unless asked for.
+import type { CatalogueModel } from '../catalogue/models.ts';
+import type { BreachContext } from '../catalogue/components.ts';
+import type { Rng } from '../random.ts';
+import type { Device, ExternalHost } from '../world/types.ts';
+import type { BreachDevice, ModelBreach, TriggeredComponent, TriggeredFilter } from '../types.ts';
+import type { GenContext } from './context.ts';
+import { deviceName, pickDevice } from './devices.ts';
+
+export interface BreachSpec {
+  model: CatalogueModel;
+  /** Record creation time (the emission time), epoch ms. */
+  at: number;
+  device?: Device | BreachDevice;
+  external?: ExternalHost;
+  peer?: Device;
+  /** Milliseconds between first activity (`time`) and creation; random when absent. */
+  delay?: number;
+  score?: number;
+  context?: Partial<BreachContext>;
+  breachUrl?: string;
+}
+
+const SCORE_RANGE: [number, number][] = [
+  [0.15, 0.45], [0.2, 0.55], [0.3, 0.7], [0.4, 0.8], [0.6, 0.95], [0.8, 1],
+];
+
+const PORTS: Record<string, number[]> = {
+  beacon: [443, 443, 80, 8080, 8443], exfil: [443, 443, 21, 22], file: [80, 443], scan: [22, 135, 139, 445, 3389, 5985],
+  smb: [445], rdp: [3389], ssh: [22], internal: [135, 389, 5985, 88], internalData: [445, 2049], external: [443, 80, 137, 389],
+  dns: [53], credential: [88, 445], saas: [443], meta: [0], antigena: [0], system: [0], ransom: [445], test: [0],
+};
+
+const APPLICATION: Record<string, string> = {
+  beacon: 'SSL', exfil: 'HTTPS', file: 'HTTP', scan: 'Unknown', smb: 'SMB', rdp: 'RDP', ssh: 'SSH', internal: 'DCE_RPC',
+  internalData: 'SMB', external: 'HTTPS', dns: 'DNS', credential: 'KERBEROS', saas: 'HTTPS', meta: 'Unknown', antigena: 'Unknown',
+  system: 'Unknown', ransom: 'SMB', test: 'Unknown',
+};
+
+const FILES = ['invoice_0423.exe', 'update.ps1', 'setup.zip', 'payload.js', 'report.pdf.exe', 'archive.gz'];
+
+function messageFor(kind: string, rng: Rng, peer: string, ext: ExternalHost): string {
+  switch (kind) {
+    case 'smb':
+      return `SMB2 write of file \\\\${peer}\\ADMIN$\\${rng.pick(['svchost_update.exe', 'psexesvc.exe', 'tmp.bat'])}`;
+    case 'ransom':
+      return `SMB2 write of file \\\\${peer}\\Shared\\${rng.pick(['README_DECRYPT.txt', 'HOW_TO_RECOVER_FILES.txt', 'ransom_note.html'])}`;
+    case 'file':
+      return `/${rng.pick(['downloads', 'static', 'files', 'cdn'])}/${rng.pick(FILES)}`;
+    case 'credential':
+      return `New credential ${rng.pick(['administrator', 'svc_backup', 'admin.local'])} used`;
+    case 'saas':
+      return rng.pick(['UserLoggedIn', 'Add member to role.', 'Set-Mailbox', 'Consent to application.', 'Update user.']);
+    case 'system':
+      return `Probe ${ext.ip} last contact was ${rng.int(10, 30)} minutes ago`;
+    default:
+      return `Connection to ${ext.hostname}`;
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+export function generateBreach(ctx: GenContext, rng: Rng, spec: BreachSpec): ModelBreach {
+  const { model } = spec;
+  const kindName = model.def.kind;
+  const kind = model.component.kind;
+  const device = spec.device ?? pickDevice(ctx.world, model.def.target, rng);
+  const ext = spec.external ?? rng.pick(ctx.world.external);
+  const peer = spec.peer ?? rng.pick(ctx.world.pools.servers);
+  const pbid = ctx.ids.nextPbid();
+  // Most records are created seconds after the activity; a few minutes-late ones exercise creationtime=true.
+  const delay = spec.delay ?? (rng.chance(0.05) ? rng.int(300_000, 1_800_000) : rng.int(2_000, 180_000));
+  const time = Math.floor((spec.at - delay) / 1000) * 1000;
+  const [lo, hi] = SCORE_RANGE[model.def.priority]!;
+  const score = spec.score ?? round3(rng.float(lo, hi));
+  const bc: BreachContext = {
+    hostname: ext.hostname,
+    ip: ext.ip,
+    port: rng.pick(PORTS[kindName] ?? [443]),
+    peer: deviceName(peer),
+    bytes: kindName === 'exfil' || kindName === 'internalData' ? rng.int(1_100_000_000, 9_000_000_000) : rng.int(10_000, 5_000_000),
+    message: messageFor(kindName, rng, deviceName(peer), ext),
+    strength: rng.int(61, 100),
+    protocol: kindName === 'beacon' && rng.chance(0.1) ? 'UDP' : 'TCP',
+    application: APPLICATION[kindName] ?? 'Unknown',
+    relatedModel: kindName === 'meta' || kindName === 'antigena' ? rng.pick(ctx.catalogue.noise.models).uiName : undefined,
+    ...spec.context,
+  };
+  const filters: TriggeredFilter[] = [];
+  let i = 0;
+  const ids = 'ABCDEFGH';
+  for (const t of kind.filters) {
+    filters.push({
+      cfid: model.component.cfids[i]!,
+      id: ids[i]!,
+      filterType: t.filterType,
+      arguments: { value: t.argument },
+      comparatorType: t.comparatorType,
+      trigger: { value: t.trigger(bc) },
+    });
+    i++;
+  }
+  let n = 1;
+  for (const t of kind.display) {
+    filters.push({ cfid: model.component.cfids[i]!, id: `d${n++}`, filterType: t.filterType, arguments: {}, comparatorType: 'display', trigger: { value: t.trigger(bc) } });
+    i++;
+  }
+  const logicIds = kind.filters.map((_, k) => ids[k]!);
+  const component: TriggeredComponent = {
+    time: time + rng.int(0, Math.max(0, delay - 1000)),
+    cbid: ctx.ids.nextCbid(),
+    cid: model.component.cid,
+    chid: model.component.chid,
+    size: kind.threshold + rng.int(1, 20),
+    threshold: kind.threshold,
+    interval: kind.interval,
+    logic: { data: chainAnd(logicIds), version: 'v0.1' },
+    metric: kind.metric,
+    triggeredFilters: filters,
+  };
+  return {
+    commentCount: 0,
+    pbid,
+    time,
+    creationTime: spec.at,
+    score,
+    percentscore: Math.round(score * 100),
+    acknowledged: false,
+    breachUrl: spec.breachUrl ?? `${ctx.world.instanceUrl}/#modelbreach/${pbid}`,
+    mitreTechniques: model.mitreTechniques,
+    aianalystData: [],
+    device,
+    model: { then: model.then, now: model.now },
+    triggeredComponents: [component],
+  };
+}
+
+function chainAnd(ids: string[]): unknown {
+  if (ids.length === 0) return {};
+  if (ids.length === 1) return ids[0];
+  let node: unknown = ids[ids.length - 1];
+  for (let k = ids.length - 2; k >= 0; k--) node = { left: ids[k], operator: 'AND', right: node };
+  return node;
+}
