@@ -1,0 +1,151 @@
+// dtlab sentinel — run the mock Log Analytics workspace (HTTP Data Collector API + /_lab admin API).
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.ts';
+import {
+  DEFAULT_WORKSPACE,
+  createMockSentinel,
+  loadFaultFile,
+  type DataCollectorPolicy,
+  type FaultConfig,
+  type MockSentinelOptions,
+  type WorkspaceConfig,
+} from '../../mock-sentinel/index.ts';
+
+const DEFAULT_PORT = 4780;
+
+const help = `usage: dtlab sentinel [options]
+
+Runs a mock Azure Log Analytics workspace: POST /api/logs?api-version=2016-04-01 (HTTP Data
+Collector API, SharedKey) into an embedded DuckDB store, plus the /_lab admin API on the same port.
+Prints "mock-sentinel listening on http://HOST:PORT" once ready; stops on SIGINT/SIGTERM.
+
+options:
+  --host HOST                    interface to bind (default 127.0.0.1)
+  --port N                       port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --db PATH                      keep the workspace in a DuckDB file (default: in memory)
+  --workspace ID=PRIMARY[,SECONDARY]
+                                 a workspace and its base64 keys; repeat for several
+                                 (default: the documented test-only workspace
+                                 ${DEFAULT_WORKSPACE.id})
+  --faults FILE                  fault rules to start with (JSON or YAML)
+  --prefer-faults                honour per-request "Prefer: code=429" style headers
+  --clock-skew MINUTES           allowed x-ms-date skew (default 15)
+  --nested json-string|flatten   nested objects/arrays policy (default json-string)
+  --invalid-log-type reject|drop Log-Type with bad characters: 400 or silent drop (default reject)
+  --content-type-params accept|reject
+                                 "application/json; charset=utf-8" signed as sent (default accept)
+  --log-level LEVEL              pino level on stderr (default warn)
+  -h, --help                     this text
+
+Documented policies, the fault file format and the admin API: docs/reference/mock-sentinel.md`;
+
+class UsageError extends Error {}
+
+function parseWorkspace(value: string, index: number): WorkspaceConfig {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--workspace #${index + 1}: expected ID=PRIMARY[,SECONDARY]`);
+  const [primaryKey, secondaryKey, ...rest] = value.slice(eq + 1).split(',');
+  if (!primaryKey || rest.length > 0) throw new UsageError(`--workspace #${index + 1}: expected ID=PRIMARY[,SECONDARY]`);
+  return { id: value.slice(0, eq), primaryKey, ...(secondaryKey ? { secondaryKey } : {}) };
+}
+
+function parseInteger(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag}: expected an integer from ${min} to ${max}, got '${value}'`);
+  return n;
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        db: { type: 'string' },
+        workspace: { type: 'string', multiple: true },
+        faults: { type: 'string' },
+        'prefer-faults': { type: 'boolean' },
+        'clock-skew': { type: 'string' },
+        nested: { type: 'string' },
+        'invalid-log-type': { type: 'string' },
+        'content-type-params': { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const policy: Partial<DataCollectorPolicy> = {};
+  if (values['clock-skew'] !== undefined) policy.clockSkewMinutes = parseInteger('--clock-skew', values['clock-skew'], 0, 10_080);
+  const nested = oneOf('--nested', values.nested, ['json-string', 'flatten'] as const);
+  if (nested) policy.nested = nested;
+  const invalidLogType = oneOf('--invalid-log-type', values['invalid-log-type'], ['reject', 'drop'] as const);
+  if (invalidLogType) policy.invalidLogType = invalidLogType;
+  const contentTypeParameters = oneOf('--content-type-params', values['content-type-params'], ['accept', 'reject'] as const);
+  if (contentTypeParameters) policy.contentTypeParameters = contentTypeParameters;
+  let faults: FaultConfig | undefined;
+  if (values.faults !== undefined) faults = await loadFaultFile(values.faults);
+  return {
+    host: values.host ?? '127.0.0.1',
+    port: values.port === undefined ? DEFAULT_PORT : parseInteger('--port', values.port, 0, 65_535),
+    dbPath: values.db,
+    workspaces: values.workspace?.map(parseWorkspace),
+    dataCollector: policy,
+    faults,
+    preferHeaderFaults: values['prefer-faults'] ?? false,
+    logLevel: values['log-level'] ?? 'warn',
+  };
+}
+
+export const command: Command = {
+  summary: 'run the mock Log Analytics workspace (HTTP Data Collector API, /_lab admin API)',
+  help,
+  async run(argv) {
+    let options: MockSentinelOptions;
+    try {
+      options = await optionsFrom(argv);
+    } catch (err) {
+      process.stderr.write(`dtlab sentinel: ${(err as Error).message}\n`);
+      return 2;
+    }
+    let mock;
+    try {
+      mock = createMockSentinel(options);
+    } catch (err) {
+      process.stderr.write(`dtlab sentinel: ${(err as Error).message}\n`);
+      return 2;
+    }
+    const { url } = await mock.listen();
+    const workspaceIds = (options.workspaces ?? [DEFAULT_WORKSPACE]).map((w) => w.id.toLowerCase());
+    const lines = [
+      `mock-sentinel listening on ${url}`,
+      `  post:   POST ${url}/api/logs?api-version=2016-04-01  (SharedKey; headers Log-Type, x-ms-date)`,
+      `  workspace${workspaceIds.length > 1 ? 's' : ''}: ${workspaceIds.join(', ')}${options.workspaces ? '' : '  (documented test-only keys: see docs/reference/mock-sentinel.md)'}`,
+      `  tables: ${url}/_lab/tables   audit: ${url}/_lab/requests`,
+      `  store:  ${options.dbPath ?? 'in memory (--db PATH to keep it)'}`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await mock.close();
+    return 0;
+  },
+};
