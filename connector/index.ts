@@ -1,0 +1,204 @@
+// createConnector(config): Darktrace sources (pollers + push receiver) → mapping → durable spool →
+// sink (HTTP Data Collector API). See docs/reference/connector.md.
+import { EventEmitter } from 'node:events';
+import { pino, type Logger } from 'pino';
+import type { ConnectorConfig } from './config/types.ts';
+import { DarktraceClient } from './darktrace/client.ts';
+import { DeadLetterFile } from './delivery/dead-letter.ts';
+import { Deliverer } from './delivery/deliverer.ts';
+import { createFilter } from './mapping/filters.ts';
+import { createHttpServer } from './server/http-server.ts';
+import { createMetrics, type Metrics } from './server/metrics.ts';
+import { createSink } from './sinks/index.ts';
+import type { Sink } from './sinks/sink.ts';
+import { aiAnalystSource, emailSource, modelBreachesSource } from './sources/definitions.ts';
+import { AlertIngest } from './sources/ingest.ts';
+import { Poller } from './sources/poller.ts';
+import { Spool } from './spool/spool.ts';
+import path from 'node:path';
+
+export type { ConnectorConfig } from './config/types.ts';
+export { loadConfigFile, resolveConfig, ConfigError } from './config/load.ts';
+
+/**
+ * Events: `spooled` {source,count,firstSeq,lastSeq,keys}, `delivered` {count,firstSeq,lastSeq,records},
+ * `dead-lettered` {stage:'alert'|'delivery',reason,…}, `checkpoint` {source,endMs,fetched,fresh},
+ * `idle` (spool drained), `delivery-paused` {reason}, `source-error` {source,kind,message}.
+ */
+export interface Connector {
+  readonly config: ConnectorConfig;
+  readonly events: EventEmitter;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  /** Opens the spool, starts the pollers (when enabled) and delivery. */
+  start(): Promise<void>;
+  /** Stops pollers and delivery; the spool stays on disk. */
+  stop(): Promise<void>;
+  /** Serves the receiver (if configured), /health and /metrics. */
+  listen(): Promise<{ url: string }>;
+  /** Stops everything and closes the server. */
+  close(): Promise<void>;
+  /** Every poller polls at once. */
+  pollNow(): void;
+  /** Records spooled and not yet delivered. */
+  pending(): number;
+  /** Tries both ends (a signed Darktrace request, a signed empty Sentinel post); lists the problems. */
+  check(): Promise<string[]>;
+}
+
+export interface ConnectorOptions {
+  logger?: Logger;
+  /** Clock for poll windows (tests). */
+  now?: () => number;
+}
+
+const REDACT = ['*.sharedKey', '*.secondaryKey', '*.privateToken', '*.publicToken', '*.token', 'authorization', '*.authorization', 'headers.authorization'];
+
+export function createConnector(config: ConnectorConfig, opts: ConnectorOptions = {}): Connector {
+  const events = new EventEmitter();
+  events.setMaxListeners(100);
+  const log = opts.logger ?? pino({ level: config.log.level, redact: REDACT, base: { service: 'dtconnector' } });
+  const metrics = createMetrics({ defaultMetrics: false });
+  const client = new DarktraceClient(config.darktrace);
+  let spool: Spool | undefined;
+  let deadLetters: DeadLetterFile | undefined;
+  let sink: Sink | undefined;
+  let ingest: AlertIngest | undefined;
+  let deliverer: Deliverer | undefined;
+  let pollers: Poller[] = [];
+  let server: ReturnType<typeof createHttpServer> | undefined;
+  let running = false;
+  let pausedReason: string | undefined;
+
+  events.on('delivery-paused', (e: { reason: string }) => (pausedReason = e.reason));
+  events.on('delivered', () => (pausedReason = undefined));
+
+  function open(): AlertIngest {
+    if (ingest) return ingest;
+    spool = Spool.open(path.join(config.state, 'spool'), {
+      maxBytes: config.spool.maxBytes,
+      segmentBytes: config.spool.segmentBytes,
+      onWarning: (msg, detail) => log.warn(detail, msg),
+    });
+    deadLetters = new DeadLetterFile(config.state);
+    sink = createSink(config.sentinel, {
+      onAttempt: ({ status, durationMs }) => metrics.sinkLatency.observe({ sink: config.sentinel.mode, status: String(status) }, durationMs / 1000),
+      onRetry: ({ reason, attempt, delayMs }) => {
+        metrics.retried.inc({ sink: config.sentinel.mode, reason: reason.split(' ')[0] === 'network' ? 'network' : reason.split(' ')[0]! });
+        log.warn({ sink: config.sentinel.mode, reason, attempt, delayMs }, 'delivery failed transiently; retrying');
+      },
+      onWarning: (msg, detail) => log.warn(detail, msg),
+    });
+    ingest = new AlertIngest({
+      spool,
+      filter: createFilter(config.filters),
+      mapping: { linkBase: config.darktrace.linkBase, modelNameSeparator: config.mapping.modelNameSeparator, breachTimeField: config.mapping.breachTimeField },
+      timeGeneratedField: config.sentinel.timeGeneratedField,
+      deadLetters,
+      metrics,
+      events,
+      log,
+    });
+    metrics.spoolBytes.set(spool.bytes);
+    metrics.spoolPending.set(spool.pending);
+    if (spool.recovery.tornBytes) log.warn({ bytes: spool.recovery.tornBytes }, 'spool recovered from a torn write');
+    return ingest;
+  }
+
+  function health(): Record<string, unknown> {
+    const sources = Object.fromEntries(pollers.map((p, i) => [sourceNames[i], p.status]));
+    const degraded = pausedReason !== undefined || pollers.some((p) => p.status.consecutiveFailures > 0);
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      running,
+      spool: spool ? { pendingRecords: spool.pending, bytes: spool.bytes, committedSeq: spool.committedSeq, lastSeq: spool.lastSeq } : null,
+      delivery: { sink: config.sentinel.mode, paused: pausedReason ?? null },
+      sources,
+    };
+  }
+  let sourceNames: string[] = [];
+
+  return {
+    config,
+    events,
+    metrics,
+    log,
+    async start() {
+      if (running) return;
+      const ing = open();
+      deliverer = new Deliverer({
+        spool: spool!, sink: sink!, deadLetters: deadLetters!, metrics, events, log,
+        maxBatchBytes: config.sentinel.batch.maxBytes,
+        maxBatchRecords: config.sentinel.batch.maxRecords,
+        pauseMs: config.sentinel.retry.pauseMs,
+      });
+      pollers = [];
+      sourceNames = [];
+      if (config.poll.enabled) {
+        const defs = [
+          config.poll.sources.modelBreaches && modelBreachesSource(client, config.filters),
+          config.poll.sources.aiAnalyst && aiAnalystSource(client, config.filters),
+          config.poll.sources.email && emailSource(client, config.darktrace, config.poll, config.filters),
+        ].filter((d) => d !== false);
+        for (const def of defs) {
+          pollers.push(new Poller(def, { stateDir: config.state, poll: config.poll, spool: spool!, ingest: ing, metrics, events, log, now: opts.now }));
+          sourceNames.push(def.name);
+        }
+      }
+      running = true;
+      deliverer.start();
+      for (const p of pollers) p.start();
+      log.info({ sources: sourceNames, sink: config.sentinel.mode, endpoint: config.sentinel.endpoint, pending: spool!.pending }, 'connector started');
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      await Promise.all(pollers.map((p) => p.stop()));
+      await deliverer?.stop();
+      log.info({ pending: spool?.pending }, 'connector stopped');
+    },
+    async listen() {
+      const ing = open();
+      const listenAt = config.receiver?.listen ?? config.monitoring?.listen ?? '127.0.0.1:0';
+      server = createHttpServer({ receiver: config.receiver, ingest: ing, metrics, health, log });
+      const url = await server.listen(listenAt);
+      log.info({ url, receiver: config.receiver ? config.receiver.path : null }, `connector listening on ${url}`);
+      return { url };
+    },
+    async close() {
+      await this.stop();
+      await server?.close();
+      server = undefined;
+      spool?.close();
+      deadLetters?.close();
+      await sink?.close();
+      await client.close();
+      spool = undefined;
+      ingest = undefined;
+    },
+    pollNow() {
+      for (const p of pollers) p.pollNow();
+    },
+    pending() {
+      open();
+      return spool!.pending;
+    },
+    async check() {
+      const problems: string[] = [];
+      try {
+        await client.get('/status', [['fast', 'true']]);
+      } catch (err) {
+        problems.push(`darktrace: ${(err as Error).message}`);
+      }
+      const s = createSink(config.sentinel);
+      try {
+        await s.check();
+      } catch (err) {
+        problems.push(`sentinel: ${(err as Error).message}`);
+      } finally {
+        await s.close();
+      }
+      return problems;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// The connector's HTTP surface: the Darktrace push receiver (bearer token; 2xx only once durably
+// spooled), GET /health and GET /metrics. Request bodies are size-limited while streaming.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { ReceiverConfig } from '../config/types.ts';
+import type { AlertIngest } from '../sources/ingest.ts';
+import { SpoolFullError } from '../spool/spool.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface HttpServerDeps {
+  receiver?: ReceiverConfig;
+  ingest: AlertIngest;
+  metrics: Metrics;
+  health: () => Record<string, unknown>;
+  log: Logger;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; version=0.0.4' : 'application/json', ...headers });
+  res.end(text);
+}
+
+/** Constant-time bearer check: both sides hashed to equal length first. */
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!m) return false;
+  const a = createHash('sha256').update(m[1]!.trim()).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function createHttpServer(d: HttpServerDeps): { server: Server; listen(listen: string): Promise<string>; close(): Promise<void> } {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      d.log.error({ err: (err as Error).message }, 'receiver: unexpected error');
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health') return send(res, 200, d.health());
+    if (req.method === 'GET' && path === '/metrics') {
+      res.writeHead(200, { 'content-type': d.metrics.registry.contentType });
+      res.end(await d.metrics.registry.metrics());
+      return;
+    }
+    const r = d.receiver;
+    if (!r || path !== r.path) return send(res, 404, { error: `no route ${req.method} ${path}` });
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
+    if (!tokenMatches(req.headers.authorization, r.token)) {
+      req.resume();
+      return send(res, 401, { error: 'missing or invalid bearer token' }, { 'www-authenticate': 'Bearer' });
+    }
+    const type = String(req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json' && !type.endsWith('+json')) {
+      req.resume();
+      return send(res, 415, { error: `content-type must be application/json (got ${type})` });
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, r.maxBodyBytes);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return send(res, 413, { error: `body over ${r.maxBodyBytes} bytes` }, { connection: 'close' });
+      throw err;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      return send(res, 400, { error: `body is not valid JSON: ${(err as Error).message}` });
+    }
+    const items = Array.isArray(parsed) ? parsed : [parsed];
+    let result;
+    try {
+      result = await d.ingest.ingest('push', items, undefined, r.spoolWaitMs);
+    } catch (err) {
+      if (err instanceof SpoolFullError) return send(res, 503, { error: 'spool full, retry later' }, { 'retry-after': '5' });
+      throw err;
+    }
+    if (items.length > 0 && result.rejected.length === items.length) {
+      return send(res, 400, { error: 'no valid alert in the body', rejected: result.rejected });
+    }
+    return send(res, 200, { accepted: result.spooled, filtered: result.filtered, rejected: result.rejected });
+  }
+
+  return {
+    server,
+    listen(listen: string) {
+      const m = /^(?:(.+):)?(\d+)$/.exec(listen);
+      const host = m?.[1] ?? '127.0.0.1';
+      const port = Number(m?.[2] ?? 0);
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const a = server.address() as AddressInfo;
+          resolve(`http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
+        });
+      });
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

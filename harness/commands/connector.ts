@@ -1,0 +1,66 @@
+// dtlab connector --config FILE [--check] — run the Darktrace → Sentinel connector.
+import { parseArgs } from 'node:util';
+import process from 'node:process';
+import type { Command } from '../cli.ts';
+import { ConfigError, createConnector, loadConfigFile } from '../../connector/index.ts';
+
+export const command: Command = {
+  summary: 'run the Darktrace → Sentinel connector (pollers, push receiver, durable spool, sink)',
+  help: `usage: dtlab connector --config FILE [--check]
+
+Runs the connector described by FILE (YAML or JSON; see docs/reference/connector.md and
+connector/examples/lab.yaml). Secrets may be written as \${VAR} (environment) or \${file:PATH}.
+
+  --config FILE   the connector config (required)
+  --check         validate the config, try both ends (a signed Darktrace request and a signed
+                  empty Sentinel post), print the result and exit: 0 ok, 1 a problem, 2 usage
+
+Prints "connector listening on http://HOST:PORT" when the receiver/health server is up, then
+JSON logs (pino). Stops cleanly on SIGINT/SIGTERM; the spool keeps what is not yet delivered.`,
+  async run(argv) {
+    let values: { config?: string; check?: boolean };
+    try {
+      values = parseArgs({ args: argv, strict: true, options: { config: { type: 'string' }, check: { type: 'boolean' } } }).values;
+    } catch (err) {
+      process.stderr.write(`dtlab connector: ${(err as Error).message}\n`);
+      return 2;
+    }
+    if (!values.config) {
+      process.stderr.write('dtlab connector: --config FILE is required (dtlab connector --help)\n');
+      return 2;
+    }
+    let config;
+    try {
+      config = loadConfigFile(values.config);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`dtlab connector: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
+    const connector = createConnector(config);
+    if (values.check) {
+      const problems = await connector.check();
+      await connector.close();
+      if (problems.length) {
+        for (const p of problems) process.stderr.write(`dtlab connector --check: ${p}\n`);
+        return 1;
+      }
+      process.stdout.write(`config ok; darktrace ${config.darktrace.url} and sentinel ${config.sentinel.endpoint} answered\n`);
+      return 0;
+    }
+    await connector.start();
+    if (config.receiver || config.monitoring) {
+      const { url } = await connector.listen();
+      process.stdout.write(`connector listening on ${url}\n`);
+    }
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await connector.close();
+    return 0;
+  },
+};

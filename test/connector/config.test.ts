@@ -1,0 +1,94 @@
+// Config validation: errors name the key path and the reason; secrets from env and files; defaults.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile, resolveConfig } from '../../connector/config/load.ts';
+
+const KEY = 'SERsIYhgMVlJB6uPsq49gCxNiruf6v0vhMYE+lfzbSGcXjdViZdV/e5pEMTYtw9f8SkVLf4LFlLCc2KxtRZfCA==';
+const valid = () => ({
+  darktrace: { url: 'http://127.0.0.1:4790', publicToken: 'pub', privateToken: 'priv' },
+  sentinel: { workspaceId: '97ce69d9-b4be-4241-8dbd-d265edcf06c4', sharedKey: KEY },
+  state: '/tmp/x',
+});
+
+function issues(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    resolveConfig(raw, { env });
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+  return [];
+}
+
+describe('config errors name the key path and the reason', () => {
+  it('missing required keys', () => {
+    expect(issues({ darktrace: { url: 'http://a' }, state: 'x' })).toEqual(expect.arrayContaining([
+      'darktrace.publicToken: is required',
+      'darktrace.privateToken: is required',
+      'sentinel: is required',
+    ]));
+  });
+
+  it('bad values and unknown keys', () => {
+    const cfg = valid() as any;
+    cfg.sentinel.workspaceId = 'not-a-guid';
+    cfg.sentinel.shardKey = 'typo';
+    cfg.poll = { interval: 'soon' };
+    cfg.filters = { minScore: 150, alertTypes: ['Model Breach'] };
+    expect(issues(cfg)).toEqual(expect.arrayContaining([
+      'sentinel.workspaceId: must be a valid GUID',
+      'sentinel.shardKey: unknown key',
+      expect.stringMatching(/^poll\.interval: has an invalid form/),
+      expect.stringMatching(/^filters\.minScore: must be <= 100/),
+      expect.stringMatching(/^filters\.alertTypes\.0: must be one of "Policy Breach"/),
+    ]));
+  });
+
+  it('an unimplemented sentinel.mode is named', () => {
+    const cfg = valid() as any;
+    cfg.sentinel.mode = 'logsIngestion';
+    expect(issues(cfg)).toEqual(['sentinel.mode: must be "dataCollector" (the only sink implemented)']);
+  });
+
+  it('batch size over 30 MB is refused', () => {
+    const cfg = valid() as any;
+    cfg.sentinel.batch = { maxBytes: '31MB' };
+    expect(issues(cfg)).toEqual(['sentinel.batch.maxBytes: must not exceed 30MB (the Data Collector API limit per post)']);
+  });
+
+  it('a missing environment variable is named without any secret value', () => {
+    const cfg = valid() as any;
+    cfg.darktrace.privateToken = '${DT_PRIVATE}';
+    const out = issues(cfg, {});
+    expect(out).toEqual(['darktrace.privateToken: environment variable DT_PRIVATE is not set']);
+  });
+});
+
+describe('secrets from env and files, defaults', () => {
+  it('substitutes ${VAR} and ${file:PATH}; endpoint defaults to the workspace ODS host', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dtcfg-'));
+    writeFileSync(path.join(dir, 'key.txt'), KEY + '\n');
+    writeFileSync(path.join(dir, 'c.yaml'), [
+      'darktrace: { url: "http://127.0.0.1:4790", publicToken: "${DT_PUB}", privateToken: "${DT_PRIV}" }',
+      'sentinel: { workspaceId: 97ce69d9-b4be-4241-8dbd-d265edcf06c4, sharedKey: "${file:key.txt}" }',
+      'state: ./state',
+    ].join('\n'));
+    const c = loadConfigFile(path.join(dir, 'c.yaml'), { env: { DT_PUB: 'pub', DT_PRIV: 'priv' } });
+    expect(c.darktrace.publicToken).toBe('pub');
+    expect(c.darktrace.privateToken).toBe('priv');
+    expect(c.sentinel.sharedKey).toBe(KEY);
+    expect(c.sentinel.endpoint).toBe('https://97ce69d9-b4be-4241-8dbd-d265edcf06c4.ods.opinsights.azure.com');
+    expect(c.sentinel.batch.maxBytes).toBe(5 * 1024 * 1024);
+    expect(c.state).toBe(path.join(dir, 'state'));
+    expect(c.poll.intervalMs).toBe(60_000);
+  });
+
+  it('the lab example config is valid', () => {
+    const c = loadConfigFile(path.resolve('connector/examples/lab.yaml'));
+    expect(c.sentinel.endpoint).toBe('http://127.0.0.1:4780');
+    expect(c.darktrace.url).toBe('http://127.0.0.1:4790');
+    expect(c.receiver?.token).toBe('dtlab-push-token');
+  });
+});
