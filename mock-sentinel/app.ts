@@ -8,6 +8,8 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { adminRouter } from './handlers/admin.ts';
 import { dataCollectorRouter } from './handlers/dataCollector.ts';
 import type { LabContext } from './labContext.ts';
+import { entraRouter } from './entra/lab-entra.ts';
+import { dcrAdminRouter, logsIngestionRouter } from './logs-ingestion/index.ts';
 
 export function buildApp(lab: LabContext): Express {
   const app = express();
@@ -16,6 +18,9 @@ export function buildApp(lab: LabContext): Express {
 
   app.use(adminRouter(lab)); //            /_lab/*
   app.use(dataCollectorRouter(lab)); //    POST /api/logs
+  app.use(dcrAdminRouter(lab)); //          GET /_lab/dcrs
+  app.use(entraRouter(lab)); //             /:tenant/v2.0/.well-known/openid-configuration, /:tenant/discovery/v2.0/keys, POST /:tenant/oauth2/v2.0/token
+  app.use(logsIngestionRouter(lab)); //     POST /dataCollectionRules/:id/streams/:stream
 
   app.use(notFound);
   app.use(errorHandler(lab));

@@ -5,6 +5,9 @@ import type { WorkspaceConfig } from './authentication/workspaces.ts';
 import type { FaultConfig } from './faults/faultRules.ts';
 import type { TypingPolicy } from './ingestion/recordTyping.ts';
 import type { ColumnDef } from './persistence/columnTypes.ts';
+import type { AppSpec } from './entra/apps.ts';
+import type { LogsIngestionOptions } from './logs-ingestion/options.ts';
+import type { LabTlsOptions } from './tls/lab-tls.ts';
 
 export interface DataCollectorPolicy extends TypingPolicy, AuthenticationPolicy {
   apiVersions: readonly string[];
@@ -71,12 +74,19 @@ export interface MockSentinelOptions {
   /** Log level of the pino logger (default 'silent' for the library; the CLI uses 'info'). */
   logLevel?: string;
   // Reserved for the surfaces that come next (Entra token, Logs Ingestion, query, web page):
-  /** HTTPS for the Logs Ingestion and token endpoints. */
-  tls?: boolean | { key: string; cert: string };
-  /** DCR definition files the Logs Ingestion route loads. */
+  /**
+   * An HTTPS listener next to HTTP, serving the same app (the Azure SDKs send bearer tokens over HTTPS
+   * only): `true` generates a CA + certificate at listen(); or give PEMs / files (see LabTlsOptions).
+   */
+  tls?: boolean | LabTlsOptions;
+  /** Port of the HTTPS listener (default 0; the CLI uses 4781). */
+  httpsPort?: number;
+  /** DCR definition files the Logs Ingestion route loads (besides the shipped Darktrace DCR). */
   dcrFiles?: string[];
-  /** Entra applications (client id / secret) the token endpoint accepts. */
-  apps?: { tenantId: string; clientId: string; clientSecret: string }[];
+  /** Entra applications the token endpoint accepts; default the documented test app. */
+  apps?: AppSpec[];
+  /** Logs Ingestion and mock Entra policies (docs/reference/logs-ingestion.md). */
+  logsIngestion?: LogsIngestionOptions;
   /** Open query surface (no bearer token). */
   noQueryAuth?: boolean;
 }

@@ -1,6 +1,7 @@
 // createMockSentinel(opts): a mock Azure Log Analytics workspace — the HTTP Data Collector API over a
 // DuckDB workspace store, with the /_lab admin API, fault injection, an audit log and typed events.
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { pino } from 'pino';
@@ -12,6 +13,7 @@ import { createEvents, type MockSentinelEvents } from './events.ts';
 import { FaultEngine } from './faults/faultEngine.ts';
 import { LabContext } from './labContext.ts';
 import { WorkspaceStore } from './persistence/workspaceStore.ts';
+import { prepareLabTls } from './tls/lab-tls.ts';
 
 export interface MockSentinel {
   readonly events: MockSentinelEvents;
@@ -24,7 +26,11 @@ export interface MockSentinel {
   readonly store: WorkspaceStore;
   /** `http://HOST:PORT` once listening. */
   readonly url: string | undefined;
-  listen(): Promise<{ url: string }>;
+  /** `https://HOST:PORT` once listening with `tls`. */
+  readonly httpsUrl: string | undefined;
+  /** The CA (PEM file) HTTPS clients must trust, once listening with `tls`. */
+  readonly caPath: string | undefined;
+  listen(): Promise<{ url: string; httpsUrl?: string; caPath?: string }>;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,9 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
   const app = buildApp(lab);
   let server: Server | undefined;
   let url: string | undefined;
+  let httpsServer: Server | undefined;
+  let httpsUrl: string | undefined;
+  let caPath: string | undefined;
   let store: WorkspaceStore | undefined;
 
   return {
@@ -64,8 +73,14 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
     get url() {
       return url;
     },
+    get httpsUrl() {
+      return httpsUrl;
+    },
+    get caPath() {
+      return caPath;
+    },
     async listen() {
-      if (url) return { url };
+      if (url) return { url, ...(httpsUrl ? { httpsUrl, caPath } : {}) };
       store = await WorkspaceStore.open(options.dbPath);
       lab.attachStore(store);
       const host = options.host ?? '127.0.0.1';
@@ -80,8 +95,24 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       url = `http://${shownHost}:${address.port}`;
-      logger.info({ url, workspaces: workspaces.ids() }, 'mock-sentinel listening');
-      return { url };
+      if (options.tls) {
+        // HTTPS next to HTTP, same app: the Azure SDKs send bearer tokens over HTTPS only (spec B1).
+        const tls = await prepareLabTls(options.tls === true ? {} : options.tls);
+        httpsServer = createHttpsServer({ cert: tls.cert, key: tls.key }, app);
+        await new Promise<void>((resolve, reject) => {
+          httpsServer!.once('error', reject);
+          httpsServer!.listen(options.httpsPort ?? 0, host, () => {
+            httpsServer!.off('error', reject);
+            resolve();
+          });
+        });
+        const httpsAddress = httpsServer.address() as AddressInfo;
+        const httpsHost = httpsAddress.family === 'IPv6' ? `[${httpsAddress.address}]` : httpsAddress.address;
+        httpsUrl = `https://${httpsHost}:${httpsAddress.port}`;
+        caPath = tls.caPath;
+      }
+      logger.info({ url, httpsUrl, workspaces: workspaces.ids() }, 'mock-sentinel listening');
+      return { url, ...(httpsUrl ? { httpsUrl, caPath } : {}) };
     },
     async close() {
       if (server) {
@@ -91,6 +122,13 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
         server = undefined;
       }
       url = undefined;
+      if (httpsServer) {
+        const closing = new Promise<void>((resolve) => httpsServer!.close(() => resolve()));
+        httpsServer.closeAllConnections();
+        await closing;
+        httpsServer = undefined;
+        httpsUrl = undefined;
+      }
       if (store) {
         await store.close();
         lab.attachStore(undefined);
@@ -110,3 +148,7 @@ export { WorkspaceStore, type TableInfo } from './persistence/workspaceStore.ts'
 export type { ColumnDef, LaType } from './persistence/columnTypes.ts';
 export { ServiceError, type FaultErrorFactory, type InjectedErrorSpec } from './errors/serviceError.ts';
 export { LabContext } from './labContext.ts';
+export { entraFor } from './entra/lab-entra.ts';
+export { logsIngestionFor, DEFAULT_DCR_IMMUTABLE_ID, type LogsIngestionOptions, type DcrSummary } from './logs-ingestion/index.ts';
+export { DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MONITOR_AUDIENCE, parseAppSpec, type AppSpec } from './entra/index.ts';
+export type { LabTlsOptions } from './tls/lab-tls.ts';

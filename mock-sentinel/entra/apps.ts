@@ -1,9 +1,11 @@
 // Registered applications (service principals) of the mock tenant, and their role assignments
 // on DCRs ("Monitoring Metrics Publisher"). `--app CLIENT_ID=SECRET[@DCR,DCR…]`.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from './defaults.ts';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from './defaults.ts';
 
 export interface RegisteredApp {
+  /** The directory (tenant) the app is registered in. */
+  tenantId: string;
   clientId: string;
   clientSecret: string;
   /** Immutable ids of the DCRs this app may ingest into; `'*'` = every DCR (the lab default). */
@@ -11,6 +13,8 @@ export interface RegisteredApp {
 }
 
 export interface AppSpec {
+  /** Default: the documented test tenant. */
+  tenantId?: string;
   clientId: string;
   clientSecret: string;
   dcrAccess?: '*' | string[];
@@ -56,7 +60,10 @@ export class AppRegistry {
 
   register(spec: AppSpec): RegisteredApp {
     if (!GUID.test(spec.clientId)) throw new Error(`app ${spec.clientId}: the client id must be a GUID`);
+    if (spec.tenantId !== undefined && !GUID.test(spec.tenantId)) throw new Error(`app ${spec.clientId}: the tenant id must be a GUID`);
+    if (!spec.clientSecret) throw new Error(`app ${spec.clientId}: the secret is empty`);
     const app: RegisteredApp = {
+      tenantId: (spec.tenantId ?? DEFAULT_TENANT_ID).toLowerCase(),
       clientId: spec.clientId.toLowerCase(),
       clientSecret: spec.clientSecret,
       dcrAccess: spec.dcrAccess ?? '*',
@@ -67,6 +74,11 @@ export class AppRegistry {
 
   get(clientId: string): RegisteredApp | undefined {
     return this.apps.get(clientId.toLowerCase());
+  }
+
+  /** Tenants that have at least one app. */
+  tenants(): string[] {
+    return [...new Set(this.list().map((a) => a.tenantId))];
   }
 
   list(): RegisteredApp[] {

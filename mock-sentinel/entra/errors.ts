@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 
 export type OAuthErrorName =
+  | 'temporarily_unavailable'
   | 'invalid_request'
   | 'invalid_client'
   | 'unauthorized_client'

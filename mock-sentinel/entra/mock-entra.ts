@@ -4,7 +4,7 @@
 //   GET  /{tenant}/v2.0/.well-known/openid-configuration
 //   POST /{tenant}/oauth2/v2.0/token?client-request-id=…   (form body)
 // plus GET /{tenant}/discovery/v2.0/keys, and verifyBearer() for the routes that need a token.
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { AppRegistry, type AppSpec } from './apps.ts';
 import { DEFAULT_RESOURCES, DEFAULT_TENANT_ID, DEFAULT_TOKEN_LIFETIME_SECONDS } from './defaults.ts';
 import { DEFAULT_ENTRA_ERROR_POLICY, EntraError, entraErrors, type EntraErrorPolicy } from './errors.ts';
@@ -12,6 +12,7 @@ import { createSigningKey, type SigningKey } from './signing-key.ts';
 import { issueAccessToken, verifyBearerHeader, type BearerCheck, type VerifyBearerOptions } from './tokens.ts';
 
 export interface MockEntraOptions {
+  /** A tenant that exists even without apps (default: the documented test tenant). Apps add theirs. */
   tenantId?: string;
   /** Registered apps; default the documented test app with access to every DCR. */
   apps?: AppSpec[];
@@ -22,8 +23,10 @@ export interface MockEntraOptions {
   clockToleranceSeconds?: number;
   errorPolicy?: Partial<EntraErrorPolicy>;
   now?: () => Date;
-  /** Called once per token request with its outcome (for the audit log). Never carries the secret. */
-  onTokenRequest?: (outcome: TokenRequestOutcome) => void;
+  /** Called once per token request, before the answer is sent (for the audit log). Never carries the secret. */
+  onTokenRequest?: (outcome: TokenRequestOutcome, res: Response) => void;
+  /** Run before the token endpoint reads its body (request tracking, fault injection). */
+  tokenMiddlewares?: RequestHandler[];
 }
 
 export interface TokenRequestOutcome {
@@ -32,11 +35,16 @@ export interface TokenRequestOutcome {
   status: number;
   /** `AADSTS7000215` etc. when refused. */
   errorCode?: string;
+  /** The error text without trace ids, when refused. */
+  message?: string;
   audience?: string;
 }
 
 export interface MockEntra {
+  /** The default tenant. */
   tenantId: string;
+  /** Every tenant the mock knows. */
+  tenantIds: string[];
   apps: AppRegistry;
   /** Express router with the discovery, JWKS and token routes; mount at the root. */
   router: Router;
@@ -50,20 +58,23 @@ const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access']);
 export function createMockEntra(opts: MockEntraOptions = {}): MockEntra {
   const tenantId = (opts.tenantId ?? DEFAULT_TENANT_ID).toLowerCase();
   const apps = new AppRegistry(opts.apps);
+  const tenantIds = [...new Set([tenantId, ...apps.tenants()])];
   const resources = (opts.resources ?? DEFAULT_RESOURCES).map(trimSlash);
   const lifetime = opts.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
   const policy: EntraErrorPolicy = { ...DEFAULT_ENTRA_ERROR_POLICY, ...opts.errorPolicy };
   const now = opts.now ?? (() => new Date());
-  const key: SigningKey = createSigningKey();
-  const issuerFor = (origin: string) => `${origin}/${tenantId}/v2.0`;
+  // Generated on first use: an RSA key costs ~100 ms, and most mock instances never issue a token.
+  let signingKey: SigningKey | undefined;
+  const key = (): SigningKey => (signingKey ??= createSigningKey());
+  const issuerFor = (origin: string, tenant: string) => `${origin}/${tenant}/v2.0`;
 
   const router = express.Router();
 
   router.get('/:tenant/v2.0/.well-known/openid-configuration', (req: Request, res: Response) => {
     const tenant = String(req.params.tenant).toLowerCase();
     const origin = originOf(req);
-    if (tenant !== tenantId) return sendEntraError(res, entraErrors.tenantNotFound(tenant, 'invalid_tenant'), origin, req);
-    const base = `${origin}/${tenantId}`;
+    if (!tenantIds.includes(tenant)) return sendEntraError(res, entraErrors.tenantNotFound(tenant, 'invalid_tenant'), origin, req);
+    const base = `${origin}/${tenant}`;
     res.json({
       token_endpoint: `${base}/oauth2/v2.0/token`,
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
@@ -73,7 +84,7 @@ export function createMockEntra(opts: MockEntraOptions = {}): MockEntra {
       id_token_signing_alg_values_supported: ['RS256'],
       response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-      issuer: issuerFor(origin),
+      issuer: issuerFor(origin, tenant),
       request_uri_parameter_supported: false,
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
       device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
@@ -90,12 +101,13 @@ export function createMockEntra(opts: MockEntraOptions = {}): MockEntra {
 
   router.get('/:tenant/discovery/v2.0/keys', (req: Request, res: Response) => {
     const tenant = String(req.params.tenant).toLowerCase();
-    if (tenant !== tenantId) return sendEntraError(res, entraErrors.tenantNotFound(tenant, 'invalid_tenant'), originOf(req), req);
-    res.json({ keys: [key.publicJwk] });
+    if (!tenantIds.includes(tenant)) return sendEntraError(res, entraErrors.tenantNotFound(tenant, 'invalid_tenant'), originOf(req), req);
+    res.json({ keys: [key().publicJwk] });
   });
 
   router.post(
     '/:tenant/oauth2/v2.0/token',
+    ...(opts.tokenMiddlewares ?? []),
     express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }),
     async (req: Request, res: Response) => {
       const tenant = String(req.params.tenant).toLowerCase();
@@ -104,10 +116,10 @@ export function createMockEntra(opts: MockEntraOptions = {}): MockEntra {
       const basic = basicCredentials(req.headers.authorization);
       const clientId = form.client_id ?? basic?.id;
       const fail = (err: EntraError) => {
-        opts.onTokenRequest?.({ tenant, clientId, status: err.status(policy), errorCode: `AADSTS${err.aadsts}` });
+        opts.onTokenRequest?.({ tenant, clientId, status: err.status(policy), errorCode: `AADSTS${err.aadsts}`, message: err.message }, res);
         sendEntraError(res, err, origin, req);
       };
-      if (tenant !== tenantId) return fail(entraErrors.tenantNotFound(tenant));
+      if (!tenantIds.includes(tenant)) return fail(entraErrors.tenantNotFound(tenant));
       if (!form.grant_type) return fail(entraErrors.missingParameter('grant_type'));
       if (form.grant_type !== 'client_credentials') return fail(entraErrors.unsupportedGrantType(form.grant_type));
       if (!clientId) return fail(entraErrors.missingParameter('client_id'));
@@ -119,20 +131,20 @@ export function createMockEntra(opts: MockEntraOptions = {}): MockEntra {
       const audience = trimSlash(scope.slice(0, -'/.default'.length));
       if (!resources.includes(audience)) return fail(entraErrors.resourceNotFound(audience, tenant));
       const secret = form.client_secret ?? basic?.secret;
-      if (!apps.get(clientId)) return fail(entraErrors.applicationNotFound(clientId, tenant));
+      if (apps.get(clientId)?.tenantId !== tenant) return fail(entraErrors.applicationNotFound(clientId, tenant));
       if (!secret) return fail(entraErrors.missingClientSecret());
       const auth = apps.authenticate(clientId, secret);
       if (!auth.ok) return fail(entraErrors.invalidClientSecret(clientId));
       const accessToken = await issueAccessToken({
-        key,
+        key: key(),
         app: auth.app,
-        tenantId,
+        tenantId: tenant,
         audience,
-        issuer: issuerFor(origin),
+        issuer: issuerFor(origin, tenant),
         lifetimeSeconds: lifetime,
         now: now(),
       });
-      opts.onTokenRequest?.({ tenant, clientId, status: 200, audience });
+      opts.onTokenRequest?.({ tenant, clientId, status: 200, audience }, res);
       res.set('cache-control', 'no-store, no-cache').set('pragma', 'no-cache');
       echoClientRequestId(req, res);
       res.json({ token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken });
@@ -141,19 +153,20 @@ export function createMockEntra(opts: MockEntraOptions = {}): MockEntra {
 
   return {
     tenantId,
+    tenantIds,
     apps,
     router,
     verifyBearer: (header, vopts) =>
-      verifyBearerHeader(header, vopts, { key, tenantIds: [tenantId], now, clockToleranceSeconds: opts.clockToleranceSeconds ?? 300 }),
+      verifyBearerHeader(header, vopts, { key: key(), tenantIds, now, clockToleranceSeconds: opts.clockToleranceSeconds ?? 300 }),
     async issueToken(clientId, o = {}) {
       const app = apps.get(clientId);
       if (!app) throw new Error(`issueToken: no registered app ${clientId}`);
       return issueAccessToken({
-        key,
+        key: key(),
         app,
-        tenantId,
+        tenantId: app.tenantId,
         audience: trimSlash(o.audience ?? resources[0]!),
-        issuer: issuerFor(o.origin ?? 'https://127.0.0.1'),
+        issuer: issuerFor(o.origin ?? 'https://127.0.0.1', app.tenantId),
         lifetimeSeconds: o.lifetimeSeconds ?? lifetime,
         now: now(),
       });

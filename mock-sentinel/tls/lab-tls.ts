@@ -10,6 +10,9 @@ import path from 'node:path';
 import { generate } from 'selfsigned';
 
 export interface LabTlsOptions {
+  /** Server certificate and key as PEM text (instead of files). */
+  cert?: string;
+  key?: string;
   /** PEM file of the server certificate (optionally followed by its chain). With `keyPath`. */
   certPath?: string;
   /** PEM file of the server certificate's private key. With `certPath`. */
@@ -36,6 +39,12 @@ export const DEFAULT_TLS_HOSTS = ['localhost', '127.0.0.1', '::1'];
 
 /** Loads the given certificate/key pair, or generates a CA and a server certificate signed by it. */
 export async function prepareLabTls(opts: LabTlsOptions = {}): Promise<LabTls> {
+  if (opts.cert || opts.key) {
+    if (!opts.cert || !opts.key) throw new Error('tls: cert and key must be given together');
+    const file = opts.caPath ?? path.join(await mkdtemp(path.join(tmpdir(), 'dtlab-ca-')), 'ca.pem');
+    await writeFile(file, opts.cert);
+    return { cert: opts.cert, key: opts.key, ca: opts.cert, caPath: file, generated: false };
+  }
   if (opts.certPath || opts.keyPath) {
     if (!opts.certPath || !opts.keyPath) {
       throw new Error('tls: --tls-cert and --tls-key must be given together');

@@ -1,6 +1,6 @@
 // The DCRs a mock instance knows, by immutable id. The shipped Darktrace DCR loads by default.
 import { fileURLToPath } from 'node:url';
-import { loadDcrFile, parseDcr, DcrValidationError, type LoadDcrOptions } from './load-dcr.ts';
+import { loadDcrFile, loadDcrFileSync, parseDcr, DcrValidationError, type LoadDcrOptions } from './load-dcr.ts';
 import { summarizeDcr, type DataCollectionRule, type DcrSummary } from './dcr-model.ts';
 import type { DcrColumnType } from '../rows/column-types.ts';
 
@@ -44,6 +44,12 @@ export class DcrRegistry {
 
   async addFile(file: string, opts: LoadDcrOptions): Promise<DataCollectionRule> {
     const rule = await loadDcrFile(file, opts);
+    this.add(rule);
+    return rule;
+  }
+
+  addFileSync(file: string, opts: LoadDcrOptions): DataCollectionRule {
+    const rule = loadDcrFileSync(file, opts);
     this.add(rule);
     return rule;
   }

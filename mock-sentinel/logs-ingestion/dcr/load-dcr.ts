@@ -2,6 +2,7 @@
 //   { "name", "location", "properties": { "immutableId", "streamDeclarations", "destinations", "dataFlows" } }
 // Every problem is reported with the file, the JSON path and the reason; transforms are compiled here
 // so an unsupported one fails at load, never at ingest.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isDcrColumnType, DCR_COLUMN_TYPES, type DcrColumnType } from '../rows/column-types.ts';
 import { compileTransform, TransformError, type Column } from '../transform/kql-transform.ts';
@@ -35,6 +36,21 @@ export async function loadDcrFile(file: string, opts: LoadDcrOptions): Promise<D
   } catch (err) {
     throw new DcrValidationError(file, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
   }
+  return parseText(text, file, opts);
+}
+
+/** Synchronous variant, so a mock instance can refuse a bad --dcr file when it is created. */
+export function loadDcrFileSync(file: string, opts: LoadDcrOptions): DataCollectionRule {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new DcrValidationError(file, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+  }
+  return parseText(text, file, opts);
+}
+
+function parseText(text: string, file: string, opts: LoadDcrOptions): DataCollectionRule {
   let json: unknown;
   try {
     json = JSON.parse(text);

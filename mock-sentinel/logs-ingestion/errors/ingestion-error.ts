@@ -1,26 +1,27 @@
 // Logs Ingestion API errors: Azure.Core ErrorResponse `{"error":{"code","message"}}` plus the
 // `x-ms-error-code` header (spec B5). One factory per code; observed messages are exact, the rest
 // (marked "policy") are the mock's documented choices (spec B8, docs/reference/logs-ingestion.md).
+import { ServiceError, type InjectedErrorSpec } from '../../errors/serviceError.ts';
+
 export const SUPPORTED_API_VERSIONS = ['2023-01-01', '2021-11-01-preview', '2023-04-01-preview'] as const;
 export const MAX_BODY_BYTES = 1_048_576;
 
-export class IngestionError extends Error {
+export class IngestionError extends ServiceError {
+  override readonly headers: Record<string, string>;
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly headers: Record<string, string> = {},
+    headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'IngestionError';
+    this.headers = { 'x-ms-error-code': code, ...headers };
   }
 
   body(): { error: { code: string; message: string } } {
     return { error: { code: this.code, message: this.message } };
-  }
-
-  responseHeaders(): Record<string, string> {
-    return { 'x-ms-error-code': this.code, ...this.headers };
   }
 }
 
@@ -112,6 +113,24 @@ export const ingestionErrors = {
     new IngestionError(400, 'InvalidContentEncoding', `The content encoding '${encoding}' is not supported. The only supported content encoding is 'gzip'.`),
   /** 400, policy. */
   invalidGzip: () => new IngestionError(400, 'InvalidContentEncoding', 'The request body could not be decompressed as gzip.'),
+  /** 500, injected by a fault rule. */
+  internalServerError: () =>
+    new IngestionError(500, 'InternalServerError', 'An internal error occurred while processing the request.'),
+  /** 503, injected by a fault rule; the tutorial also lists it for permission propagation. */
+  serviceUnavailable: (retryAfterSeconds?: number) =>
+    new IngestionError(
+      503,
+      'ServiceUnavailable',
+      'The service is temporarily unavailable. Retry the request later.',
+      retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
+    ),
+  /** The answer to a fault rule on route `logsIngestion`. */
+  fromFault: (spec: InjectedErrorSpec): IngestionError =>
+    spec.status === 429
+      ? ingestionErrors.tooManyRequests(spec.retryAfterSeconds)
+      : spec.status === 503
+        ? ingestionErrors.serviceUnavailable(spec.retryAfterSeconds)
+        : ingestionErrors.internalServerError(),
   /** 400, policy. */
   invalidJson: (reason: string) => new IngestionError(400, 'InvalidJson', `The request body is not valid JSON: ${reason}`),
 };
