@@ -112,7 +112,7 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
           continue;
         }
         if (status === 400 || status === 403) {
-          await emit({ kind: 'dead-letter', records, reason: `${status} ${errorCode(r.res)}`, response: r.res });
+          await emit({ kind: 'dead-letter', records, reason: `${status} ${errorCode(r.res)}`.trim(), response: r.res });
           return;
         }
         if (status === 404 || status === 413) {
@@ -126,10 +126,10 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
           // One small record still refused: a wrong URL, not a size problem. Keep it and retry.
           reason = `${status} for a single ${body.length}-byte record: check sentinel.endpoint`;
         } else if (status === 408 || status === 429 || status >= 500) {
-          reason = `${status} ${errorCode(r.res)}`;
+          reason = `${status} ${errorCode(r.res)}`.trim();
           retryAfter = parseRetryAfter(r.res.headers['retry-after']);
         } else {
-          await emit({ kind: 'dead-letter', records, reason: `${status} ${errorCode(r.res)}`, response: r.res });
+          await emit({ kind: 'dead-letter', records, reason: `${status} ${errorCode(r.res)}`.trim(), response: r.res });
           return;
         }
       }

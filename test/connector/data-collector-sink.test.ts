@@ -1,0 +1,160 @@
+// The Data Collector sink over real HTTP against a SharedKey-verifying endpoint: signing, size
+// splitting, retries only on 408/429/5xx/network, Retry-After, dead-letter on 400/403, 404 splits.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DataCollectorSinkConfig } from '../../connector/config/types.ts';
+import { createDataCollectorSink } from '../../connector/sinks/data-collector/sink.ts';
+import { RetryExhaustedError, type SinkOutcome } from '../../connector/sinks/sink.ts';
+import type { SpoolRecord } from '../../connector/spool/spool.ts';
+import { startVerifyingSink, type Reply, type ReceivedPost, type VerifyingSink } from './helpers/verifying-sink.ts';
+
+const WS = '97ce69d9-b4be-4241-8dbd-d265edcf06c4';
+const PRIMARY = 'SERsIYhgMVlJB6uPsq49gCxNiruf6v0vhMYE+lfzbSGcXjdViZdV/e5pEMTYtw9f8SkVLf4LFlLCc2KxtRZfCA==';
+const SECONDARY = 'PQotrdhE7hJx0w+bvR5Q5I4LnofH6be8xEvJ3s3p7L585P8F/HSU6PFMAD1jh93I5Xp+oFVPFVtmekWK06ZLZg==';
+
+let sink: VerifyingSink | undefined;
+afterEach(async () => {
+  await sink?.close();
+  sink = undefined;
+});
+
+function cfg(endpoint: string, over: Partial<DataCollectorSinkConfig> = {}): DataCollectorSinkConfig {
+  return {
+    mode: 'dataCollector', workspaceId: WS, sharedKey: PRIMARY, endpoint, logType: 'darktrace_model_alerts',
+    timeGeneratedField: 'alertTime', timeoutMs: 5000,
+    batch: { maxBytes: 5 * 1024 * 1024, maxRecords: 10_000 },
+    retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5, pauseMs: 10 },
+    ...over,
+  };
+}
+
+const records = (n: number, text = 'héllo ✓'): SpoolRecord[] =>
+  Array.from({ length: n }, (_, i) => ({ seq: i + 1, key: `k:${i}`, json: JSON.stringify({ dtProduct: 'Policy Breach', threatID: i, message: text, alertTime: '2024-01-15T09:30:00.000Z' }) }));
+
+async function run(reply: (p: ReceivedPost) => Reply | undefined, recs: SpoolRecord[], over: Partial<DataCollectorSinkConfig> = {}, keys: { primary?: string; secondary?: string } = { primary: PRIMARY }) {
+  sink = await startVerifyingSink({ workspaceId: WS, keys, reply });
+  const retries: Array<{ reason: string; delayMs: number }> = [];
+  const s = createDataCollectorSink(cfg(sink.url, over), { onRetry: (r) => retries.push(r) });
+  const outcomes: SinkOutcome[] = [];
+  let error: unknown;
+  try {
+    await s.deliver(recs, (o) => void outcomes.push(o));
+  } catch (err) {
+    error = err;
+  } finally {
+    await s.close();
+  }
+  return { outcomes, retries, error, posts: sink.posts };
+}
+
+const delivered = (o: SinkOutcome[]) => o.filter((x) => x.kind === 'delivered').flatMap((x) => x.records.map((r) => r.seq));
+
+describe('signing', () => {
+  it('signs the UTF-8 byte length with exactly application/json and names the time-generated field', async () => {
+    const { outcomes, posts } = await run(() => undefined, records(3));
+    expect(delivered(outcomes)).toEqual([1, 2, 3]);
+    expect(posts).toHaveLength(1);
+    const p = posts[0]!;
+    expect(p.signatureValid).toBe(true);
+    expect(p.headers['content-type']).toBe('application/json');
+    expect(Number(p.headers['content-length'])).toBe(p.bytes);
+    expect(p.bytes).toBeGreaterThan(p.body.length); // non-ASCII: bytes ≠ characters
+    expect(p.headers['log-type']).toBe('darktrace_model_alerts');
+    expect(p.headers['time-generated-field']).toBe('alertTime');
+    expect(p.headers['x-ms-date']).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+  });
+
+  it('every attempt is signed afresh (each retry carries a valid signature)', async () => {
+    const { outcomes, posts } = await run((p) => (p.n < 3 ? { status: 503 } : undefined), records(2));
+    expect(delivered(outcomes)).toEqual([1, 2]);
+    expect(posts.map((p) => p.signatureValid)).toEqual([true, true, true]);
+  });
+});
+
+describe('batching by serialized bytes and record count', () => {
+  it('splits so that no post exceeds maxBytes or maxRecords', async () => {
+    const { outcomes, posts } = await run(() => undefined, records(50), { batch: { maxBytes: 1024, maxRecords: 7 } });
+    expect(delivered(outcomes)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(posts.length).toBeGreaterThan(7);
+    for (const p of posts) {
+      expect(p.bytes).toBeLessThanOrEqual(1024);
+      expect(p.records.length).toBeLessThanOrEqual(7);
+    }
+  });
+});
+
+describe('retries only on 408, 429, 5xx and network errors', () => {
+  for (const status of [408, 429, 500, 503]) {
+    it(`retries ${status} and delivers`, async () => {
+      const { outcomes, retries, posts } = await run((p) => (p.n === 1 ? { status } : undefined), records(2));
+      expect(delivered(outcomes)).toEqual([1, 2]);
+      expect(posts).toHaveLength(2);
+      expect(retries[0]!.reason).toMatch(new RegExp(`^${status}`));
+    });
+  }
+
+  it('retries a dropped connection', async () => {
+    const { outcomes, retries } = await run((p) => (p.n === 1 ? 'drop' : undefined), records(2));
+    expect(delivered(outcomes)).toEqual([1, 2]);
+    expect(retries[0]!.reason).toMatch(/^network error/);
+  });
+
+  it('honours Retry-After instead of its own backoff', async () => {
+    const { retries } = await run((p) => (p.n === 1 ? { status: 429, headers: { 'retry-after': '0' } } : undefined), records(1), {
+      retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000, pauseMs: 10 },
+    });
+    expect(retries).toEqual([{ reason: '429', attempt: 1, delayMs: 0 }]);
+  });
+
+  it('is bounded per batch: after maxAttempts the records get no outcome (they stay spooled)', async () => {
+    const { outcomes, error, posts } = await run(() => ({ status: 500, body: '{"Error":"UnspecifiedError","Message":"x"}' }), records(2), {
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, pauseMs: 10 },
+    });
+    expect(error).toBeInstanceOf(RetryExhaustedError);
+    expect(outcomes).toEqual([]);
+    expect(posts).toHaveLength(3);
+  });
+});
+
+describe('permanent errors', () => {
+  it('400 dead-letters the batch with the response, without retry', async () => {
+    const body = JSON.stringify({ Error: 'InvalidDataFormat', Message: 'bad' });
+    const { outcomes, posts } = await run(() => ({ status: 400, body }), records(2));
+    expect(posts).toHaveLength(1);
+    expect(outcomes).toHaveLength(1);
+    const o = outcomes[0]!;
+    expect(o.kind).toBe('dead-letter');
+    if (o.kind === 'dead-letter') {
+      expect(o.reason).toBe('400 InvalidDataFormat: bad');
+      expect(o.response?.status).toBe(400);
+      expect(o.response?.body).toBe(body);
+      expect(o.records.map((r) => r.seq)).toEqual([1, 2]);
+    }
+  });
+
+  it('403 without a secondary key dead-letters', async () => {
+    const { outcomes, posts } = await run(() => undefined, records(1), { sharedKey: SECONDARY }, { primary: PRIMARY });
+    expect(posts).toHaveLength(1);
+    expect(outcomes[0]!.kind).toBe('dead-letter');
+  });
+
+  it('403 is retried once with the secondary key when configured', async () => {
+    const { outcomes, posts } = await run(() => undefined, records(1), { sharedKey: PRIMARY, secondaryKey: SECONDARY }, { secondary: SECONDARY });
+    expect(posts.map((p) => p.keyUsed)).toEqual([undefined, 'secondary']);
+    expect(delivered(outcomes)).toEqual([1]);
+  });
+
+  it('403 with both keys refused dead-letters after one retry', async () => {
+    const { outcomes, posts } = await run(() => undefined, records(1), { sharedKey: PRIMARY, secondaryKey: SECONDARY }, { primary: 'AAAA' });
+    expect(posts).toHaveLength(2);
+    expect(outcomes[0]!.kind).toBe('dead-letter');
+  });
+});
+
+describe('404 for size splits the batch and resends', () => {
+  it('halves until each post is accepted; every record delivered once, in order', async () => {
+    const { outcomes, posts } = await run((p) => (p.records.length > 3 ? { status: 404 } : undefined), records(10));
+    expect(delivered(outcomes)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    const landed = posts.filter((p) => p.status === 200).flatMap((p) => p.records.map((r) => r.threatID));
+    expect(landed).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+});
