@@ -68,6 +68,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
   let pollers: Poller[] = [];
   let server: ReturnType<typeof createHttpServer> | undefined;
   let running = false;
+  let closed = false;
   let pausedReason: string | undefined;
 
   events.on('delivery-paused', (e: { reason: string }) => (pausedReason = e.reason));
@@ -166,6 +167,8 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       return { url };
     },
     async close() {
+      if (closed) return;
+      closed = true;
       await this.stop();
       await server?.close();
       server = undefined;
