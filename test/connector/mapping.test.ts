@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapAlert } from '../../connector/mapping/index.ts';
 import { createFilter } from '../../connector/mapping/filters.ts';
+import type { FiltersConfig } from '../../connector/config/types.ts';
 import { breachTimeString, proseTimeString } from '../../connector/mapping/time-formats.ts';
 import { LINK_BASE, aiAnalystEvent, email, modelBreach, systemStatusAlert } from './helpers/fixtures.ts';
 
@@ -207,7 +208,7 @@ describe('type detection and malformed alerts', () => {
 });
 
 describe('filters', () => {
-  const base = { alertTypes: ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'] as const, minScore: 0, modelNames: { include: [] as string[], exclude: [] as string[] }, minAiAnalystGroupScore: 0 };
+  const base: FiltersConfig = { alertTypes: ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'], minScore: 0, modelNames: { include: [] as string[], exclude: [] as string[] }, minAiAnalystGroupScore: 0 };
   const breach = (name: string, score = 0.5) => mapAlert(modelBreach({ score, model: { ...(modelBreach().model as object), name } }), ctx);
 
   it('alert types, minimum score, model-name include/exclude, minimum AI Analyst group score', () => {
