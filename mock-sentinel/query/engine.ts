@@ -1,5 +1,8 @@
 // KQL over the workspace store: analyse with Microsoft's parser, translate to one DuckDB
 // SELECT, run it, and shape the answer as the Log Analytics Query API does.
+// Translations are cached per (query, schema, workspace, timespan shape): the SQL holds
+// placeholders for now() and the timespan bounds, filled in per request.
+import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readCatalog } from './catalog.ts';
 import type { Column } from './context.ts';
@@ -23,6 +26,8 @@ export interface QueryOptions {
   now?: Date;
   /** How dynamic values are sent: JSON text in a string (the real API, default) or parsed JSON. */
   dynamic?: DynamicRendering;
+  /** The tables to query, when the caller knows them (default: read from the DuckDB catalog). */
+  tables?: TableSchema[];
 }
 
 export interface QueryResponse {
@@ -34,30 +39,55 @@ export interface TranslatedQuery {
   columns: Column[];
 }
 
-/** KQL → DuckDB SQL (no database needed): throws a QueryError for syntax, semantic and unsupported. */
-export function translateKql(query: string, tables: TableSchema[], request: Omit<QueryRequest, 'query'> = {}, options: QueryOptions = {}): TranslatedQuery {
-  if (typeof query !== 'string' || query.trim() === '') throw invalidRequest("The request has no 'query' (a non-empty KQL string is required)");
-  const now = options.now ?? new Date();
+const token = randomBytes(6).toString('hex');
+const NOW = `__kql_now_${token}__`;
+const START = `__kql_start_${token}__`;
+const END = `__kql_end_${token}__`;
+const CACHE_SIZE = 200;
+const cache = new Map<string, TranslatedQuery>();
+
+function translateTemplate(query: string, tables: TableSchema[], workspaceId: string | undefined, ranged: boolean): TranslatedQuery {
+  const key = JSON.stringify([query, tables, workspaceId ?? null, ranged]);
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
   const analysis = analyze(query, tables);
   const firstSyntax = analysis.syntaxErrors[0];
   if (firstSyntax) throw syntaxError(query, firstSyntax.start, firstSyntax.length, firstSyntax.message);
   const firstSemantic = analysis.semanticErrors[0];
   if (firstSemantic) throw semanticError(query, firstSemantic.start, firstSemantic.message);
   const source: SourceOptions = {};
-  if (request.workspaceId !== undefined) source.tenantId = request.workspaceId;
+  if (workspaceId !== undefined) source.tenantId = workspaceId;
+  if (ranged) source.timeRange = { start: START, end: END };
+  const schema = new Map(tables.map((t) => [t.name, t.columns]));
+  const { sql, cols } = new Translator(query, NOW, schema, source).translateQuery(analysis.root);
+  const translated = { sql, columns: cols };
+  cache.set(key, translated);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return translated;
+}
+
+/** KQL → DuckDB SQL (no database needed): throws a QueryError for syntax, semantic and unsupported. */
+export function translateKql(query: string, tables: TableSchema[], request: Omit<QueryRequest, 'query'> = {}, options: QueryOptions = {}): TranslatedQuery {
+  if (typeof query !== 'string' || query.trim() === '') throw invalidRequest("The request has no 'query' (a non-empty KQL string is required)");
+  const now = options.now ?? new Date();
+  let range: { start: Date; end: Date } | undefined;
   if (request.timespan !== undefined && request.timespan !== null && request.timespan !== '') {
     if (typeof request.timespan !== 'string') throw invalidRequest("'timespan' must be an ISO-8601 duration or interval string");
-    source.timeRange = parseTimespan(request.timespan, now);
+    range = parseTimespan(request.timespan, now);
   }
-  const schema = new Map(tables.map((t) => [t.name, t.columns]));
-  const translator = new Translator(query, timestampLiteral(now), schema, source);
-  const { sql, cols } = translator.translateQuery(analysis.root);
-  return { sql, columns: cols };
+  const template = translateTemplate(query, tables, request.workspaceId, range !== undefined);
+  let sql = template.sql.split(NOW).join(timestampLiteral(now));
+  if (range) sql = sql.split(START).join(timestampLiteral(range.start)).split(END).join(timestampLiteral(range.end));
+  return { sql, columns: template.columns };
 }
 
 /** Runs a KQL query against the store; resolves to the Query API body or rejects with a QueryError. */
 export async function runKql(connection: DuckDBConnection, request: QueryRequest, options: QueryOptions = {}): Promise<QueryResponse> {
-  const tables = await readCatalog(connection);
+  const tables = options.tables ?? (await readCatalog(connection));
   const { sql, columns } = translateKql(request.query, tables, request, options);
   let rows: unknown[][];
   try {

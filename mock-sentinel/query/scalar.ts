@@ -10,9 +10,13 @@ import type { TranslateContext } from './context.ts';
 export interface Scalar {
   sql: string;
   type: KustoType;
+  /** For a datetime computed on the microsecond axis: that BIGINT, cheaper to group on. */
+  micros?: string;
 }
 
 const MICROS_PER_DAY = 86_400_000_000n;
+/** −epoch_us of 0001-01-01, Kusto's smallest datetime. */
+const KUSTO_MIN_DATETIME_US = 62_135_596_800_000_000n;
 
 export function typeOf(ctx: TranslateContext, node: KNode): KustoType {
   const t = asKustoType(scalarType(node));
@@ -519,10 +523,18 @@ function binSql(ctx: TranslateContext, at: number, value: Scalar, size: Scalar):
     // Floor on the microsecond axis from the Unix epoch (Kusto bins from 0001-01-01; for any
     // size dividing a day the boundaries are the same).
     const us = `epoch_us(${value.sql})`;
-    return {
-      sql: `(TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_microseconds((${us} - (((${us} % ${size.sql}) + ${size.sql}) % ${size.sql}))))`,
-      type: 'datetime',
-    };
+    const literalSize = /^CAST\((\d+) AS BIGINT\)$/.exec(size.sql);
+    let micros: string;
+    if (literalSize && BigInt(literalSize[1]!) > 0n) {
+      // Integer division truncates toward zero; shifting by a multiple of the size that makes
+      // every datetime since 0001-01-01 positive turns it into a floor, in one division.
+      const n = BigInt(literalSize[1]!);
+      const offset = ((KUSTO_MIN_DATETIME_US + n - 1n) / n) * n;
+      micros = `((${us} + ${offset}) // ${n} * ${n} - ${offset})`;
+    } else {
+      micros = `(${us} - (((${us} % ${size.sql}) + ${size.sql}) % ${size.sql}))`;
+    }
+    return { sql: `make_timestamptz(${micros})`, type: 'datetime', micros };
   }
   if (value.type === 'timespan' || value.type === 'long' || value.type === 'int') {
     if (size.type === 'real') return { sql: `(floor(${value.sql} / ${size.sql}) * ${size.sql})`, type: 'real' };
@@ -599,7 +611,8 @@ function functionCall(ctx: TranslateContext, node: KNode): Scalar {
       const v = one();
       if (v.type === 'dynamic') return v;
       if (v.type === 'string') {
-        return result(`(CASE WHEN json_valid(${v.sql}) THEN CAST(${v.sql} AS JSON) ELSE CAST(to_json(${v.sql}) AS JSON) END)`, 'dynamic');
+        // Valid JSON parses; "" is null; any other text stays a dynamic string (Kusto).
+        return result(`(CASE WHEN ${v.sql} IS NULL OR ${v.sql} = '' THEN CAST(NULL AS JSON) WHEN json_valid(${v.sql}) THEN CAST(${v.sql} AS JSON) ELSE CAST(to_json(${v.sql}) AS JSON) END)`, 'dynamic');
       }
       return result(`CAST(${toJsonValue(v)} AS JSON)`, 'dynamic');
     }

@@ -11,8 +11,8 @@ import { ORD, type Column, type LetBinding, type Relation, type TranslateContext
 export interface SourceOptions {
   /** Restrict every table to the rows of one workspace (the `TenantId` column). */
   tenantId?: string;
-  /** Applied to `TimeGenerated` of every table referenced (the request's `timespan`). */
-  timeRange?: { start?: Date; end?: Date };
+  /** Applied to `TimeGenerated` of every table referenced (the request's `timespan`): SQL TIMESTAMPTZ expressions. */
+  timeRange?: { start?: string; end?: string };
 }
 
 export interface Translation {
@@ -21,10 +21,6 @@ export interface Translation {
 }
 
 const q = quoteIdent;
-
-function isoLiteral(d: Date): string {
-  return `TIMESTAMPTZ '${d.toISOString().replace('T', ' ').replace('Z', '+00')}'`;
-}
 
 export class Translator implements TranslateContext {
   readonly lets = new Map<string, LetBinding>();
@@ -117,8 +113,8 @@ export class Translator implements TranslateContext {
     const filters: string[] = [];
     if (this.source.tenantId !== undefined) filters.push(`"TenantId" = CAST(${quoteString(this.source.tenantId)} AS UUID)`);
     const range = this.source.timeRange;
-    if (range?.start) filters.push(`"TimeGenerated" >= ${isoLiteral(range.start)}`);
-    if (range?.end) filters.push(`"TimeGenerated" < ${isoLiteral(range.end)}`);
+    if (range?.start) filters.push(`"TimeGenerated" >= ${range.start}`);
+    if (range?.end) filters.push(`"TimeGenerated" < ${range.end}`);
     // A Kusto string is never null: a missing string value reads as "".
     const select = cols.map((c) => (c.type === 'string' ? `COALESCE(${q(c.name)}, '') AS ${q(c.name)}` : q(c.name))).join(', ');
     const where = filters.length ? ` WHERE ${filters.join(' AND ')}` : '';
@@ -384,9 +380,11 @@ export class Translator implements TranslateContext {
       case 'arg_max':
       case 'arg_min': {
         const by = arg(0);
-        // The analyser expanded `*` and the listed columns; the first output is the max/min itself.
-        const fields = this.argFields(argNodes.slice(1), inputCols);
-        if (fields.length + 1 !== outCount) throw unsupported(this.text, at, `This ${name}() column list`);
+        // The analyser's tuple for the call lists the returned columns by their source names:
+        // the first is the max/min itself, then the listed expressions or `*` (less the by keys).
+        const tuple = tableColumns(node);
+        if (!tuple || tuple.length !== outCount) throw unsupported(this.text, at, `This ${name}() column list`);
+        const fields = this.argFields(argNodes.slice(1), tuple.slice(1).map((c) => c.name), inputCols);
         const tag = `__am${++this.counter}`;
         const struct = fields.length ? `struct_pack(${fields.map((f, i) => `f${i} := ${f}`).join(', ')})` : `struct_pack(f := 1)`;
         const pre = `${name}(${struct}, ${by.sql}) AS "${tag}"`;
@@ -397,16 +395,24 @@ export class Translator implements TranslateContext {
     }
   }
 
-  private argFields(argNodes: KNode[], inputCols: Column[]): string[] {
-    const out: string[] = [];
+  /** SQL of each column an arg_max/arg_min returns besides the max/min itself. */
+  private argFields(argNodes: KNode[], names: string[], inputCols: Column[]): string[] {
+    const explicit = new Map<string, KNode>();
+    const unnamed: KNode[] = [];
     for (const a of argNodes) {
-      if (kindOf(a) === 'StarExpression') {
-        for (const c of inputCols) out.push(q(c.name));
-      } else {
-        out.push(scalar(this, kindOf(a) === 'SimpleNamedExpression' ? a.Expression : a).sql);
-      }
+      if (kindOf(a) === 'StarExpression') continue;
+      if (kindOf(a) === 'SimpleNamedExpression') explicit.set(a.Name.SimpleName, a.Expression);
+      else if (kindOf(a) === 'NameReference') explicit.set(a.SimpleName, a);
+      else unnamed.push(a);
     }
-    return out;
+    return names.map((n) => {
+      const e = explicit.get(n);
+      if (e) return scalar(this, e).sql;
+      if (inputCols.some((c) => c.name === n)) return q(n);
+      const next = unnamed.shift();
+      if (!next) throw unsupported(this.text, argNodes[0]?.TextStart ?? 0, `The arg_max/arg_min column '${n}'`);
+      return scalar(this, next).sql;
+    });
   }
 
   private summarize(input: Relation, op: KNode): Relation {
@@ -420,8 +426,15 @@ export class Translator implements TranslateContext {
     byExprs.forEach((e) => {
       const col = out[pos++]!;
       const value = scalar(this, kindOf(e) === 'SimpleNamedExpression' ? e.Expression : e);
-      inner.push(`${this.typed(value, col.type)} AS "__k${inner.length}"`);
-      outer.push(`"__k${inner.length - 1}" AS ${q(col.name)}`);
+      const key = `"__k${inner.length}"`;
+      if (col.type === 'datetime' && value.type === 'datetime') {
+        // Group datetimes on their microsecond axis (a BIGINT hashes faster than a TIMESTAMPTZ).
+        inner.push(`${value.micros ?? `epoch_us(${value.sql})`} AS ${key}`);
+        outer.push(`make_timestamptz(${key}) AS ${q(col.name)}`);
+      } else {
+        inner.push(`${this.typed(value, col.type)} AS ${key}`);
+        outer.push(`${key} AS ${q(col.name)}`);
+      }
     });
     const keyCount = inner.length;
     const withArg: string[] = [];
@@ -470,7 +483,7 @@ export class Translator implements TranslateContext {
       if (!name) throw unsupported(this.text, e.TextStart, 'mv-expand of an unnamed expression');
       const value = scalar(this, valueNode);
       if (value.type !== 'dynamic') throw unsupported(this.text, e.TextStart, `mv-expand of a ${value.type}`);
-      expansions.set(name, `unnest(json_extract(${value.sql}, '$[*]'))`);
+      expansions.set(name, `unnest(${mvExpandItems(value.sql)})`);
     }
     // unnest() cannot sit inside another function: expand first, convert in an outer SELECT.
     const innerList = input.cols.filter((c) => !expansions.has(c.name)).map((c) => q(c.name));
@@ -655,6 +668,17 @@ export class Translator implements TranslateContext {
     });
     return { sql: `SELECT ${list.join(', ')}`, cols: out, ordered: false };
   }
+}
+
+/**
+ * The items mv-expand makes of a dynamic value (Kusto): an array's elements; a property bag's
+ * entries as one-entry bags; null → one null row; an empty array or bag → no row; a scalar → itself.
+ */
+function mvExpandItems(v: string): string {
+  return `(CASE WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' THEN [CAST(NULL AS JSON)]
+    WHEN json_type(${v}) = 'ARRAY' THEN json_extract(${v}, '$[*]')
+    WHEN json_type(${v}) = 'OBJECT' THEN list_transform(json_keys(${v}), k -> CAST(json_object(k, json_extract(${v}, '$.' || to_json(k))) AS JSON))
+    ELSE [${v}] END)`;
 }
 
 /** Final projection: values in a form the renderer turns into API JSON without time zones. */
