@@ -10,9 +10,14 @@ import {
   type FaultConfig,
   type MockSentinelOptions,
   type WorkspaceConfig,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_DCR_IMMUTABLE_ID,
+  DEFAULT_TENANT_ID,
+  parseAppSpec,
 } from '../../mock-sentinel/index.ts';
 
 const DEFAULT_PORT = 4780;
+const DEFAULT_HTTPS_PORT = 4781;
 
 const help = `usage: dtlab sentinel [options]
 
@@ -35,10 +40,19 @@ options:
   --invalid-log-type reject|drop Log-Type with bad characters: 400 or silent drop (default reject)
   --content-type-params accept|reject
                                  "application/json; charset=utf-8" signed as sent (default accept)
+  --https-port N                 HTTPS listener for Logs Ingestion and the mock Entra (default ${DEFAULT_HTTPS_PORT},
+                                 or 0 when --port is 0; 0 picks a free one)
+  --tls-cert FILE --tls-key FILE serve this certificate (default: a CA + certificate generated at start)
+  --app CLIENT_ID=SECRET[@DCR,…] an Entra app the token endpoint accepts; repeat for several; "@…" limits
+                                 the DCRs it may ingest into (default: the documented test app
+                                 ${DEFAULT_CLIENT_ID}, every DCR)
+  --dcr FILE                     a data collection rule (ARM JSON) to load besides the shipped Darktrace DCR
+                                 ${DEFAULT_DCR_IMMUTABLE_ID}; repeat for several
   --log-level LEVEL              pino level on stderr (default warn)
   -h, --help                     this text
 
-Documented policies, the fault file format and the admin API: docs/reference/mock-sentinel.md`;
+Documented policies, the fault file format and the admin API: docs/reference/mock-sentinel.md
+Logs Ingestion, the mock Entra and trusting the CA: docs/reference/logs-ingestion.md`;
 
 class UsageError extends Error {}
 
@@ -81,6 +95,11 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
         'invalid-log-type': { type: 'string' },
         'content-type-params': { type: 'string' },
         'log-level': { type: 'string' },
+        'https-port': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        app: { type: 'string', multiple: true },
+        dcr: { type: 'string', multiple: true },
       },
     }));
   } catch (err) {
@@ -96,15 +115,27 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
   if (contentTypeParameters) policy.contentTypeParameters = contentTypeParameters;
   let faults: FaultConfig | undefined;
   if (values.faults !== undefined) faults = await loadFaultFile(values.faults);
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key must be given together');
+  let apps;
+  try {
+    apps = values.app?.map(parseAppSpec);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : parseInteger('--port', values.port, 0, 65_535);
   return {
     host: values.host ?? '127.0.0.1',
-    port: values.port === undefined ? DEFAULT_PORT : parseInteger('--port', values.port, 0, 65_535),
+    port,
     dbPath: values.db,
     workspaces: values.workspace?.map(parseWorkspace),
     dataCollector: policy,
     faults,
     preferHeaderFaults: values['prefer-faults'] ?? false,
     logLevel: values['log-level'] ?? 'warn',
+    tls: { certPath: values['tls-cert'], keyPath: values['tls-key'] },
+    httpsPort: values['https-port'] === undefined ? (port === 0 ? 0 : DEFAULT_HTTPS_PORT) : parseInteger('--https-port', values['https-port'], 0, 65_535),
+    apps,
+    dcrFiles: values.dcr,
   };
 }
 
@@ -126,7 +157,16 @@ export const command: Command = {
       process.stderr.write(`dtlab sentinel: ${(err as Error).message}\n`);
       return 2;
     }
-    const { url } = await mock.listen();
+    let url: string;
+    let httpsUrl: string | undefined;
+    let caPath: string | undefined;
+    try {
+      ({ url, httpsUrl, caPath } = await mock.listen());
+    } catch (err) {
+      process.stderr.write(`dtlab sentinel: ${(err as Error).message}\n`);
+      await mock.close();
+      return 2;
+    }
     const workspaceIds = (options.workspaces ?? [DEFAULT_WORKSPACE]).map((w) => w.id.toLowerCase());
     const lines = [
       `mock-sentinel listening on ${url}`,
@@ -134,6 +174,11 @@ export const command: Command = {
       `  workspace${workspaceIds.length > 1 ? 's' : ''}: ${workspaceIds.join(', ')}${options.workspaces ? '' : '  (documented test-only keys: see docs/reference/mock-sentinel.md)'}`,
       `  tables: ${url}/_lab/tables   audit: ${url}/_lab/requests`,
       `  store:  ${options.dbPath ?? 'in memory (--db PATH to keep it)'}`,
+      `  https:  ${httpsUrl}  (Logs Ingestion and the mock Entra; same app as HTTP)`,
+      `  trust:  ${caPath}  (NODE_EXTRA_CA_CERTS=${caPath})`,
+      `  entra:  authorityHost ${httpsUrl}  tenant ${DEFAULT_TENANT_ID}${options.apps ? '' : `  client ${DEFAULT_CLIENT_ID} (documented test-only secret)`}`,
+      `  ingest: POST ${httpsUrl}/dataCollectionRules/${DEFAULT_DCR_IMMUTABLE_ID}/streams/Custom-DarktraceModelAlerts?api-version=2023-01-01`,
+      `  dcrs:   ${url}/_lab/dcrs`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     await new Promise<void>((resolve) => {
