@@ -27,7 +27,7 @@ function result(name: string, passed: boolean, expected: string, measured: strin
 }
 
 /** Generated / landed / duplicates / lost per alert type, keyed by dtProduct or stream table. */
-export function alertCounts(obs: Observations): Record<string, AlertCounts> {
+export function alertCounts(obs: Pick<Observations, 'sink' | 'generated' | 'landedCounts'>): Record<string, AlertCounts> {
   const out: Record<string, AlertCounts> = {};
   for (const type of ALERT_TYPES) {
     const items = obs.generated.filter((g) => g.type === type);
@@ -43,7 +43,7 @@ export function alertCounts(obs: Observations): Record<string, AlertCounts> {
   return out;
 }
 
-function lostIds(obs: Observations, type: AlertType, limit = 5): string[] {
+function lostIds(obs: Pick<Observations, 'generated' | 'landedCounts'>, type: AlertType, limit = 5): string[] {
   return obs.generated
     .filter((g) => g.type === type && !(obs.landedCounts.get(alertKey(type, g.id)) ?? 0))
     .slice(0, limit)

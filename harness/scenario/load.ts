@@ -280,8 +280,8 @@ function semanticErrors(s: ScenarioInput, file: string, at: At): ScenarioError[]
     if ((f.fault === 'connector.kill' || f.fault === 'connector.pause') && connector !== undefined && connector !== 'child-process') {
       check(['faults', i, 'fault'], false, `needs the connector as a child process (topology.connector: child-process), not ${show(connector)}`);
     }
-    if (f.fault.startsWith('mock.') && typeof s.topology?.mock === 'object') {
-      check(['faults', i, 'fault'], false, 'mock faults need the in-process mock (an external workspace cannot be told to fail)');
+    if ((f.fault.startsWith('mock.') || f.fault === 'connector.clockSkew') && typeof s.topology?.mock === 'object') {
+      check(['faults', i, 'fault'], false, `${f.fault} needs the in-process mock (an external workspace cannot be told to fail)`);
     }
     if (f.fault.startsWith('simulator.') && typeof s.topology?.simulator === 'object') {
       check(['faults', i, 'fault'], false, 'simulator faults need the in-process simulator');
@@ -352,9 +352,10 @@ function normalise(s: ScenarioInput, file: string): Scenario {
       simulator: topology.simulator ?? 'in-process',
       mock: topology.mock ?? 'in-process',
       connector: topology.connector ?? (needsProcess ? 'child-process' : 'in-process'),
-      source: topology.source ?? (s.traffic?.malformed?.length ? 'push' : 'poll'),
+      source: topology.source ?? 'both',
       sink: topology.sink ?? 'dataCollector',
       connectorConfig: topology.connectorConfig ?? {},
+      mockPolicy: topology.mockPolicy ?? {},
     },
     faults,
     expect: s.expect ?? { ...STANDARD_EXPECTATIONS },

@@ -88,12 +88,18 @@ export interface ScenarioInput {
     simulator?: 'in-process' | { url: string; publicToken?: string; privateToken?: string };
     mock?: 'in-process' | { url: string; workspaceId?: string; sharedKey?: string };
     connector?: 'in-process' | 'child-process' | { url: string };
-    source?: 'poll' | 'push';
+    source?: 'poll' | 'push' | 'both';
     sink?: 'dataCollector' | 'logsIngestion';
     connectorConfig?: Record<string, unknown>;
+    mockPolicy?: MockPolicy;
   };
   faults?: FaultInput[];
   expect?: Expectations;
+}
+
+export interface MockPolicy {
+  maxBodyBytes?: number;
+  clockSkewMinutes?: number;
 }
 
 export type MalformedKind = 'not-an-object' | 'missing-dtProduct' | 'unknown-dtProduct' | 'bad-types';
@@ -130,9 +136,10 @@ export interface Scenario {
     simulator: 'in-process' | { url: string; publicToken?: string; privateToken?: string };
     mock: 'in-process' | { url: string; workspaceId?: string; sharedKey?: string };
     connector: 'in-process' | 'child-process' | { url: string };
-    source: 'poll' | 'push';
+    source: 'poll' | 'push' | 'both';
     sink: 'dataCollector' | 'logsIngestion';
     connectorConfig: Record<string, unknown>;
+    mockPolicy: MockPolicy;
   };
   faults: Fault[];
   expect: Expectations;

@@ -1,0 +1,59 @@
+// The connector configuration a run uses: the harness's defaults for a fast lab run, pointed at the
+// run's simulator and workspace, with the scenario's `topology.connectorConfig` merged over it.
+import type { Scenario } from '../scenario/types.ts';
+
+export const PUSH_TOKEN = 'dtlab-push-token';
+
+export interface ConnectorEnds {
+  darktrace: { url: string; publicToken: string; privateToken: string };
+  sentinel: { url: string; workspaceId: string; sharedKey: string; secondaryKey?: string };
+  stateDir: string;
+  /** host:port for the receiver/health server (0 = any). */
+  listen: string;
+  logLevel: string;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge key by key; anything else in `over` replaces. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  return out;
+}
+
+export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string, unknown> {
+  const push = s.topology.source === 'push';
+  // Pushed alerts and malformed ones arrive at the receiver, so it runs unless the source is poll only.
+  const receiver = s.topology.source !== 'poll' || s.malformed.length > 0;
+  // The simulated clock starts at real now and may run ahead of it by up to the duration: the
+  // poller's lookahead must cover that, or alerts from the simulated future would be missed.
+  const lookaheadMs = s.durationMs + 3_600_000;
+  const base: Record<string, unknown> = {
+    darktrace: { url: ends.darktrace.url, publicToken: ends.darktrace.publicToken, privateToken: ends.darktrace.privateToken, timeout: '10s' },
+    sentinel: {
+      mode: 'dataCollector',
+      workspaceId: ends.sentinel.workspaceId,
+      sharedKey: ends.sentinel.sharedKey,
+      ...(ends.sentinel.secondaryKey ? { secondaryKey: ends.sentinel.secondaryKey } : {}),
+      endpoint: ends.sentinel.url,
+      timeout: '10s',
+      batch: { maxBytes: '1MB', maxRecords: 2000 },
+      retry: { maxAttempts: 12, baseDelay: '50ms', maxDelay: '1s', pause: '500ms' },
+    },
+    ...(receiver ? { receiver: { listen: ends.listen, token: PUSH_TOKEN } } : { monitoring: { listen: ends.listen } }),
+    state: ends.stateDir,
+    poll: {
+      enabled: !push,
+      interval: '200ms',
+      overlap: '2m',
+      initialLookback: '10m',
+      lookahead: lookaheadMs,
+      backoffMax: '1s',
+    },
+    log: { level: ends.logLevel },
+  };
+  return deepMerge(base, s.topology.connectorConfig);
+}

@@ -1,0 +1,187 @@
+// The connector side of a run: in-process (createConnector), a child process (`dtlab connector
+// --config FILE`, so kill -9 and SIGSTOP are real), or an external connector at a URL (metrics only).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { createConnector, resolveConfig, type Connector } from '../../connector/index.ts';
+
+export interface ConnectorDriver {
+  readonly mode: 'in-process' | 'child-process' | 'external';
+  /** Where the push receiver answers (push source), if any. */
+  readonly receiverUrl: string | undefined;
+  restarts: number;
+  /** Records spooled and not yet delivered; undefined when unknown. */
+  pending(): Promise<number | undefined>;
+  deadLettered(): Promise<number | undefined>;
+  /** Asks the pollers to poll now (in-process); a no-op elsewhere. */
+  pollNow(): void;
+  pid(): number | undefined;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** Sums every sample of a Prometheus metric in text exposition format. */
+export function metricSum(text: string, name: string): number | undefined {
+  let found = false;
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (m && m[1] === name) {
+      found = true;
+      sum += Number(m[3]);
+    }
+  }
+  return found ? sum : undefined;
+}
+
+async function scrape(url: string, name: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
+    if (!res.ok) return undefined;
+    return metricSum(await res.text(), name);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startInProcessConnector(raw: Record<string, unknown>): Promise<ConnectorDriver> {
+  const config = resolveConfig(raw);
+  const connector: Connector = createConnector(config);
+  await connector.start();
+  const { url } = await connector.listen();
+  return {
+    mode: 'in-process',
+    receiverUrl: config.receiver ? `${url}${config.receiver.path}` : undefined,
+    restarts: 0,
+    pending: async () => connector.pending(),
+    async deadLettered() {
+      const m = await connector.metrics.deadLettered.get();
+      return m.values.reduce((n, v) => n + v.value, 0);
+    },
+    pollNow: () => connector.pollNow(),
+    pid: () => undefined,
+    async kill() {
+      throw new Error('kill -9 needs the connector as a child process');
+    },
+    async restart() {
+      throw new Error('restart needs the connector as a child process');
+    },
+    pause() {
+      throw new Error('pause needs the connector as a child process');
+    },
+    resume() {},
+    close: () => connector.close(),
+  };
+}
+
+/** Spawns `dtlab connector --config FILE`; the same state dir and port survive kill -9 and restart. */
+export async function startChildConnector(raw: Record<string, unknown>, workDir: string, log: (line: string) => void): Promise<ConnectorDriver> {
+  const file = join(workDir, 'connector.json');
+  writeFileSync(file, JSON.stringify(raw, null, 2));
+  const receiver = raw.receiver as { path?: string } | undefined;
+  let child: ChildProcess | undefined;
+  let url: string | undefined;
+  let closing = false;
+
+  async function spawnOne(): Promise<void> {
+    const c = spawn(process.execPath, ['--import', 'tsx', CLI, 'connector', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = c;
+    const lines = createInterface({ input: c.stdout! });
+    createInterface({ input: c.stderr! }).on('line', (l) => log(`connector stderr: ${l}`));
+    url = await new Promise<string>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the connector exited (${code}) before listening`));
+      c.once('exit', onExit);
+      lines.on('line', (line) => {
+        const m = /connector listening on (http:\/\/\S+)/.exec(line);
+        if (m && !line.startsWith('{')) {
+          c.off('exit', onExit);
+          resolve(m[1]!);
+        } else if (line.includes('"level":50') || line.includes('"level":60')) log(`connector: ${line}`);
+      });
+    });
+  }
+
+  await spawnOne();
+  const driver: ConnectorDriver = {
+    mode: 'child-process',
+    get receiverUrl() {
+      return receiver ? `${url}${receiver.path ?? '/push'}` : undefined;
+    },
+    restarts: 0,
+    pending: async () => (url ? scrape(url, 'dtconnector_spool_pending_records') : undefined),
+    deadLettered: async () => (url ? scrape(url, 'dtconnector_records_dead_lettered_total') : undefined),
+    pollNow() {},
+    pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
+    async kill() {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = once(c, 'exit');
+      c.kill('SIGKILL');
+      await exited;
+    },
+    async restart() {
+      if (closing) return;
+      await spawnOne();
+      driver.restarts++;
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
+    async close() {
+      closing = true;
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      c.kill('SIGCONT');
+      const exited = once(c, 'exit');
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  return driver;
+}
+
+/** A connector the user runs: its /metrics tell the harness how far it is. */
+export function externalConnector(baseUrl: string): ConnectorDriver {
+  const url = baseUrl.replace(/\/+$/, '');
+  const refuse = async () => {
+    throw new Error('connector faults need a connector the run starts');
+  };
+  return {
+    mode: 'external',
+    receiverUrl: undefined,
+    restarts: 0,
+    pending: () => scrape(url, 'dtconnector_spool_pending_records'),
+    deadLettered: () => scrape(url, 'dtconnector_records_dead_lettered_total'),
+    pollNow() {},
+    pid: () => undefined,
+    kill: refuse,
+    restart: refuse,
+    pause() {},
+    resume() {},
+    close: async () => {},
+  };
+}

@@ -1,0 +1,30 @@
+// The Darktrace side of a run, seen through the interface the engine needs. The implementation for
+// the simulator lives in simulator-http.ts (its /_lab API) — this file only fixes the contract.
+import type { AlertType } from '../scenario/types.ts';
+
+export interface GroundTruth {
+  type: AlertType;
+  id: string;
+  /** Simulated time of the alert, epoch ms. */
+  time: number;
+}
+
+export type SimulatorFault = { kind: 'authError' } | { kind: 'status'; status: number } | { kind: 'slow'; latencyMs: number };
+
+export interface SimulatorDriver {
+  readonly url: string;
+  readonly publicToken: string;
+  readonly privateToken: string;
+  /** Simulated now, epoch ms. */
+  now(): Promise<number>;
+  /** Moves simulated time to `ms` (generating the background traffic due until then). */
+  advanceTo(ms: number): Promise<void>;
+  emit(type: AlertType, count: number): Promise<void>;
+  story(name: string, params: Record<string, unknown>): Promise<void>;
+  /** Ground truth generated after the previous call (each alert once). */
+  newlyGenerated(): Promise<GroundTruth[]>;
+  /** Starts pushing alerts of these types to the connector's receiver. */
+  pushTo?(url: string, token: string, types: AlertType[]): Promise<void>;
+  setFault(fault: SimulatorFault | undefined): Promise<void>;
+  close(): Promise<void>;
+}
