@@ -1,0 +1,194 @@
+// dtlab darktrace — run the Darktrace simulator (fake Threat Visualizer + Darktrace/Email API,
+// seeded alerts, push mode, /_lab admin API).
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.ts';
+import { ALERT_TYPES, DEFAULT_TOKENS, createSimulator, type AlertType, type ApiPolicy, type PushTarget, type SimulatorOptions, type TokenPair } from '../../simulator/index.ts';
+
+const DEFAULT_PORT = 4790;
+const DEFAULT_PUSH_TOKEN = 'dtlab-push-token';
+
+const help = `usage: dtlab darktrace [options]
+
+Runs the Darktrace simulator: a seeded company network raising model breaches, AI Analyst
+incidents, system status alerts and Darktrace/Email alerts, served by a fake Threat Visualizer API
+with DTAPI authentication (and /_lab admin routes without auth). Starts with a backfilled history.
+Prints "darktrace simulator listening on http://HOST:PORT" once ready; stops on SIGINT/SIGTERM.
+
+options:
+  --host HOST               interface to bind (default 127.0.0.1)
+  --port N                  port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --seed N                  world and alert seed (default 1)
+  --clock-start ISO         simulated time at start (default: now)
+  --backfill DURATION       history generated before the start, e.g. 24h, 90m, 0 (default 24h)
+  --speed X                 1 real time (default), N accelerated, 0 stepped (POST /_lab/clock)
+  --rate SPEC               noise rates, e.g. modelBreach=600/h,email=2/m,story=0 (repeatable)
+  --public-token T          DTAPI public token (default: the spec's test vector)
+  --private-token K         DTAPI private token (default: the spec's test vector)
+  --token PUBLIC:PRIVATE    an extra token pair; repeat for several
+  --push URL                POST each new alert to URL; repeat for several
+  --push-token T            bearer token for --push (default ${DEFAULT_PUSH_TOKEN})
+  --push-types LIST         alert types to push, comma-separated (default all:
+                            ${ALERT_TYPES.join(',')})
+  --push-format F           envelope ({"type","alert"}, default) or raw (the alert JSON alone)
+  --instance-url URL        base of breachUrl and other links (default https://darktrace-<master>)
+  --date-reference R        check DTAPI-Date against the wall (default) or simulated clock
+  --max-skew MINUTES        allowed DTAPI-Date skew (default 30)
+  --accept-encoded-query    also accept signatures over the still-encoded query
+  --post-signing P          POST with query and body signs: body (default), query, both
+  --error-key K             key of auth-error bodies: first-segment (default) or a fixed key
+  --check-order LIST        auth check order (default token,date,signature,endpoint)
+  --unknown-params P        ignore (default) or reject unknown query parameters
+  -h, --help                this text
+
+Rate SPEC, stories, the push body and the /_lab API: docs/reference/simulator.md`;
+
+class UsageError extends Error {}
+
+function num(flag: string, value: string, min: number, max: number, integer = true): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+    throw new UsageError(`${flag}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got '${value}'`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+export function optionsFrom(argv: string[]): SimulatorOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        seed: { type: 'string' },
+        'clock-start': { type: 'string' },
+        backfill: { type: 'string' },
+        speed: { type: 'string' },
+        rate: { type: 'string', multiple: true },
+        'public-token': { type: 'string' },
+        'private-token': { type: 'string' },
+        token: { type: 'string', multiple: true },
+        push: { type: 'string', multiple: true },
+        'push-token': { type: 'string' },
+        'push-types': { type: 'string' },
+        'push-format': { type: 'string' },
+        'instance-url': { type: 'string' },
+        'date-reference': { type: 'string' },
+        'max-skew': { type: 'string' },
+        'accept-encoded-query': { type: 'boolean' },
+        'post-signing': { type: 'string' },
+        'error-key': { type: 'string' },
+        'check-order': { type: 'string' },
+        'unknown-params': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const base = DEFAULT_TOKENS[0]!;
+  if ((values['public-token'] === undefined) !== (values['private-token'] === undefined)) throw new UsageError('--public-token and --private-token must be given together');
+  const tokens: TokenPair[] = [{ public: values['public-token'] ?? base.public, private: values['private-token'] ?? base.private }];
+  for (const [i, t] of (values.token ?? []).entries()) {
+    const colon = t.indexOf(':');
+    if (colon <= 0 || colon === t.length - 1) throw new UsageError(`--token #${i + 1}: expected PUBLIC:PRIVATE`);
+    tokens.push({ public: t.slice(0, colon), private: t.slice(colon + 1) });
+  }
+  let pushTypes: AlertType[] | undefined;
+  if (values['push-types'] !== undefined) {
+    pushTypes = values['push-types'].split(',').map((s) => s.trim()).filter(Boolean) as AlertType[];
+    const bad = pushTypes.find((t) => !ALERT_TYPES.includes(t));
+    if (bad || pushTypes.length === 0) throw new UsageError(`--push-types: expected a comma-separated list of ${ALERT_TYPES.join(', ')}, got '${values['push-types']}'`);
+  }
+  const format = oneOf('--push-format', values['push-format'], ['envelope', 'raw'] as const);
+  const push: PushTarget[] = (values.push ?? []).map((url) => {
+    try {
+      new URL(url);
+    } catch {
+      throw new UsageError(`--push: invalid URL '${url}'`);
+    }
+    return { url, token: values['push-token'] ?? DEFAULT_PUSH_TOKEN, types: pushTypes, format };
+  });
+  const policy: Partial<Omit<ApiPolicy, 'tokens'>> = {};
+  const dateReference = oneOf('--date-reference', values['date-reference'], ['wall', 'simulated'] as const);
+  if (dateReference) policy.dateReference = dateReference;
+  if (values['max-skew'] !== undefined) policy.maxSkewMs = num('--max-skew', values['max-skew'], 0, 525_600) * 60_000;
+  if (values['accept-encoded-query']) policy.acceptEncodedQuery = true;
+  const postSigning = oneOf('--post-signing', values['post-signing'], ['body', 'query', 'both'] as const);
+  if (postSigning) policy.postSigning = postSigning;
+  if (values['error-key'] !== undefined) policy.errorKey = values['error-key'];
+  if (values['check-order'] !== undefined) {
+    const order = values['check-order'].split(',').map((s) => s.trim());
+    const allowed = ['token', 'date', 'signature', 'endpoint'];
+    if (order.some((c) => !allowed.includes(c)) || new Set(order).size !== order.length) throw new UsageError(`--check-order: expected distinct items of ${allowed.join(',')}, got '${values['check-order']}'`);
+    policy.checkOrder = order as ApiPolicy['checkOrder'];
+  }
+  const unknown = oneOf('--unknown-params', values['unknown-params'], ['ignore', 'reject'] as const);
+  if (unknown) policy.unknownParameters = unknown;
+  const options: SimulatorOptions = {
+    host: values.host ?? '127.0.0.1',
+    port: values.port === undefined ? DEFAULT_PORT : num('--port', values.port, 0, 65_535),
+    seed: values.seed === undefined ? 1 : num('--seed', values.seed, 0, 2 ** 31 - 1),
+    speed: values.speed === undefined ? 1 : num('--speed', values.speed, 0, 1_000_000, false),
+    tokens,
+    push,
+    policy,
+    instanceUrl: values['instance-url'],
+  };
+  if (values['clock-start'] !== undefined) options.clockStart = values['clock-start'];
+  if (values.backfill !== undefined) options.backfill = values.backfill;
+  if (values.rate?.length) options.rates = values.rate.join(',');
+  return options;
+}
+
+export const command: Command = {
+  summary: 'run the Darktrace simulator (Threat Visualizer + Darktrace/Email API, push mode)',
+  help,
+  async run(argv) {
+    let sim;
+    try {
+      sim = createSimulator(optionsFrom(argv));
+    } catch (err) {
+      process.stderr.write(`dtlab darktrace: ${(err as Error).message}\n`);
+      return 2;
+    }
+    let url: string;
+    try {
+      ({ url } = await sim.listen());
+    } catch (err) {
+      process.stderr.write(`dtlab darktrace: ${(err as Error).message}\n`);
+      await sim.close();
+      return 2;
+    }
+    sim.start();
+    const c = sim.engine.counts;
+    const lines = [
+      `darktrace simulator listening on ${url}`,
+      `  clock:   ${new Date(sim.clock.now()).toISOString()} (${sim.clock.stepped ? 'stepped' : `×${sim.clock.speed}`}), seed ${sim.options.seed}`,
+      `  history: ${c.modelBreach} model breaches, ${c.aiAnalyst} AI Analyst events, ${c.systemAlert} system alerts, ${c.email} emails`,
+      `  tokens:  public ${sim.policy.tokens[0]!.public}${sim.policy.tokens[0]!.public === DEFAULT_TOKENS[0]!.public ? ' (documented test-only pair)' : ''}`,
+      `  lab:     ${url}/_lab/generated   ${url}/_lab/health`,
+      ...sim.pushers.map((p) => `  push:    ${p.target.url} (${(p.target.types ?? ALERT_TYPES).join(',')})`),
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await sim.close();
+    return 0;
+  },
+};

@@ -1,0 +1,71 @@
+// The shapes `/modelbreaches` returns for one stored breach, by the response-shape parameters
+// (historicmodelonly, deviceattop, minimal, expandenums, includebreachurl; §2.1, §9.4).
+import { ENUMS, FILTER_ENUM } from '../../catalogue/enums.ts';
+import type { ModelBreach, TriggeredComponent } from '../../types.ts';
+
+export interface BreachViewOptions {
+  historicmodelonly: boolean;
+  deviceattop: boolean;
+  minimal: boolean;
+  expandenums: boolean;
+  includebreachurl: boolean;
+}
+
+export function viewKey(o: BreachViewOptions): string {
+  return `${+o.historicmodelonly}${+o.deviceattop}${+o.minimal}${+o.expandenums}${+o.includebreachurl}`;
+}
+
+function expandComponents(components: TriggeredComponent[]): TriggeredComponent[] {
+  return components.map((c) => ({
+    ...c,
+    triggeredFilters: c.triggeredFilters.map((f) => {
+      const enumName = FILTER_ENUM[f.filterType];
+      if (!enumName) return f;
+      const table = ENUMS[enumName]!;
+      const arg = f.arguments.value;
+      return {
+        ...f,
+        arguments: arg === undefined ? f.arguments : { value: table[String(arg)] ?? arg },
+        trigger: { ...f.trigger, value: table[f.trigger.value] ?? f.trigger.value },
+      };
+    }),
+  }));
+}
+
+/** Builds the API object for a breach; key order follows the stored (default) shape. */
+export function breachView(b: ModelBreach, o: BreachViewOptions): Record<string, unknown> {
+  const model = o.historicmodelonly ? b.model.then : b.model;
+  if (o.minimal) {
+    const slim = (m: ModelBreach['model']['then']) => ({ name: m.name, pid: m.pid, phid: m.phid, uuid: m.uuid });
+    const out: Record<string, unknown> = {
+      commentCount: b.commentCount,
+      pbid: b.pbid,
+      time: b.time,
+      creationTime: b.creationTime,
+      score: b.score,
+      percentscore: b.percentscore,
+      acknowledged: b.acknowledged,
+    };
+    if (o.deviceattop) out.device = { did: b.device.did };
+    out.model = o.historicmodelonly ? slim(b.model.then) : { then: slim(b.model.then), now: slim(b.model.now) };
+    return out;
+  }
+  let components = o.expandenums ? expandComponents(b.triggeredComponents) : b.triggeredComponents;
+  if (!o.deviceattop) components = components.map((c) => ({ ...c, device: b.device }));
+  const out: Record<string, unknown> = {
+    commentCount: b.commentCount,
+    pbid: b.pbid,
+    time: b.time,
+    creationTime: b.creationTime,
+    score: b.score,
+    percentscore: b.percentscore,
+    acknowledged: b.acknowledged,
+  };
+  if (o.includebreachurl) out.breachUrl = b.breachUrl;
+  out.mitreTechniques = b.mitreTechniques;
+  out.aianalystData = b.aianalystData;
+  if (o.deviceattop) out.device = b.device;
+  out.model = model;
+  out.triggeredComponents = components;
+  return out;
+}

@@ -1,0 +1,169 @@
+// GET /modelbreaches (+ /{pbid}, comments, acknowledge, unacknowledge), GET /mbcomments.
+import { type ApiRequest, type ApiResult, type Route, applyResponseData } from '../context.ts';
+import { inputError, notFound } from '../errors/errors.ts';
+import type { Stored } from '../../persistence/timeIndex.ts';
+import type { ModelBreach } from '../../types.ts';
+import { breachView, viewKey, type BreachViewOptions } from './breachViews.ts';
+import { readWindow } from './timeWindow.ts';
+
+const YEAR = 365 * 86_400_000;
+
+const LIST_PARAMS = [
+  'deviceattop', 'did', 'endtime', 'expandenums', 'from', 'historicmodelonly', 'includeacknowledged', 'includebreachurl',
+  'minimal', 'minscore', 'pbid', 'pid', 'starttime', 'to', 'uuid', 'responsedata', 'saasonly', 'group', 'includesuppressed',
+  'saasfilter', 'creationtime', 'fulldevicedetails',
+];
+
+function viewOptions(req: ApiRequest): BreachViewOptions {
+  const q = req.query;
+  const minimal = q.bool('minimal', false);
+  return {
+    historicmodelonly: q.bool('historicmodelonly', false),
+    // Effectively true for API calls (§2.1): only an explicit false nests the device.
+    deviceattop: q.bool('deviceattop', true),
+    minimal,
+    expandenums: q.bool('expandenums', false),
+    includebreachurl: q.bool('includebreachurl', false) && !minimal,
+  };
+}
+
+function serialise(record: Stored<ModelBreach>, o: BreachViewOptions): string {
+  const key = viewKey(o);
+  let views = record.views;
+  let text = views?.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(breachView(record.alert, o));
+    if (!views) record.views = views = new Map();
+    views.set(key, text);
+  }
+  return text;
+}
+
+function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+}
+
+export function listBreaches(req: ApiRequest): ApiResult {
+  const { query: q, ctx } = req;
+  const store = ctx.store;
+  const o = viewOptions(req);
+  const byCreation = q.bool('creationtime', false);
+  const index = byCreation ? store.breachesByCreation : store.breaches;
+  let { start, end } = readWindow(q, ctx.policy.epochSecondsHeuristic);
+  // No time: from the beginning of memory, one year per response (§2.1).
+  if (start === undefined && end === undefined) start = index.first()?.key ?? ctx.now();
+  if (start === undefined) start = end! - YEAR;
+  if (end === undefined) end = ctx.now();
+  if (end - start > YEAR) end = start + YEAR;
+
+  let records = index.range(start, end);
+  const pbids = q.ints('pbid');
+  const pids = q.ints('pid');
+  const dids = q.ints('did');
+  const minscore = q.num('minscore');
+  const uuids = q.str('uuid')?.split(',').map((s) => s.trim().toLowerCase());
+  const includeAck = q.bool('includeacknowledged', false);
+  const saasonly = q.bool('saasonly', false);
+  const saasfilters = q.all('saasfilter').map(wildcard);
+  q.bool('includesuppressed', false);
+  q.bool('fulldevicedetails', false);
+  const needsFilter = pbids || pids || dids || minscore !== undefined || uuids || !includeAck || saasonly || saasfilters.length;
+  if (needsFilter) {
+    records = records.filter(({ alert: b }) => {
+      if (!includeAck && b.acknowledged !== false) return false;
+      if (minscore !== undefined && b.score < minscore) return false;
+      if (pbids && !pbids.includes(b.pbid)) return false;
+      if (pids && !pids.includes(b.model.then.pid)) return false;
+      if (dids && !dids.includes(b.device.did)) return false;
+      if (uuids && !uuids.includes(b.model.then.uuid)) return false;
+      if (saasonly && !(typeof b.device.sid === 'number' && b.device.sid < 0)) return false;
+      if (saasfilters.length) {
+        const module = /^SaaS::([^:]+):/.exec(String(b.device.hostname ?? ''))?.[1] ?? '';
+        if (!saasfilters.some((re) => re.test(module))) return false;
+      }
+      return true;
+    });
+  }
+
+  const group = q.str('group');
+  if (group !== undefined && group !== 'device') throw inputError('Parameter group must be device');
+  const responsedata = q.str('responsedata');
+  if (group === 'device') {
+    // group=device: `score` becomes the device score (its highest breach score in the set), the breach score moves to pbscore.
+    const deviceScore = new Map<number, number>();
+    for (const { alert: b } of records) deviceScore.set(b.device.did, Math.max(deviceScore.get(b.device.did) ?? 0, b.score));
+    const list = records.map(({ alert: b }) => {
+      const v = breachView(b, o);
+      const ds = deviceScore.get(b.device.did)!;
+      return { ...v, score: ds, pbscore: b.score, devicescore: ds, devicepercentscore: Math.round(ds * 100), did: b.device.did };
+    });
+    return { json: applyResponseData(list, responsedata) };
+  }
+  if (responsedata) return { json: applyResponseData(records.map((r) => breachView(r.alert, o)), responsedata) };
+  let raw = '[';
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0) raw += ',';
+    raw += serialise(records[i]!, o);
+  }
+  return { raw: raw + ']' };
+}
+
+function findBreach(req: ApiRequest): Stored<ModelBreach> {
+  const pbid = Number(req.pathParams[0]);
+  const record = Number.isInteger(pbid) ? req.ctx.store.breachByPbid.get(pbid) : undefined;
+  if (!record) throw notFound(`Model breach ${req.pathParams[0]} not found`);
+  return record;
+}
+
+function getBreach(req: ApiRequest): ApiResult {
+  const record = findBreach(req);
+  const o = viewOptions(req);
+  const responsedata = req.query.str('responsedata');
+  if (responsedata) return { json: applyResponseData(breachView(record.alert, o), responsedata) };
+  return { raw: serialise(record, o) };
+}
+
+function comments(req: ApiRequest): ApiResult {
+  const record = findBreach(req);
+  return { json: req.ctx.store.comments.get(record.alert.pbid) ?? [] };
+}
+
+function addComment(req: ApiRequest): ApiResult {
+  const record = findBreach(req);
+  const message = req.body.str('message');
+  if (!message) throw inputError('message is required');
+  const list = req.ctx.store.comments.get(record.alert.pbid) ?? [];
+  list.push({ time: req.ctx.now(), message, username: req.token.username ?? `DTAPI_${req.token.public}`, pbid: record.alert.pbid });
+  req.ctx.store.comments.set(record.alert.pbid, list);
+  record.alert.commentCount = list.length;
+  req.ctx.store.touchBreach(record.alert.pbid);
+  return { json: { response: 'SUCCESS' } };
+}
+
+function acknowledge(flag: 'acknowledge' | 'unacknowledge') {
+  return (req: ApiRequest): ApiResult => {
+    const record = findBreach(req);
+    if (!req.body.bool(flag, false) && !req.body.bool('replicate', false)) throw inputError(`${flag} must be true`);
+    record.alert.acknowledged = flag === 'acknowledge' ? { time: req.ctx.now(), username: req.token.username ?? `DTAPI_${req.token.public}` } : false;
+    req.ctx.store.touchBreach(record.alert.pbid);
+    return { json: { response: 'SUCCESS' } };
+  };
+}
+
+function mbcomments(req: ApiRequest): ApiResult {
+  const pbid = req.query.int('pbid');
+  const all = [...req.ctx.store.comments.values()].flat();
+  return { json: pbid === undefined ? all : all.filter((c) => c.pbid === pbid) };
+}
+
+const SHAPE = ['deviceattop', 'expandenums', 'historicmodelonly', 'minimal', 'includebreachurl', 'responsedata', 'fulldevicedetails'];
+
+export const breachRoutes: Route[] = [
+  { method: 'GET', pattern: /^\/modelbreaches\/?$/, accepts: LIST_PARAMS, handle: listBreaches },
+  { method: 'GET', pattern: /^\/modelbreaches\/(\d+)\/?$/, accepts: SHAPE, handle: getBreach },
+  { method: 'GET', pattern: /^\/modelbreaches\/(\d+)\/comments\/?$/, accepts: ['responsedata'], handle: comments },
+  { method: 'POST', pattern: /^\/modelbreaches\/(\d+)\/comments\/?$/, accepts: [], handle: addComment },
+  { method: 'POST', pattern: /^\/modelbreaches\/(\d+)\/acknowledge\/?$/, accepts: [], handle: acknowledge('acknowledge') },
+  { method: 'POST', pattern: /^\/modelbreaches\/(\d+)\/unacknowledge\/?$/, accepts: [], handle: acknowledge('unacknowledge') },
+  { method: 'GET', pattern: /^\/mbcomments\/?$/, accepts: ['pbid', 'responsedata'], handle: mbcomments },
+];
