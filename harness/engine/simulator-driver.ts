@@ -23,8 +23,6 @@ export interface SimulatorDriver {
   story(name: string, params: Record<string, unknown>): Promise<void>;
   /** Ground truth generated after the previous call (each alert once). */
   newlyGenerated(): Promise<GroundTruth[]>;
-  /** Starts pushing alerts of these types to the connector's receiver. */
-  pushTo?(url: string, token: string, types: AlertType[]): Promise<void>;
   setFault(fault: SimulatorFault | undefined): Promise<void>;
   close(): Promise<void>;
 }

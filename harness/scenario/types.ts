@@ -74,7 +74,7 @@ export interface ScenarioInput {
   name: string;
   description?: string;
   seed?: number;
-  world?: { devices?: number; subnets?: number; users?: number; probes?: number };
+  world?: { users?: number };
   clock?: { mode: 'real' | 'accelerated' | 'stepped'; speed?: number; step?: DurationInput; interval?: DurationInput; start?: string };
   duration: DurationInput;
   drainTimeout?: DurationInput;
@@ -124,7 +124,7 @@ export interface Scenario {
   name: string;
   description: string;
   seed: number;
-  world: { devices?: number; subnets?: number; users?: number; probes?: number };
+  world: { users?: number };
   clock: { mode: 'real' | 'accelerated' | 'stepped'; speed: number; stepMs: number; intervalMs: number; start?: string };
   durationMs: number;
   drainTimeoutMs: number;

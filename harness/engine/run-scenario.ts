@@ -1,0 +1,363 @@
+// The scenario engine: start what the topology says, drive the simulated clock and the traffic,
+// apply faults on schedule, wait until the connector has drained, collect ground truth and landed
+// rows, evaluate every expectation, and return the run report.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Scenario, Fault, AlertType } from '../scenario/types.ts';
+import type { FaultRuleInput } from '../../mock-sentinel/index.ts';
+import type { RunReport, FaultRecord, ExpectationResult } from '../reports/model.ts';
+import { emptyLatency } from '../reports/model.ts';
+import { formatDuration } from '../scenario/units.ts';
+import { SeriesSampler } from '../measure/series.ts';
+import { startInProcessMock, externalMock, type MockDriver } from './mock-driver.ts';
+import { startInProcessConnector, startChildConnector, externalConnector, freePort, type ConnectorDriver } from './connector-driver.ts';
+import { startSimulator } from './simulators.ts';
+import type { SimulatorDriver } from './simulator-driver.ts';
+import { connectorConfig, PUSH_TOKEN } from './connector-config.ts';
+import { LandingTracker } from './landing-tracker.ts';
+import { evaluate, alertCounts } from './evaluate.ts';
+import { pushMalformed } from './malformed.ts';
+
+export interface Progress {
+  phase: 'starting' | 'traffic' | 'draining' | 'evaluating';
+  simulatedMs: number;
+  durationMs: number;
+  generated: number;
+  landed: number;
+  /** Rows landed per second over the last sample. */
+  rate: number;
+}
+
+export interface RunOptions {
+  onProgress?: (p: Progress) => void;
+  /** Diagnostic lines (faults applied, restarts, drain outcome). */
+  log?: (line: string) => void;
+}
+
+interface TimelineEntry {
+  atMs: number;
+  order: number;
+  label: string;
+  apply: () => Promise<string>;
+}
+
+const SAMPLE_MS = 250;
+
+export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunReport> {
+  const log = opts.log ?? (() => {});
+  const startedAt = new Date();
+  const wall0 = performance.now();
+  const workDir = mkdtempSync(join(tmpdir(), 'dtlab-run-'));
+  let mock: MockDriver | undefined;
+  let sim: SimulatorDriver | undefined;
+  let connector: ConnectorDriver | undefined;
+  const pendingWork: Promise<unknown>[] = [];
+  const faults: FaultRecord[] = [];
+  let simStart = Date.now();
+  let simNow = simStart;
+  let runError: string | undefined;
+  let tracker: LandingTracker | undefined;
+  let sampler: SeriesSampler | undefined;
+  const progress = (phase: Progress['phase']) =>
+    opts.onProgress?.({
+      phase,
+      simulatedMs: simNow - simStart,
+      durationMs: s.durationMs,
+      generated: tracker?.generatedCount ?? 0,
+      landed: tracker?.landedCount ?? 0,
+      rate: sampler?.points.at(-1)?.landedPerSecond ?? 0,
+    });
+
+  try {
+    progress('starting');
+    mock = s.topology.mock === 'in-process' ? await startInProcessMock(s.seed, s.topology.mockPolicy) : await externalMock(s.topology.mock);
+    // The receiver's port is fixed up front: the simulator's pusher needs its URL, and a restarted
+    // child connector must come back on the same one.
+    const port = await freePort();
+    const pushTypes: AlertType[] = s.topology.source === 'push' ? ['modelBreach', 'aiAnalyst', 'systemAlert', 'email'] : ['systemAlert'];
+    sim = await startSimulator(
+      s,
+      simStart,
+      s.topology.source === 'poll' ? undefined : { url: `http://127.0.0.1:${port}/push`, token: PUSH_TOKEN, types: pushTypes },
+    );
+    simStart = simNow = await sim.now();
+    const raw = connectorConfig(s, {
+      darktrace: { url: sim.url, publicToken: sim.publicToken, privateToken: sim.privateToken },
+      sentinel: { url: mock.url, workspaceId: mock.workspaceId, sharedKey: mock.sharedKey, secondaryKey: mock.secondaryKey },
+      stateDir: join(workDir, 'state'),
+      listen: `127.0.0.1:${port}`,
+      logLevel: s.topology.connector === 'child-process' ? 'error' : 'silent',
+    });
+    const c = s.topology.connector;
+    connector = c === 'in-process' ? await startInProcessConnector(raw) : c === 'child-process' ? await startChildConnector(raw, workDir, log) : externalConnector(c.url);
+    const trk = (tracker = new LandingTracker(mock, s.topology.sink));
+    const smp = (sampler = new SeriesSampler({
+      generated: () => trk.generatedCount,
+      landed: () => trk.landedCount,
+      latency: trk.latency,
+      connectorPid: () => connector?.pid(),
+    }));
+    const m = mock;
+    const sm = sim;
+    const conn = connector;
+
+    // ---- the timeline: traffic events and fault starts/ends, in simulated time -------------------
+    const timeline: TimelineEntry[] = [];
+    let order = 0;
+    const at = (atMs: number, label: string, apply: () => Promise<string>) => timeline.push({ atMs, order: order++, label, apply });
+    for (const b of s.bursts) at(b.atMs, `burst ${b.count} ${b.type}`, async () => (await sm.emit(b.type, b.count), ''));
+    for (const st of s.stories) at(st.atMs, `story ${st.story}`, async () => (await sm.story(st.story, st.params), ''));
+    for (const mf of s.malformed) {
+      at(mf.atMs, `malformed ${mf.count} ${mf.kind}`, async () => {
+        if (!conn.receiverUrl) throw new Error('malformed alerts need the push receiver');
+        const statuses = await pushMalformed(conn.receiverUrl, PUSH_TOKEN, mf.kind, mf.count, s.seed);
+        return `receiver answered ${statuses}`;
+      });
+    }
+    const mockRules = new Map<string, FaultRuleInput>();
+    const syncMockRules = () => m.setFaults([...mockRules.values()]);
+    s.faults.forEach((f, i) => scheduleFault(f, i));
+    function scheduleFault(f: Fault, i: number) {
+      const id = `scenario-${i + 1}`;
+      const end = f.forMs === undefined ? undefined : f.atMs + f.forMs;
+      const route = f.route === 'any' ? '*' : f.route;
+      const until = end === undefined ? '' : ` for ${formatDuration(f.forMs!)}`;
+      const mockRule = (rule: FaultRuleInput, detail: string) => {
+        at(f.atMs, f.fault, async () => {
+          mockRules.set(id, rule);
+          await syncMockRules();
+          return detail + until;
+        });
+        if (end !== undefined) at(end, `${f.fault} ends`, async () => (mockRules.delete(id), await syncMockRules(), 'cleared'));
+      };
+      const common = { id, route, ...(f.probability !== undefined ? { probability: f.probability } : {}), ...(f.count !== undefined ? { count: f.count } : {}) };
+      switch (f.fault) {
+        case 'mock.status':
+          mockRule(
+            { ...common, fault: f.status as 429 | 500 | 503, ...(f.retryAfter !== undefined ? { retryAfter: f.retryAfter } : {}) },
+            `${f.status}${f.retryAfter !== undefined ? ` Retry-After ${f.retryAfter}s` : ''}${f.probability !== undefined ? ` p=${f.probability}` : ''}${f.count ? ` ×${f.count}` : ''}`,
+          );
+          break;
+        case 'mock.latency':
+          mockRule({ ...common, fault: 'latency', latencyMs: Math.round(f.latencyMs!) }, `+${formatDuration(f.latencyMs!)}`);
+          break;
+        case 'mock.drop':
+          mockRule({ ...common, fault: 'drop' }, 'connections dropped');
+          break;
+        case 'mock.rotateKey':
+          at(f.atMs, f.fault, async () => (m.rotatePrimaryKey(), 'primary key regenerated; only the secondary key signs'));
+          break;
+        case 'connector.kill':
+          at(f.atMs, f.fault, async () => {
+            await conn.kill();
+            const restart = (async () => {
+              if (f.restartAfterMs) await new Promise((r) => setTimeout(r, f.restartAfterMs));
+              await conn.restart();
+              log(`connector restarted (restart ${conn.restarts})`);
+            })();
+            pendingWork.push(restart);
+            return `kill -9, restart after ${formatDuration(f.restartAfterMs)}`;
+          });
+          break;
+        case 'connector.pause':
+          at(f.atMs, f.fault, async () => (conn.pause(), `SIGSTOP${until}`));
+          at(end!, `${f.fault} ends`, async () => (conn.resume(), 'SIGCONT'));
+          break;
+        case 'connector.clockSkew':
+          // The connector has no clock hook: the skew is applied as the same relative skew on the
+          // workspace's clock (its x-ms-date check), which is what the connector experiences.
+          at(f.atMs, f.fault, async () => (m.setClockOffset(-f.skewMs!), `connector clock ${f.skewMs! >= 0 ? '+' : ''}${formatDuration(f.skewMs!)} (relative to the workspace)${until}`));
+          if (end !== undefined) at(end, `${f.fault} ends`, async () => (m.setClockOffset(0), 'clocks agree again'));
+          break;
+        case 'simulator.authError':
+        case 'simulator.status':
+        case 'simulator.slow': {
+          const fault =
+            f.fault === 'simulator.authError' ? { kind: 'authError' as const } : f.fault === 'simulator.status' ? { kind: 'status' as const, status: f.status! } : { kind: 'slow' as const, latencyMs: f.latencyMs! };
+          at(f.atMs, f.fault, async () => (await sm.setFault(fault), f.fault.slice(10) + until));
+          if (end !== undefined) at(end, `${f.fault} ends`, async () => (await sm.setFault(undefined), 'cleared'));
+          break;
+        }
+      }
+    }
+    timeline.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
+
+    // ---- traffic phase -------------------------------------------------------------------------
+    let nextSample = 0;
+    const observe = async () => {
+      trk.addGenerated(await sm.newlyGenerated());
+      await trk.poll();
+      const now = performance.now();
+      if (now >= nextSample) {
+        smp.sample();
+        nextSample = now + SAMPLE_MS;
+        progress(simNow - simStart >= s.durationMs ? 'draining' : 'traffic');
+      }
+    };
+    const end = simStart + s.durationMs;
+    const trafficWall0 = performance.now();
+    let lastStepWall = trafficWall0;
+    let steppedTarget = simStart;
+    let ti = 0;
+    while (simNow < end) {
+      let target: number;
+      if (s.clock.mode === 'stepped') {
+        const wait = lastStepWall + s.clock.intervalMs - performance.now();
+        if (wait > 0) await m.nextStore(wait).catch(() => {});
+        if (performance.now() < lastStepWall + s.clock.intervalMs) {
+          await observe();
+          continue;
+        }
+        lastStepWall = performance.now();
+        steppedTarget = Math.min(end, steppedTarget + s.clock.stepMs);
+        target = steppedTarget;
+      } else {
+        await m.nextStore(50).catch(() => {});
+        target = Math.min(end, simStart + Math.floor((performance.now() - trafficWall0) * s.clock.speed));
+      }
+      // Apply every timeline entry due up to the target, at its own simulated time.
+      while (ti < timeline.length && simStart + timeline[ti]!.atMs <= target) {
+        const e = timeline[ti++]!;
+        const t = simStart + e.atMs;
+        if (t > simNow) {
+          await sm.advanceTo(t);
+          simNow = t;
+        }
+        let detail: string;
+        try {
+          detail = await e.apply();
+        } catch (err) {
+          detail = `failed: ${(err as Error).message}`;
+        }
+        if (!e.label.startsWith('burst') && !e.label.startsWith('story')) {
+          faults.push({ atMs: e.atMs, fault: e.label, detail, appliedAt: (performance.now() - wall0) / 1000 });
+          log(`${formatDuration(e.atMs)} ${e.label}: ${detail}`);
+        }
+      }
+      if (target > simNow) {
+        await sm.advanceTo(target);
+        simNow = target;
+      }
+      await observe();
+    }
+    // Faults bounded by a time window end with the traffic; count-limited mock rules stay until used up.
+    for (const [id, rule] of mockRules) if (rule.count === undefined) mockRules.delete(id);
+    await syncMockRules();
+    conn.resume();
+    m.setClockOffset(0);
+    await sm.setFault(undefined).catch(() => {});
+
+    // ---- drain: until every alert landed and the spool is empty, or nothing moves any more -------
+    progress('draining');
+    await Promise.allSettled(pendingWork);
+    const drainDeadline = performance.now() + s.drainTimeoutMs;
+    let quietSince = performance.now();
+    let drained = false;
+    while (performance.now() < drainDeadline) {
+      conn.pollNow();
+      await m.nextStore(200).catch(() => {});
+      const before = trk.rowCount;
+      trk.addGenerated(await sm.newlyGenerated());
+      const fresh = await trk.poll();
+      if (fresh || trk.rowCount !== before) quietSince = performance.now();
+      const now = performance.now();
+      if (now >= nextSample) {
+        smp.sample();
+        nextSample = now + SAMPLE_MS;
+        progress('draining');
+      }
+      const pending = await conn.pending();
+      if (trk.allLanded() && pending === 0) {
+        drained = true;
+        break;
+      }
+      // Nothing landed for a while and the spool is empty: what is missing will not come.
+      if (pending === 0 && now - quietSince > 3000) {
+        drained = true;
+        log(`drain: spool empty and nothing landed for 3s; ${trk.generatedCount - trk.landedCount} alerts not landed`);
+        break;
+      }
+    }
+    if (!drained) log(`drain: timed out after ${formatDuration(s.drainTimeoutMs)} with ${(await conn.pending()) ?? 'unknown'} records pending`);
+    smp.sample();
+  } catch (err) {
+    runError = (err as Error).message;
+    log(`run error: ${(err as Error).stack ?? runError}`);
+  }
+
+  // ---- evaluate and report ------------------------------------------------------------------------
+  progress('evaluating');
+  const latency = tracker ? tracker.latency.summary() : emptyLatency();
+  const landedPerSecond =
+    tracker && tracker.firstGeneratedAt !== undefined && tracker.lastLandedAt !== undefined && tracker.lastLandedAt > tracker.firstGeneratedAt
+      ? tracker.landedCount / ((tracker.lastLandedAt - tracker.firstGeneratedAt) / 1000)
+      : 0;
+  let expectations: ExpectationResult[] = [];
+  let tables: RunReport['tables'] = [];
+  let requests: Awaited<ReturnType<MockDriver['requests']>> = [];
+  let deadLettered: number | undefined;
+  const sink = s.topology.sink;
+  if (mock && tracker && !runError) {
+    try {
+      tables = await mock.tables();
+      requests = await mock.requests();
+      deadLettered = await connector?.deadLettered();
+      const mk = mock;
+      expectations = await evaluate(s.expect, {
+        sink,
+        generated: tracker.generated,
+        landedCounts: tracker.landedCounts,
+        unmatchedRows: tracker.unmatchedRows,
+        tables,
+        rows: (t) => mk.allRows(t),
+        kql: (q) => mk.kql(q),
+        requests,
+        deadLettered,
+        latency,
+        landedPerSecond,
+      });
+    } catch (err) {
+      runError = `evaluation failed: ${(err as Error).message}`;
+    }
+  }
+  const obsCounts = tracker
+    ? alertCounts({ sink, generated: tracker.generated, landedCounts: tracker.landedCounts })
+    : {};
+  const byStatus: Record<string, number> = {};
+  for (const r of requests) byStatus[String(r.status)] = (byStatus[String(r.status)] ?? 0) + 1;
+  const report: RunReport = {
+    scenario: s.name,
+    file: s.file,
+    description: s.description,
+    seed: s.seed,
+    passed: !runError && expectations.length > 0 && expectations.every((e) => e.passed),
+    ...(runError ? { error: runError } : {}),
+    startedAt: startedAt.toISOString(),
+    wallSeconds: Math.round((performance.now() - wall0) / 10) / 100,
+    simulated: { start: new Date(simStart).toISOString(), end: new Date(simNow).toISOString(), durationSeconds: (simNow - simStart) / 1000 },
+    expectations,
+    alerts: obsCounts,
+    tables,
+    latency,
+    throughput: { landedPerSecond: Math.round(landedPerSecond * 10) / 10, peakPerSecond: sampler?.peakPerSecond ?? 0, mockIngestRowsPerSecond: Math.round((mock?.ingestRate() ?? 0) * 10) / 10 },
+    connector: {
+      mode: connector?.mode ?? String(s.topology.connector),
+      restarts: connector?.restarts ?? 0,
+      ...(sampler?.rssMaxBytes !== undefined ? { rssMaxBytes: sampler.rssMaxBytes } : {}),
+      ...(sampler?.cpuSeconds !== undefined ? { cpuSeconds: Math.round(sampler.cpuSeconds * 100) / 100 } : {}),
+      ...(deadLettered !== undefined ? { deadLettered } : {}),
+    },
+    requests: { total: requests.length, byStatus, injected: requests.filter((r) => r.injectedFault).length },
+    faults,
+    series: sampler?.points ?? [],
+  };
+
+  await connector?.close().catch((err) => log(`connector close: ${(err as Error).message}`));
+  await sim?.close().catch((err) => log(`simulator close: ${(err as Error).message}`));
+  await mock?.close().catch((err) => log(`mock close: ${(err as Error).message}`));
+  rmSync(workDir, { recursive: true, force: true });
+  return report;
+}
+
+export type { AlertType };
