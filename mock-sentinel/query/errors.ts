@@ -60,7 +60,8 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 
 export function syntaxError(text: string, offset: number, length: number, detail: string): QueryError {
   const { line, column } = lineAndColumn(text, offset);
-  const token = text.slice(offset, offset + Math.max(length, 1)).trim() || '<end of query>';
+  // A zero-width diagnostic (something missing) points before the next token: show that token.
+  const token = (length > 0 ? text.slice(offset, offset + length) : text.slice(offset).trimStart().split(/\s/)[0] ?? '').trim() || '<end of query>';
   return new QueryError({
     innerCode: 'SyntaxError',
     message: `Query could not be parsed at '${token}' on line ${line}, column ${column}: ${detail}`,
