@@ -1,7 +1,5 @@
 // The express app of one mock instance. Routers mount in a fixed order, one line each; the first
 // that matches answers. Surfaces still to come add their line here:
-//   entraTokenRouter    POST /:tenant/oauth2/v2.0/token          (mock Entra, for Logs Ingestion and query)
-//   logsIngestionRouter POST /dataCollectionRules/:id/streams/:s  (route name 'logsIngestion')
 //   queryRouter         POST /v1/workspaces/:id/query             (route name 'query')
 //   webPageRouter       GET  /                                    (the web page)
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
