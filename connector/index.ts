@@ -42,6 +42,8 @@ export interface Connector {
   pollNow(): void;
   /** Records spooled and not yet delivered. */
   pending(): number;
+  /** Resolves true once the spool is drained (false after timeoutMs). */
+  waitIdle(timeoutMs?: number): Promise<boolean>;
   /** Tries both ends (a signed Darktrace request, a signed empty Sentinel post); lists the problems. */
   check(): Promise<string[]>;
 }
@@ -119,6 +121,20 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
   }
   let sourceNames: string[] = [];
 
+  function waitIdle(timeoutMs: number): Promise<boolean> {
+    if (!spool || spool.pending === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        events.off('idle', onIdle);
+        resolve(v);
+      };
+      const onIdle = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      events.on('idle', onIdle);
+    });
+  }
+
   return {
     config,
     events,
@@ -161,7 +177,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     async listen() {
       const ing = open();
       const listenAt = config.receiver?.listen ?? config.monitoring?.listen ?? '127.0.0.1:0';
-      server = createHttpServer({ receiver: config.receiver, ingest: ing, metrics, health, log });
+      server = createHttpServer({ receiver: config.receiver, ingest: ing, metrics, health, log, waitIdle });
       const url = await server.listen(listenAt);
       log.info({ url, receiver: config.receiver ? config.receiver.path : null }, `connector listening on ${url}`);
       return { url };
@@ -178,6 +194,9 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       await client.close();
       spool = undefined;
       ingest = undefined;
+    },
+    waitIdle(timeoutMs = 60_000) {
+      return waitIdle(timeoutMs);
     },
     pollNow() {
       for (const p of pollers) p.pollNow();

@@ -14,6 +14,8 @@ export interface HttpServerDeps {
   ingest: AlertIngest;
   metrics: Metrics;
   health: () => Record<string, unknown>;
+  /** Resolves true once the spool is drained, false after `timeoutMs`. */
+  waitIdle: (timeoutMs: number) => Promise<boolean>;
   log: Logger;
 }
 
@@ -70,6 +72,12 @@ export function createHttpServer(d: HttpServerDeps): { server: Server; listen(li
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return send(res, 200, d.health());
+    if (req.method === 'GET' && path === '/idle') {
+      // Long-poll for quiescence (tests, the harness): 200 once nothing is pending, 503 on timeout.
+      const timeout = Math.min(Number(new URL(req.url ?? '/', 'http://x').searchParams.get('timeout') ?? 30_000) || 30_000, 300_000);
+      const idle = await d.waitIdle(timeout);
+      return send(res, idle ? 200 : 503, d.health());
+    }
     if (req.method === 'GET' && path === '/metrics') {
       res.writeHead(200, { 'content-type': d.metrics.registry.contentType });
       res.end(await d.metrics.registry.metrics());
