@@ -16,6 +16,8 @@ const MARKERS: Record<string, AlertType> = {
   'system alert': 'System Alert',
   'system-status': 'System Alert',
   systemstatus: 'System Alert',
+  systemalert: 'System Alert',
+  'system-alert': 'System Alert',
   system: 'System Alert',
   'antigena email': 'Antigena Email',
   email: 'Antigena Email',
