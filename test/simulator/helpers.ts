@@ -34,7 +34,7 @@ export interface SignedOptions {
  * covers it with the query percent-decoded, or `path?body` for a POST with a body.
  */
 export async function dtFetch(base: string, pathQuery: string, o: SignedOptions = {}): Promise<Response> {
-  const date = o.date ?? compactDate(CLOCK_START_MS);
+  const date = o.date ?? compactDate(simulatedNow.get(base)?.() ?? CLOCK_START_MS);
   const path = pathQuery.split('?')[0]!;
   const signed = o.signed ?? (o.body !== undefined ? `${path}?${o.body}` : decodeURIComponent(pathQuery.replace(/\+/g, ' ')));
   const headers: Record<string, string> = {
@@ -54,9 +54,13 @@ export async function dtJson<T = unknown>(base: string, pathQuery: string, o: Si
   return JSON.parse(text) as T;
 }
 
+/** Base URL → the simulated clock of the simulator behind it (the default DTAPI-Date). */
+const simulatedNow = new Map<string, () => number>();
+
 /** A stepped simulator at the test clock start, checking DTAPI-Date against simulated time. */
 export async function startSim(opts: SimulatorOptions = {}): Promise<{ sim: Simulator; url: string }> {
   const sim = createSimulator({ seed: 1, clockStart: CLOCK_START, speed: 0, backfill: '6h', ...opts, policy: { dateReference: 'simulated', ...(opts.policy ?? {}) } });
   const { url } = await sim.listen();
+  simulatedNow.set(url, () => sim.clock.now());
   return { sim, url };
 }
