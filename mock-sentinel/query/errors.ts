@@ -4,6 +4,7 @@
 // The inner message carries the position as "line L, column C" (1-based) and the same numbers
 // as `line` / `pos` fields. `UnsupportedKqlError` is this lab's own inner code: the real
 // service would run the query; the lab refuses rather than give a wrong answer.
+import { ServiceError, type InjectedErrorSpec } from '../errors/serviceError.ts';
 
 export type QueryErrorKind = 'SyntaxError' | 'SemanticError' | 'UnsupportedKqlError' | 'QueryValidationError';
 
@@ -15,16 +16,17 @@ export interface QueryErrorBody {
   };
 }
 
-/** A query the service refuses, knowing its status and API error body. */
-export class QueryError extends Error {
+/** A query the service refuses, knowing its status, headers and API error body. */
+export class QueryError extends ServiceError {
   readonly status: number;
   readonly code: string;
-  readonly innerCode: string;
+  readonly innerCode: string | undefined;
   readonly line?: number;
   readonly column?: number;
   readonly token?: string;
 
-  constructor(opts: { status?: number; code?: string; innerCode: string; message: string; line?: number; column?: number; token?: string }) {
+  /** `innerCode` undefined → `{ error: { code, message } }` with no inner error (auth, throttling). */
+  constructor(opts: { status?: number; code?: string; innerCode?: string; message: string; line?: number; column?: number; token?: string; headers?: Record<string, string> }) {
     super(opts.message);
     this.name = 'QueryError';
     this.status = opts.status ?? 400;
@@ -33,9 +35,15 @@ export class QueryError extends Error {
     this.line = opts.line;
     this.column = opts.column;
     this.token = opts.token;
+    if (opts.headers) Object.assign(this.headers, opts.headers);
+  }
+
+  body(): QueryErrorBody {
+    return this.toBody();
   }
 
   toBody(): QueryErrorBody {
+    if (this.innerCode === undefined) return { error: { message: this.message, code: this.code } };
     const inner: NonNullable<QueryErrorBody['error']['innererror']> = { code: this.innerCode, message: this.message };
     if (this.line !== undefined) inner.line = this.line;
     if (this.column !== undefined) inner.pos = this.column;
@@ -90,3 +98,28 @@ export function unsupported(text: string, offset: number, construct: string): Qu
 export function invalidRequest(detail: string): QueryError {
   return new QueryError({ innerCode: 'QueryValidationError', message: detail });
 }
+
+/** Errors of the route around the query: authentication, workspace, injected faults. */
+export const queryRouteErrors = {
+  /** 401, as the API documents for a request without Authorization. */
+  missingToken: () => new QueryError({ status: 401, code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." }),
+  /** 403, as the API documents for a malformed, unsigned, expired or foreign token. */
+  invalidToken: (detail: string) => new QueryError({ status: 403, code: 'InvalidAuthenticationToken', message: `The access token is invalid. ${detail}`.trim() }),
+  /** 403, as the API documents for a token obtained for another resource. */
+  wrongAudience: (audience: string) =>
+    new QueryError({
+      status: 403,
+      code: 'InvalidAuthenticationTokenAudience',
+      message: `The access token has been obtained from wrong audience or resource. It should exactly match with the allowed audience '${audience}'.`,
+    }),
+  /** 404 for a workspace id this mock does not serve (lab policy; the message names the id). */
+  workspaceNotFound: (id: string) =>
+    new QueryError({ status: 404, code: 'WorkspaceNotFoundError', innerCode: 'WorkspaceNotFoundError', message: `The workspace '${id}' could not be found` }),
+  /** An injected fault, shaped as the API's throttling / server errors. */
+  fault: (spec: InjectedErrorSpec): QueryError => {
+    const code = spec.status === 429 ? 'ThrottledError' : spec.status === 503 ? 'ServiceUnavailableError' : 'InternalServerError';
+    const message =
+      spec.status === 429 ? 'Your request was throttled. Please retry later.' : spec.status === 503 ? 'The service is temporarily unavailable.' : 'An internal error occurred.';
+    return new QueryError({ status: spec.status, code, message, headers: spec.retryAfterSeconds === undefined ? {} : { 'retry-after': String(spec.retryAfterSeconds) } });
+  },
+};

@@ -50,3 +50,48 @@ export async function createFixtureDb(): Promise<{ connection: DuckDBConnection;
     },
   };
 }
+
+/** The same rows in a mock's own WorkspaceStore (its typed insert path). */
+export async function loadFixtureIntoStore(store: {
+  ensureTable(name: string, columns: { name: string; type: 'string' | 'double' | 'boolean' | 'datetime' | 'guid' | 'int' | 'long' | 'dynamic' }[]): Promise<unknown>;
+  insertRows(name: string, rows: Record<string, unknown>[]): Promise<number>;
+}): Promise<void> {
+  const table = 'darktrace_model_alerts_CL';
+  await store.ensureTable(table, [
+    { name: 'TimeGenerated', type: 'datetime' },
+    { name: 'TenantId', type: 'guid' },
+    { name: 'Type', type: 'string' },
+    { name: 'SourceSystem', type: 'string' },
+    { name: '_ResourceId', type: 'string' },
+    { name: 'dtProduct_s', type: 'string' },
+    { name: 'modelName_s', type: 'string' },
+    { name: 'score_d', type: 'double' },
+    { name: 'pid_d', type: 'double' },
+    { name: 'SourceIP', type: 'string' },
+    { name: 'hostname_s', type: 'string' },
+    { name: 'externalId_g', type: 'guid' },
+    { name: 'groupScore_d', type: 'double' },
+    { name: 'tags_s', type: 'string' },
+    { name: 'actions_s', type: 'string' },
+    { name: 'title_s', type: 'string' },
+    { name: 'Severity', type: 'int' },
+    { name: 'bytes_l', type: 'long' },
+    { name: 'antigena_b', type: 'boolean' },
+    { name: 'details_dyn', type: 'dynamic' },
+  ]);
+  const names = ['dtProduct_s', 'modelName_s', 'score_d', 'pid_d', 'SourceIP', 'hostname_s', 'externalId_g', 'groupScore_d', 'tags_s', 'actions_s', 'title_s', 'Severity', 'bytes_l', 'antigena_b', 'details_dyn'];
+  const rows = ROWS.map((r) => {
+    const row: Record<string, unknown> = {
+      TimeGenerated: `${r[0].replace(' ', 'T')}Z`,
+      TenantId: r[1],
+      Type: table,
+      SourceSystem: 'RestAPI',
+    };
+    names.forEach((n, i) => {
+      const v = r[i + 2];
+      if (v !== null) row[n] = n === 'details_dyn' ? JSON.parse(v as string) : v;
+    });
+    return row;
+  });
+  await store.insertRows(table, rows);
+}
