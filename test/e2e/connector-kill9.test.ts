@@ -1,16 +1,14 @@
-// kill -9 of the connector process at a random moment during delivery, then a restart: every
-// generated alert lands in the real mock; any duplicate is one the connector counted as suspected.
+// kill -9 of the connector process at a random moment during delivery, then a restart: every alert
+// the real simulator generated lands in the real mock; any duplicate is one the connector counted as suspected.
 // The connector runs as a child process (`npx tsx harness/cli.ts connector --config FILE`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockSentinel } from '../../mock-sentinel/index.ts';
-import { startFakeDarktrace } from '../connector/helpers/fake-darktrace.ts';
+import { createSimulator } from '../../simulator/index.ts';
 import { DT_TOKENS, PRIMARY, PUSH_TOKEN, WS, tempState } from '../connector/helpers/connector-env.ts';
-import { modelBreach } from '../connector/helpers/fixtures.ts';
 
-const ALERTS = 2000;
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
@@ -42,6 +40,13 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** The ground-truth id a landed row stands for. */
+function idOf(row: Record<string, unknown>): string {
+  if (row.dtProduct_s === 'Policy Breach') return `modelBreach:${row.threatID_d}`;
+  if (row.dtProduct_s === 'AI Analyst') return `aiAnalyst:${String(row.url_s).split('/').pop()}`;
+  return `email:${row.uuid_s}`;
+}
+
 describe('kill -9 during delivery, then restart', () => {
   it('delivers every generated alert; duplicates only as counted suspected duplicates', async () => {
     const seed = Number(process.env.KILL9_SEED ?? Math.floor(Math.random() * 1e9));
@@ -50,10 +55,14 @@ describe('kill -9 during delivery, then restart', () => {
     const killAfterPosts = 2 + Math.floor(random() * 20);
     console.log(`kill -9 seed ${seed}: killing after post ${killAfterPosts} (rerun with KILL9_SEED=${seed})`);
 
-    const dt = await startFakeDarktrace(DT_TOKENS);
-    cleanups.push(() => dt.close());
-    const now = Date.now();
-    for (let i = 1; i <= ALERTS; i++) dt.breaches.push(modelBreach({ pbid: i, time: now - 60_000 + i, creationTime: now - 60_000 + i }));
+    // A stepped simulator clock: the history is fixed, so the ground truth is known up front.
+    const sim = createSimulator({ seed, backfill: '2h', speed: 0, rates: 'modelBreach=900/h,aiAnalyst=30/h,email=300/h,systemAlert=0' });
+    const { url: simUrl } = await sim.listen();
+    cleanups.push(() => sim.close());
+    const truth = (await (await fetch(`${simUrl}/_lab/generated`)).json()) as { items: Array<{ type: string; id: string }> };
+    const expected = truth.items.map((i) => `${i.type}:${i.id}`).sort();
+    const ALERTS = expected.length;
+    expect(ALERTS).toBeGreaterThan(1500);
 
     const mock = createMockSentinel();
     const { url: mockUrl } = await mock.listen();
@@ -65,11 +74,11 @@ describe('kill -9 during delivery, then restart', () => {
     const state = tempState();
     const configFile = path.join(state, 'connector.json');
     writeFileSync(configFile, JSON.stringify({
-      darktrace: { url: dt.url, ...DT_TOKENS },
+      darktrace: { url: simUrl, ...DT_TOKENS },
       sentinel: { workspaceId: WS, sharedKey: PRIMARY, endpoint: mockUrl, batch: { maxRecords: 40 }, retry: { baseDelay: 10, maxDelay: 100, pause: 200 } },
       receiver: { listen: '127.0.0.1:0', token: PUSH_TOKEN },
       state: path.join(state, 'state'),
-      poll: { interval: '1h', initialLookback: '1h', sources: { aiAnalyst: false, email: false } },
+      poll: { interval: '1h', initialLookback: '3h' },
       log: { level: 'warn' },
     }));
 
@@ -115,14 +124,14 @@ describe('kill -9 during delivery, then restart', () => {
     // Wait until the restarted connector has drained its spool (all commits done): a long-poll.
     expect((await fetch(`${url}/idle?timeout=30000`)).status).toBe(200);
 
-    const ids: number[] = [];
+    const ids: string[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const rows = (await (await fetch(`${mockUrl}/_lab/tables/darktrace_model_alerts_CL/rows?limit=1000&offset=${offset}`)).json()) as Array<{ threatID_d: number }>;
-      ids.push(...rows.map((r) => r.threatID_d));
+      const rows = (await (await fetch(`${mockUrl}/_lab/tables/darktrace_model_alerts_CL/rows?limit=1000&offset=${offset}`)).json()) as Array<Record<string, unknown>>;
+      ids.push(...rows.map(idOf));
       if (rows.length < 1000) break;
     }
     const distinct = new Set(ids);
-    expect(distinct.size).toBe(ALERTS);
+    expect([...distinct].sort()).toEqual(expected);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const suspected = Number(/dtconnector_suspected_duplicates_total (\d+)/.exec(metrics)?.[1] ?? NaN);
     expect(ids.length - distinct.size).toBeLessThanOrEqual(suspected);
