@@ -26,28 +26,44 @@ function result(name: string, passed: boolean, expected: string, measured: strin
   return passed ? { name, passed, expected, measured } : { name, passed, expected, measured, message: message ?? `expected ${expected}, measured ${measured}` };
 }
 
+/** Generated instances per alert key (a system alert can be raised again under its uuid and status). */
+function multiplicity(obs: Pick<Observations, 'generated'>, type: AlertType): Map<string, { m: number; id: string }> {
+  const out = new Map<string, { m: number; id: string }>();
+  for (const g of obs.generated) {
+    if (g.type !== type) continue;
+    const key = alertKey(type, g.id, g.status);
+    const e = out.get(key);
+    if (e) e.m++;
+    else out.set(key, { m: 1, id: g.id });
+  }
+  return out;
+}
+
 /** Generated / landed / duplicates / lost per alert type, keyed by dtProduct or stream table. */
 export function alertCounts(obs: Pick<Observations, 'sink' | 'generated' | 'landedCounts'>): Record<string, AlertCounts> {
   const out: Record<string, AlertCounts> = {};
   for (const type of ALERT_TYPES) {
-    const items = obs.generated.filter((g) => g.type === type);
+    let generated = 0;
     let landed = 0;
     let duplicates = 0;
-    for (const g of items) {
-      const n = obs.landedCounts.get(alertKey(type, g.id)) ?? 0;
-      if (n > 0) landed++;
-      if (n > 1) duplicates += n - 1;
+    for (const [key, { m }] of multiplicity(obs, type)) {
+      const n = obs.landedCounts.get(key) ?? 0;
+      generated += m;
+      landed += Math.min(n, m);
+      duplicates += Math.max(0, n - m);
     }
-    if (items.length || landed) out[alertLabel(type, obs.sink)] = { generated: items.length, landed, duplicates, lost: items.length - landed };
+    if (generated) out[alertLabel(type, obs.sink)] = { generated, landed, duplicates, lost: generated - landed };
   }
   return out;
 }
 
 function lostIds(obs: Pick<Observations, 'generated' | 'landedCounts'>, type: AlertType, limit = 5): string[] {
-  return obs.generated
-    .filter((g) => g.type === type && !(obs.landedCounts.get(alertKey(type, g.id)) ?? 0))
-    .slice(0, limit)
-    .map((g) => g.id);
+  const out: string[] = [];
+  for (const [key, { m, id }] of multiplicity(obs, type)) {
+    if ((obs.landedCounts.get(key) ?? 0) < m) out.push(id);
+    if (out.length >= limit) break;
+  }
+  return out;
 }
 
 export async function evaluate(expect: Expectations, obs: Observations): Promise<ExpectationResult[]> {

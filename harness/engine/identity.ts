@@ -25,11 +25,14 @@ const TYPE_BY_TABLE = new Map(Object.entries(STREAM_TABLE).map(([t, table]) => [
 export interface RowIdentity {
   type: AlertType;
   id: string;
+  /** System alerts: each status change (active, resolved, …) is its own alert with the same uuid. */
+  status?: string;
 }
 
 /** The canonical form ground truth and rows are compared in. */
-export function alertKey(type: AlertType, id: string): string {
-  return `${type}:${type === 'systemAlert' ? id.toLowerCase() : id}`;
+export function alertKey(type: AlertType, id: string, status?: string): string {
+  if (type === 'systemAlert') return `${type}:${id.toLowerCase()}:${(status ?? '').toLowerCase()}`;
+  return `${type}:${id}`;
 }
 
 function str(v: unknown): string | undefined {
@@ -53,18 +56,20 @@ export function identify(table: string, row: Record<string, unknown>): RowIdenti
     if (!type) return undefined;
     const id =
       type === 'modelBreach' ? num(row.threatID_d) : type === 'aiAnalyst' ? fromUrl(row.url_s) : type === 'systemAlert' ? str(row.uuid_g) : str(row.uuid_s);
-    return id === undefined ? undefined : { type, id };
+    if (id === undefined) return undefined;
+    return type === 'systemAlert' ? { type, id, status: str(row.status_s) ?? '' } : { type, id };
   }
   const type = TYPE_BY_TABLE.get(table);
   if (!type) return undefined;
   const id = type === 'modelBreach' ? num(row.threatId) : type === 'aiAnalyst' ? fromUrl(row.url) ?? str(row.externalId) : str(row.uuid);
-  return id === undefined ? undefined : { type, id };
+  if (id === undefined) return undefined;
+  return type === 'systemAlert' ? { type, id, status: str(row.status) ?? '' } : { type, id };
 }
 
 /** The columns identify() reads, so the harness fetches only what it needs. */
 export function identityColumns(table: string): string[] {
-  if (table === LEGACY_TABLE) return ['dtProduct_s', 'threatID_d', 'url_s', 'uuid_g', 'uuid_s'];
-  return ['threatId', 'url', 'externalId', 'uuid'];
+  if (table === LEGACY_TABLE) return ['dtProduct_s', 'threatID_d', 'url_s', 'uuid_g', 'uuid_s', 'status_s'];
+  return ['threatId', 'url', 'externalId', 'uuid', 'status'];
 }
 
 /** The label reports use for a type: the dtProduct for the legacy table, the stream's table otherwise. */

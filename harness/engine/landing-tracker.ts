@@ -11,7 +11,9 @@ export class LandingTracker {
   readonly landedCounts = new Map<string, number>();
   readonly generated: GroundTruth[] = [];
   unmatchedRows = 0;
-  private readonly generatedAt = new Map<string, number>();
+  /** Per alert key, the wall times the harness learnt of each generated instance (a system alert can be raised again under its uuid and status). */
+  private readonly generatedAt = new Map<string, number[]>();
+  private matched = 0;
   private readonly offsets = new Map<string, number>();
   private readonly tables: string[];
   private rows = 0;
@@ -25,11 +27,14 @@ export class LandingTracker {
   /** Alerts the simulator reports as generated, stamped with the wall time the harness learnt of them. */
   addGenerated(items: GroundTruth[], at = performance.now()): void {
     for (const g of items) {
-      const key = alertKey(g.type, g.id);
-      if (this.generatedAt.has(key)) continue;
-      this.generatedAt.set(key, at);
+      const key = alertKey(g.type, g.id, g.status);
+      const times = this.generatedAt.get(key);
+      if (times) times.push(at);
+      else this.generatedAt.set(key, [at]);
       this.generated.push(g);
       this.firstGeneratedAt ??= at;
+      // A row that landed before the harness saw its alert generated (possible with an external simulator).
+      if ((this.landedCounts.get(key) ?? 0) >= (times?.length ?? 1)) this.matched++;
     }
   }
 
@@ -37,9 +42,9 @@ export class LandingTracker {
     return this.generated.length;
   }
 
-  /** Unique alerts landed so far. */
+  /** Generated alerts that have landed so far (each at least once). */
   get landedCount(): number {
-    return this.landedCounts.size;
+    return this.matched;
   }
 
   get rowCount(): number {
@@ -51,7 +56,7 @@ export class LandingTracker {
   }
 
   allLanded(): boolean {
-    for (const key of this.generatedAt.keys()) if (!this.landedCounts.has(key)) return false;
+    for (const [key, times] of this.generatedAt) if ((this.landedCounts.get(key) ?? 0) < times.length) return false;
     return true;
   }
 
@@ -69,11 +74,15 @@ export class LandingTracker {
           this.unmatchedRows++;
           continue;
         }
-        const key = alertKey(id.type, id.id);
+        const key = alertKey(id.type, id.id, id.status);
         const n = this.landedCounts.get(key) ?? 0;
         this.landedCounts.set(key, n + 1);
-        const gen = this.generatedAt.get(key);
-        if (n === 0 && gen !== undefined) this.latency.record(Math.max(0, landedAt - gen));
+        // The n-th row of a key stands for the n-th generated instance; rows beyond them are duplicates.
+        const gen = this.generatedAt.get(key)?.[n];
+        if (gen !== undefined) {
+          this.matched++;
+          this.latency.record(Math.max(0, landedAt - gen));
+        }
         this.lastLandedAt = Math.max(this.lastLandedAt ?? 0, landedAt);
       }
     }

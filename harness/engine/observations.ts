@@ -5,6 +5,7 @@ import type { LatencySummary, TableInfo } from '../reports/model.ts';
 export interface GeneratedItem {
   type: AlertType;
   id: string;
+  status?: string;
 }
 
 export interface RequestRecord {

@@ -7,6 +7,8 @@ export interface GroundTruth {
   id: string;
   /** Simulated time of the alert, epoch ms. */
   time: number;
+  /** System alerts: the status this update carries (each update is its own alert). */
+  status?: string;
 }
 
 export type SimulatorFault = { kind: 'authError' } | { kind: 'status'; status: number } | { kind: 'slow'; latencyMs: number };

@@ -28,7 +28,9 @@ export async function startSimulator(s: Scenario, clockStart: number, push?: Pus
     backfill: 0,
     rates: perHour(s),
     ...(s.world.users ? { users: s.world.users } : {}),
-    ...(push ? { push: [{ url: push.url, token: push.token, types: push.types, initialBackoffMs: 50, maxBackoffMs: 1000 }] } : {}),
+    // raw: the alert JSON alone, which the connector recognises by shape. (The envelope's type
+    // 'systemAlert' is not one of the connector's markers, so enveloped system alerts are rejected.)
+    ...(push ? { push: [{ url: push.url, token: push.token, types: push.types, format: 'raw' as const, initialBackoffMs: 50, maxBackoffMs: 1000 }] } : {}),
   });
   const { url } = await sim.listen();
   sim.start();
@@ -54,7 +56,7 @@ export async function startSimulator(s: Scenario, clockStart: number, push?: Pus
       const out: GroundTruth[] = [];
       for (; seen < truth.length; seen++) {
         const t = truth[seen]!;
-        out.push({ type: t.type, id: t.id, time: t.time });
+        out.push({ type: t.type, id: t.id, time: t.time, ...(t.status ? { status: t.status } : {}) });
       }
       return out;
     },
@@ -94,13 +96,13 @@ async function externalSimulator(opts: { url: string; publicToken?: string; priv
     story: async (name, params) => void (await call('POST', '/_lab/emit', { story: name, params })),
     async newlyGenerated() {
       const q = since ? `?since=${encodeURIComponent(since)}` : '';
-      const body = await call<{ items: Array<{ type: AlertType; id: string; time: string; seq: number }> }>('GET', `/_lab/generated${q}`);
+      const body = await call<{ items: Array<{ type: AlertType; id: string; time: string; seq: number; status?: string }> }>('GET', `/_lab/generated${q}`);
       const out: GroundTruth[] = [];
       for (const i of body.items) {
         const key = `${i.type}:${i.id}:${i.seq}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ type: i.type, id: i.id, time: Date.parse(i.time) });
+        out.push({ type: i.type, id: i.id, time: Date.parse(i.time), ...(i.status ? { status: i.status } : {}) });
         if (!since || i.time > since) since = i.time;
       }
       return out;

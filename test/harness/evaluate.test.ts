@@ -47,7 +47,9 @@ function observations(over: Partial<Observations> = {}): Observations {
 describe('identity of landed rows', () => {
   it('reads each type\'s key as the connector maps it', () => {
     expect(identify('darktrace_model_alerts_CL', { dtProduct_s: 'AI Analyst', url_s: 'https://x/#aiaincidentevent/abc-1' })).toEqual({ type: 'aiAnalyst', id: 'abc-1' });
-    expect(identify('darktrace_model_alerts_CL', { dtProduct_s: 'System Alert', uuid_g: 'ff0870cc-10ef-4711-98f3-8d69813ccc88' })).toEqual({ type: 'systemAlert', id: 'ff0870cc-10ef-4711-98f3-8d69813ccc88' });
+    expect(identify('darktrace_model_alerts_CL', { dtProduct_s: 'System Alert', uuid_g: 'ff0870cc-10ef-4711-98f3-8d69813ccc88', status_s: 'Resolved' })).toEqual({ type: 'systemAlert', id: 'ff0870cc-10ef-4711-98f3-8d69813ccc88', status: 'Resolved' });
+    expect(alertKey('systemAlert', 'FF08', 'Resolved')).toBe(alertKey('systemAlert', 'ff08', 'resolved'));
+    expect(alertKey('systemAlert', 'ff08', 'active')).not.toBe(alertKey('systemAlert', 'ff08', 'resolved'));
     expect(identify('darktrace_model_alerts_CL', { dtProduct_s: 'Model Breach', threatID_d: 1 })).toBeUndefined();
     expect(identify('DarktraceModelAlerts_CL', { threatId: 7 })).toEqual({ type: 'modelBreach', id: '7' });
   });
@@ -69,6 +71,17 @@ describe('evaluate', () => {
       'Policy Breach': { generated: 3, landed: 2, duplicates: 1, lost: 1 },
       'Antigena Email': { generated: 1, landed: 1, duplicates: 0, lost: 0 },
     });
+  });
+
+  it('a system alert raised twice under one uuid and status is two alerts: two rows are not a duplicate', () => {
+    const key = alertKey('systemAlert', 'u-1', 'active');
+    const generated = [
+      { type: 'systemAlert' as const, id: 'u-1', status: 'active' },
+      { type: 'systemAlert' as const, id: 'u-1', status: 'active' },
+    ];
+    expect(alertCounts({ sink: 'dataCollector', generated, landedCounts: new Map([[key, 2]]) })['System Alert']).toEqual({ generated: 2, landed: 2, duplicates: 0, lost: 0 });
+    expect(alertCounts({ sink: 'dataCollector', generated, landedCounts: new Map([[key, 3]]) })['System Alert']).toEqual({ generated: 2, landed: 2, duplicates: 1, lost: 0 });
+    expect(alertCounts({ sink: 'dataCollector', generated, landedCounts: new Map([[key, 1]]) })['System Alert']).toEqual({ generated: 2, landed: 1, duplicates: 0, lost: 1 });
   });
 
   it('landed fails naming the lost ids', async () => {
