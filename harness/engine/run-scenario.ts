@@ -272,6 +272,15 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
         drained = true;
         break;
       }
+      // Spool empty and every alert not landed is accounted for in the connector's dead letters.
+      if (pending === 0) {
+        const dead = await conn.deadLettered();
+        if (dead !== undefined && dead > 0 && trk.generatedCount - trk.landedCount <= dead && now - quietSince > 1500) {
+          drained = true;
+          log(`drain: spool empty; ${trk.generatedCount - trk.landedCount} alerts not landed, ${dead} records dead-lettered`);
+          break;
+        }
+      }
       // Nothing landed for a while and the spool is empty: what is missing will not come.
       if (pending === 0 && now - quietSince > 3000) {
         drained = true;
