@@ -9,6 +9,7 @@ import type { LabContext } from './labContext.ts';
 import { entraRouter } from './entra/lab-entra.ts';
 import { dcrAdminRouter, logsIngestionRouter } from './logs-ingestion/index.ts';
 import { queryRouter } from './query/router.ts';
+import { webPageRouter } from './web/router.ts';
 
 export function buildApp(lab: LabContext): Express {
   const app = express();
@@ -21,6 +22,7 @@ export function buildApp(lab: LabContext): Express {
   app.use(entraRouter(lab)); //             /:tenant/v2.0/.well-known/openid-configuration, /:tenant/discovery/v2.0/keys, POST /:tenant/oauth2/v2.0/token
   app.use(logsIngestionRouter(lab)); //     POST /dataCollectionRules/:id/streams/:stream
   app.use(queryRouter(lab)); //             POST|GET /v1/workspaces/:id/query (KQL)
+  app.use(webPageRouter(lab)); //           GET / (the web page), /web/config.json
 
   app.use(notFound);
   app.use(errorHandler(lab));
