@@ -40,14 +40,13 @@ export async function ingestRecords(store: WorkspaceStore, policy: DataCollector
     const rows: StoredRow[] = request.records.map((record) => {
       const timeGenerated = pickTimeGenerated(record, request, policy, flags);
       const source = policy.keepTimeGeneratedField || !request.timeGeneratedField ? record : without(record, request.timeGeneratedField);
-      return {
-        ...typer.typeRecord(source),
-        TimeGenerated: timeGenerated,
-        TenantId: request.workspaceId,
-        Type: request.table,
-        SourceSystem: policy.sourceSystem,
-        _ResourceId: request.resourceId ?? null,
-      };
+      const row = typer.typeRecord(source);
+      row.TimeGenerated = timeGenerated;
+      row.TenantId = request.workspaceId;
+      row.Type = request.table;
+      row.SourceSystem = policy.sourceSystem;
+      row._ResourceId = request.resourceId ?? null;
+      return row;
     });
     if (!store.hasTable(request.table)) {
       await store.ensureTable(request.table, [...DATA_COLLECTOR_STANDARD_COLUMNS, ...typer.newColumns]);

@@ -5,6 +5,8 @@
 // - a few standard columns take the value unsuffixed (`Computer`, `SourceIP`, …), matched case-insensitively;
 // - once a column exists, a string that converts to its type reuses it (`"7"` into `n_d`); a value that
 //   does not convert gets a new suffixed column (`5` next to `b_b` creates `b_d`).
+// Per-property decisions that do not depend on the value (name cleaning, column names) are cached,
+// since a batch repeats the same keys thousands of times.
 import type { ColumnDef, LaType } from '../persistence/columnTypes.ts';
 import type { StoredRow } from '../persistence/workspaceStore.ts';
 import { asGuid, asIsoDatetime, isBooleanString, isNumericString, truncateUtf8 } from './valueShapes.ts';
@@ -21,33 +23,33 @@ export interface TypingPolicy {
   maxColumnNameLength: number;
 }
 
-const SUFFIX: Partial<Record<LaType, string>> = { string: 's', double: 'd', boolean: 'b', datetime: 't', guid: 'g' };
+type Suffix = 's' | 'd' | 'b' | 't' | 'g';
+const TYPE_OF: Record<Suffix, LaType> = { s: 'string', d: 'double', b: 'boolean', t: 'datetime', g: 'guid' };
 const INVALID_NAME_CHAR = /[^A-Za-z0-9_]/g;
 const MAX_FLAGS = 50;
 
-interface TypedValue {
-  type: LaType;
-  value: unknown;
-  /** A plain string that may convert into an existing `_d` or `_b` column. */
-  convertible: boolean;
-  /** The string as sent, for a string column taking a guid- or date-shaped value. */
-  text?: string;
+/** What is known about a property name before looking at its value. */
+interface PropertyPlan {
+  key: string;
+  unsuffixed: ColumnDef | undefined;
+  columnNames: Record<Suffix, string>;
 }
 
 export class RecordTyper {
   private readonly known = new Map<string, LaType>();
-  private readonly order: ColumnDef[] = [];
+  private columnCount: number;
   readonly newColumns: ColumnDef[] = [];
   private readonly flagSet = new Set<string>();
+  private readonly plans = new Map<string, PropertyPlan>();
+  private readonly unsuffixedByLowerName: Map<string, ColumnDef>;
 
   constructor(
     existing: readonly ColumnDef[],
     private readonly policy: TypingPolicy,
   ) {
-    for (const column of existing) {
-      this.known.set(column.name, column.type);
-      this.order.push(column);
-    }
+    for (const column of existing) this.known.set(column.name, column.type);
+    this.columnCount = existing.length;
+    this.unsuffixedByLowerName = new Map(policy.unsuffixedColumns.map((c) => [c.name.toLowerCase(), c]));
   }
 
   get flags(): string[] {
@@ -58,95 +60,119 @@ export class RecordTyper {
     if (this.flagSet.size < MAX_FLAGS) this.flagSet.add(message);
   }
 
-  /** Turns one record into a row of column name → stored value, registering any new columns. */
-  typeRecord(record: Record<string, unknown>): StoredRow {
-    const row: StoredRow = {};
-    for (const [rawKey, value] of Object.entries(record)) this.placeProperty(row, rawKey, value);
+  /** Types one record into `row` (column name → stored value), registering any new columns. */
+  typeRecord(record: Record<string, unknown>, row: StoredRow = {}): StoredRow {
+    for (const rawKey in record) this.placeProperty(row, rawKey, record[rawKey]);
     return row;
+  }
+
+  private plan(rawKey: string): PropertyPlan {
+    let plan = this.plans.get(rawKey);
+    if (plan) return plan;
+    const key = rawKey.replace(INVALID_NAME_CHAR, '_');
+    if (key !== rawKey) this.flag(`property '${rawKey}' renamed to '${key}' (only letters, digits and _ are allowed)`);
+    const max = this.policy.maxColumnNameLength - 2;
+    const base = key.length <= max ? key : key.slice(0, max);
+    if (base !== key) this.flag(`column name for '${key}' truncated to ${this.policy.maxColumnNameLength} characters`);
+    plan = {
+      key,
+      unsuffixed: this.unsuffixedByLowerName.get(key.toLowerCase()),
+      columnNames: { s: `${base}_s`, d: `${base}_d`, b: `${base}_b`, t: `${base}_t`, g: `${base}_g` },
+    };
+    this.plans.set(rawKey, plan);
+    return plan;
   }
 
   private placeProperty(row: StoredRow, rawKey: string, value: unknown): void {
     if (value === null || value === undefined) return;
-    const key = rawKey.replace(INVALID_NAME_CHAR, '_');
-    if (key !== rawKey) this.flag(`property '${rawKey}' renamed to '${key}' (only letters, digits and _ are allowed)`);
-    if (this.policy.nested === 'flatten' && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [childKey, childValue] of Object.entries(value as Record<string, unknown>)) {
-        this.placeProperty(row, `${key}_${childKey}`, childValue);
+    const plan = this.plan(rawKey);
+    switch (typeof value) {
+      case 'number':
+        this.place(row, plan, 'd', value, undefined);
+        return;
+      case 'boolean':
+        this.place(row, plan, 'b', value, undefined);
+        return;
+      case 'string': {
+        const guid = asGuid(value);
+        if (guid !== undefined) return this.place(row, plan, 'g', guid, value);
+        const datetime = asIsoDatetime(value);
+        if (datetime !== undefined) return this.place(row, plan, 't', datetime, value);
+        const text = this.truncate(plan.key, value);
+        if (plan.unsuffixed === undefined && this.known.get(plan.columnNames.s) === 'string') {
+          this.assign(row, plan.columnNames.s, text); // the common case, short-circuited
+          return;
+        }
+        return this.placeString(row, plan, text);
       }
-      return;
+      default:
+        if (this.policy.nested === 'flatten' && typeof value === 'object' && !Array.isArray(value)) {
+          for (const childKey in value as Record<string, unknown>) {
+            this.placeProperty(row, `${plan.key}_${childKey}`, (value as Record<string, unknown>)[childKey]);
+          }
+          return;
+        }
+        // JSON text: a string, but never converted into a number or boolean column.
+        this.place(row, plan, 's', this.truncate(plan.key, JSON.stringify(value)), undefined);
     }
-    const typed = this.typeValue(key, value);
-    if (this.placeUnsuffixed(row, key, typed)) return;
-    this.placeSuffixed(row, key, typed);
   }
 
-  private typeValue(key: string, value: unknown): TypedValue {
-    if (typeof value === 'number') return { type: 'double', value, convertible: false };
-    if (typeof value === 'boolean') return { type: 'boolean', value, convertible: false };
-    if (typeof value === 'string') {
-      const guid = asGuid(value);
-      if (guid) return { type: 'guid', value: guid, convertible: false, text: value };
-      const datetime = asIsoDatetime(value);
-      if (datetime) return { type: 'datetime', value: datetime, convertible: false, text: value };
-      return { type: 'string', value: this.truncate(key, value), convertible: true };
+  /** A value whose natural suffix is fixed; `text` is the string as sent (for unsuffixed string columns). */
+  private place(row: StoredRow, plan: PropertyPlan, suffix: Suffix, value: unknown, text: string | undefined): void {
+    if (plan.unsuffixed) {
+      const type = plan.unsuffixed.type;
+      const fits = type === TYPE_OF[suffix] ? value : type === 'string' && text !== undefined ? text : undefined;
+      if (fits !== undefined && this.register(plan.unsuffixed)) {
+        this.assign(row, plan.unsuffixed.name, fits);
+        return;
+      }
+      if (fits !== undefined) return; // column limit reached: flagged in register()
     }
-    return { type: 'string', value: this.truncate(key, JSON.stringify(value)), convertible: false };
+    const name = plan.columnNames[suffix];
+    if (this.register({ name, type: TYPE_OF[suffix] })) this.assign(row, name, value);
+  }
+
+  /** A plain string: unsuffixed column, its own _s column, or an existing _d/_b column it converts into. */
+  private placeString(row: StoredRow, plan: PropertyPlan, text: string): void {
+    if (plan.unsuffixed) {
+      const converted = convertString(plan.unsuffixed.type, text);
+      if (converted !== undefined) {
+        if (this.register(plan.unsuffixed)) this.assign(row, plan.unsuffixed.name, converted);
+        return;
+      }
+    }
+    const natural = plan.columnNames.s;
+    if (this.known.get(natural) !== 'string') {
+      // An existing column of this property whose type the string converts to (A6 worked example).
+      for (const suffix of ['d', 'b'] as const) {
+        const name = plan.columnNames[suffix];
+        if (this.known.get(name) !== TYPE_OF[suffix]) continue;
+        const converted = convertString(TYPE_OF[suffix], text);
+        if (converted !== undefined) {
+          this.assign(row, name, converted);
+          return;
+        }
+      }
+    }
+    if (this.register({ name: natural, type: 'string' })) this.assign(row, natural, text);
   }
 
   private truncate(key: string, value: string): string {
+    if (value.length * 3 <= this.policy.maxValueBytes) return value;
     const result = truncateUtf8(value, this.policy.maxValueBytes);
     if (result.truncated) this.flag(`value of '${key}' truncated to ${this.policy.maxValueBytes} bytes`);
     return result.value;
   }
 
-  private placeUnsuffixed(row: StoredRow, key: string, typed: TypedValue): boolean {
-    const lower = key.toLowerCase();
-    const column = this.policy.unsuffixedColumns.find((c) => c.name.toLowerCase() === lower);
-    if (!column) return false;
-    const value = convertInto(column.type, typed);
-    if (value === undefined) return false;
-    if (!this.known.has(column.name) && !this.register(column)) return true;
-    this.assign(row, column.name, value);
-    return true;
-  }
-
-  private placeSuffixed(row: StoredRow, key: string, typed: TypedValue): void {
-    const suffix = SUFFIX[typed.type]!;
-    const base = this.columnBase(key, suffix);
-    const natural = `${base}_${suffix}`;
-    if (this.known.get(natural) === typed.type) {
-      this.assign(row, natural, typed.value);
-      return;
-    }
-    if (typed.convertible) {
-      // An existing column of this property whose type the string converts to (A6 worked example).
-      for (const column of this.order) {
-        if (column.name !== `${base}_d` && column.name !== `${base}_b`) continue;
-        const value = convertInto(column.type, typed);
-        if (value !== undefined) {
-          this.assign(row, column.name, value);
-          return;
-        }
-      }
-    }
-    if (this.register({ name: natural, type: typed.type })) this.assign(row, natural, typed.value);
-  }
-
-  private columnBase(key: string, suffix: string): string {
-    const max = this.policy.maxColumnNameLength - suffix.length - 1;
-    if (key.length <= max) return key;
-    this.flag(`column name '${key}_${suffix}' truncated to ${this.policy.maxColumnNameLength} characters`);
-    return key.slice(0, max);
-  }
-
   private register(column: ColumnDef): boolean {
-    if (this.known.has(column.name)) return this.known.get(column.name) === column.type;
-    if (this.order.length >= this.policy.maxColumns) {
+    const type = this.known.get(column.name);
+    if (type !== undefined) return type === column.type;
+    if (this.columnCount >= this.policy.maxColumns) {
       this.flag(`column limit ${this.policy.maxColumns} reached: '${column.name}' dropped`);
       return false;
     }
     this.known.set(column.name, column.type);
-    this.order.push(column);
+    this.columnCount++;
     this.newColumns.push(column);
     return true;
   }
@@ -157,13 +183,10 @@ export class RecordTyper {
   }
 }
 
-/** The value converted into a column of `type`, or undefined when it does not convert. */
-function convertInto(type: LaType, typed: TypedValue): unknown {
-  if (typed.type === type) return typed.value;
-  if (typeof typed.value !== 'string') return undefined;
-  if (type === 'string') return typed.text ?? typed.value; // guid- or date-shaped text into a string column
-  if (!typed.convertible) return undefined;
-  if (type === 'double' && isNumericString(typed.value)) return Number(typed.value);
-  if (type === 'boolean' && isBooleanString(typed.value)) return typed.value.toLowerCase() === 'true';
+/** A plain string converted into a column of `type`, or undefined when it does not convert. */
+function convertString(type: LaType, text: string): unknown {
+  if (type === 'string') return text;
+  if (type === 'double' && isNumericString(text)) return Number(text);
+  if (type === 'boolean' && isBooleanString(text)) return text.toLowerCase() === 'true';
   return undefined;
 }

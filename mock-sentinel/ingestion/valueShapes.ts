@@ -8,6 +8,7 @@ const BOOLEAN = /^(?:true|false)$/i;
 
 /** The dashed, lower-case form of a GUID-shaped string, or undefined. */
 export function asGuid(value: string): string | undefined {
+  if (value.length !== 36 && value.length !== 32) return undefined;
   if (GUID_DASHED.test(value)) return value.toLowerCase();
   if (GUID_PLAIN.test(value)) {
     const h = value.toLowerCase();
@@ -21,6 +22,7 @@ export function asGuid(value: string): string | undefined {
  * means UTC), or undefined. Date-only, space-separated, epoch and prose dates are not date-times.
  */
 export function asIsoDatetime(value: string): string | undefined {
+  if (value.length < 19 || value.charCodeAt(10) !== 84 /* T */ || value.charCodeAt(4) !== 45 /* - */) return undefined;
   const m = ISO_DATETIME.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, , zone] = m;

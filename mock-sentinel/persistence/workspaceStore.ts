@@ -13,7 +13,7 @@ import {
   type LaType,
 } from './columnTypes.ts';
 import { KeyedSerialQueue } from './serialQueue.ts';
-import { appendValue, renderValue } from './valueConversion.ts';
+import { columnWriter, renderValue } from './valueConversion.ts';
 
 export interface TableInfo {
   name: string;
@@ -135,15 +135,19 @@ export class WorkspaceStore {
     return this.write(async () => {
       const columns = this.schemas.get(name);
       if (!columns) throw new Error(`table ${name} does not exist`);
+      const known = new Set(columns.map((c) => c.name));
       for (const row of rows) {
-        for (const key of Object.keys(row)) {
-          if (!columns.some((c) => c.name === key)) throw new Error(`table ${name} has no column ${key}`);
+        for (const key in row) {
+          if (!known.has(key)) throw new Error(`table ${name} has no column ${key}`);
         }
       }
+      const names = columns.map((c) => c.name);
+      const writers = columns.map((c) => columnWriter(c.type));
+      const width = names.length;
       const appender = await this.writer.createAppender(name);
       try {
         for (const row of rows) {
-          for (const column of columns) appendValue(appender, column.type, row[column.name]);
+          for (let i = 0; i < width; i++) writers[i]!(appender, row[names[i]!]);
           appender.endRow();
         }
         appender.flushSync();

@@ -145,6 +145,28 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
     }
   });
 
+  it('datetimes keep microseconds and offsets; values that do not convert are stored as null', async () => {
+    const store = await open();
+    await store.ensureTable('V_CL', [
+      { name: 't', type: 'datetime' },
+      { name: 'g', type: 'guid' },
+      { name: 'd', type: 'double' },
+    ]);
+    await store.insertRows('V_CL', [
+      { t: '2024-01-15T10:30:00.123456+01:00', g: '8145D82213A744AD859C36F31A84F6DD', d: '2.5' },
+      { t: '2024-01-15T09:30:00.000001Z', g: 'not-a-guid', d: 'abc' },
+      { t: 'yesterday', g: 42, d: true },
+    ]);
+    const micros = await store.runSql(`SELECT epoch_us(t)::VARCHAR FROM "V_CL" ORDER BY rowid`);
+    const nineThirty = Date.UTC(2024, 0, 15, 9, 30) * 1000;
+    expect(micros.rows).toEqual([[String(nineThirty + 123456)], [String(nineThirty + 1)], [null]]);
+    expect(await store.rows('V_CL')).toEqual([
+      { t: '2024-01-15T09:30:00.123Z', g: '8145d822-13a7-44ad-859c-36f31a84f6dd', d: 2.5 },
+      { t: '2024-01-15T09:30:00.000Z', g: null, d: null },
+      { t: null, g: null, d: null },
+    ]);
+  });
+
   it('clear() empties the workspace', async () => {
     const store = await open();
     await store.ensureTable('Z_CL', [{ name: 'a_s', type: 'string' }]);
