@@ -46,21 +46,31 @@ export class Deliverer {
 
   private async run(signal: AbortSignal): Promise<void> {
     const { spool, sink, log } = this.o;
+    const readNext = () => spool.read(this.o.maxBatchBytes, this.o.maxBatchRecords, signal);
     let batch: SpoolRecord[] = [];
+    // The next batch is read while the current one is in flight (the sink's round trip overlaps the
+    // spool read); batches are still sent and committed strictly in order.
+    let next: Promise<SpoolRecord[]> | undefined;
     this.updateGauges();
     if (spool.pending === 0) this.o.events.emit('idle');
     while (!signal.aborted) {
       if (batch.length === 0) {
-        batch = await spool.read(this.o.maxBatchBytes, this.o.maxBatchRecords, signal);
+        batch = await (next ?? readNext());
+        next = undefined;
         if (batch.length === 0) continue;
       }
       try {
         spool.markInflight(batch[batch.length - 1]!.seq);
-        await sink.deliver(batch, (o) => {
+        const sending = sink.deliver(batch, (o) => {
           this.settle(o);
           const last = o.records[o.records.length - 1]!.seq;
           batch = batch.filter((r) => r.seq > last);
         }, signal);
+        if (!next && spool.lastSeq > batch[batch.length - 1]!.seq) {
+          const lastInBatch = batch[batch.length - 1]!.seq;
+          next = new Promise((resolve) => setImmediate(resolve)).then(() => (spool.lastSeq > lastInBatch ? readNext() : []));
+        }
+        await sending;
         batch = [];
       } catch (err) {
         if (err instanceof DeliveryAbortedError || signal.aborted) break;

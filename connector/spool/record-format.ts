@@ -6,8 +6,30 @@ import { crc32 } from 'node:zlib';
 export interface SpoolRecord {
   seq: number;
   key: string;
-  /** The push record, already serialised. */
-  json: string;
+  /** The push record, serialised, as UTF-8 bytes (sinks concatenate these without re-encoding). */
+  data: Buffer;
+  /** The same as a string (decoded on demand). */
+  readonly json: string;
+}
+
+class StoredRecord implements SpoolRecord {
+  constructor(
+    readonly seq: number,
+    readonly key: string,
+    readonly data: Buffer,
+  ) {}
+  get json(): string {
+    return this.data.toString('utf8');
+  }
+}
+
+function record(seq: number, key: string, data: Buffer): SpoolRecord {
+  return new StoredRecord(seq, key, data);
+}
+
+/** A record built in memory (tests, benchmarks). */
+export function spoolRecord(seq: number, key: string, json: string): SpoolRecord {
+  return record(seq, key, Buffer.from(json, 'utf8'));
 }
 
 export function sanitiseKey(key: string): string {
@@ -19,16 +41,18 @@ export function encodeRecord(seq: number, key: string, json: string): string {
   return `${crc32(body).toString(16).padStart(8, '0')}\t${body}\n`;
 }
 
-/** Parses one line (without its newline); undefined when the line is torn or corrupt. */
-export function decodeLine(line: string): SpoolRecord | undefined {
-  if (line.length < 12 || line[8] !== '\t') return undefined;
-  const body = line.slice(9);
-  const want = parseInt(line.slice(0, 8), 16);
-  if (!Number.isFinite(want) || crc32(body) !== want) return undefined;
-  const t1 = body.indexOf('\t');
-  const t2 = body.indexOf('\t', t1 + 1);
-  if (t1 < 0 || t2 < 0) return undefined;
-  const seq = Number(body.slice(0, t1));
+const TAB = 9;
+
+/** Parses the line buf[start, end) (without its newline); undefined when it is torn or corrupt. */
+export function decodeLine(buf: Buffer, start = 0, end = buf.length): SpoolRecord | undefined {
+  if (end - start < 12 || buf[start + 8] !== TAB) return undefined;
+  const bodyStart = start + 9;
+  const want = parseInt(buf.toString('latin1', start, start + 8), 16);
+  if (!Number.isFinite(want) || crc32(buf.subarray(bodyStart, end)) !== want) return undefined;
+  const t1 = buf.indexOf(TAB, bodyStart);
+  const t2 = t1 < 0 || t1 >= end ? -1 : buf.indexOf(TAB, t1 + 1);
+  if (t1 < 0 || t2 < 0 || t2 >= end) return undefined;
+  const seq = Number(buf.toString('latin1', bodyStart, t1));
   if (!Number.isSafeInteger(seq) || seq <= 0) return undefined;
-  return { seq, key: body.slice(t1 + 1, t2), json: body.slice(t2 + 1) };
+  return record(seq, buf.toString('utf8', t1 + 1, t2), buf.subarray(t2 + 1, end));
 }

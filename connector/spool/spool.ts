@@ -148,21 +148,23 @@ export class Spool extends EventEmitter {
     const fd = openSync(seg.file, 'r');
     try {
       let pos = offset;
-      let carry = Buffer.alloc(0);
-      const buf = Buffer.allocUnsafe(READ_CHUNK);
+      let carry: Buffer = Buffer.alloc(0);
       while (pos < limit) {
-        const n = readSync(fd, buf, 0, Math.min(READ_CHUNK, limit - pos), pos);
+        // A fresh buffer per chunk: records handed out are views into it and must stay intact.
+        const buf = Buffer.allocUnsafe(carry.length + READ_CHUNK);
+        carry.copy(buf, 0);
+        const n = readSync(fd, buf, carry.length, Math.min(READ_CHUNK, limit - pos), pos);
         if (n <= 0) break;
-        const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+        const data = buf.subarray(0, carry.length + n);
         const base = pos - carry.length;
         pos += n;
         let start = 0;
         let nl: number;
         while ((nl = data.indexOf(10, start)) >= 0) {
-          if (!fn(decodeLine(data.toString('utf8', start, nl)), base + nl + 1)) return;
+          if (!fn(decodeLine(data, start, nl), base + nl + 1)) return;
           start = nl + 1;
         }
-        carry = Buffer.from(data.subarray(start));
+        carry = data.subarray(start);
       }
     } finally {
       closeSync(fd);
@@ -282,7 +284,7 @@ export class Spool extends EventEmitter {
   }
 
   /**
-   * Hands out the next records in order, at most `maxRecords` and about `maxBytes` of JSON (always at
+   * Hands out the next records in order, at most `maxRecords` and `maxBytes` of JSON plus separators (always at
    * least one record). Waits until at least one is available; resolves [] when the spool closes or
    * `signal` aborts.
    */
@@ -313,14 +315,14 @@ export class Spool extends EventEmitter {
           this.readOffset = end;
           return true;
         }
-        if (out.length > 0 && (size + rec.json.length > maxBytes || out.length >= maxRecords)) {
+        if (out.length > 0 && (size + rec.data.length + 1 > maxBytes || out.length >= maxRecords)) {
           stopped = true;
           return false;
         }
         this.readOffset = end;
         out.push(rec);
         this.readSeq = rec.seq;
-        size += rec.json.length;
+        size += rec.data.length + 1;
         return true;
       });
       if (stopped || out.length >= maxRecords) break;

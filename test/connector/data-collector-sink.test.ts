@@ -5,6 +5,7 @@ import type { DataCollectorSinkConfig } from '../../connector/config/types.ts';
 import { createDataCollectorSink } from '../../connector/sinks/data-collector/sink.ts';
 import { RetryExhaustedError, type SinkOutcome } from '../../connector/sinks/sink.ts';
 import type { SpoolRecord } from '../../connector/spool/spool.ts';
+import { spoolRecord } from '../../connector/spool/record-format.ts';
 import { startVerifyingSink, type Reply, type ReceivedPost, type VerifyingSink } from './helpers/verifying-sink.ts';
 
 const WS = '97ce69d9-b4be-4241-8dbd-d265edcf06c4';
@@ -28,7 +29,7 @@ function cfg(endpoint: string, over: Partial<DataCollectorSinkConfig> = {}): Dat
 }
 
 const records = (n: number, text = 'héllo ✓'): SpoolRecord[] =>
-  Array.from({ length: n }, (_, i) => ({ seq: i + 1, key: `k:${i}`, json: JSON.stringify({ dtProduct: 'Policy Breach', threatID: i, message: text, alertTime: '2024-01-15T09:30:00.000Z' }) }));
+  Array.from({ length: n }, (_, i) => spoolRecord(i + 1, `k:${i}`, JSON.stringify({ dtProduct: 'Policy Breach', threatID: i, message: text, alertTime: '2024-01-15T09:30:00.000Z' })));
 
 async function run(reply: (p: ReceivedPost) => Reply | undefined, recs: SpoolRecord[], over: Partial<DataCollectorSinkConfig> = {}, keys: { primary?: string; secondary?: string } = { primary: PRIMARY }) {
   sink = await startVerifyingSink({ workspaceId: WS, keys, reply });

@@ -115,6 +115,17 @@ describe('spool', () => {
     s.close();
   });
 
+  it('a batch spanning several read chunks keeps every record intact', async () => {
+    const s = Spool.open(dir(), { maxBytes: 1 << 30, segmentBytes: 64 << 20 });
+    const big = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ key: `k:${from + i}`, json: JSON.stringify({ n: from + i, pad: 'é'.repeat(1500 + ((from + i) % 7)) }) }));
+    for (let i = 0; i < 10; i++) await s.append(big(100, i * 100)); // ~3 MB: more than one 1 MB read chunk
+    const all = await s.read(1 << 30, 10_000);
+    expect(all).toHaveLength(1000);
+    expect(all.map((r) => JSON.parse(r.json).n)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(all.every((r) => JSON.parse(r.json).pad.length === 1500 + (JSON.parse(r.json).n % 7))).toBe(true);
+    s.close();
+  });
+
   it('keysAfter recovers the keys spooled after a checkpoint', async () => {
     const s = Spool.open(dir(), opts);
     await s.append(entries(5));

@@ -51,8 +51,18 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
     }
   }
 
+  const OPEN = Buffer.from('[');
+  const COMMA = Buffer.from(',');
+  const CLOSE = Buffer.from(']');
+  /** `[r1,r2,…]` from the spooled bytes, without decoding or re-encoding them. */
   function bodyOf(records: SpoolRecord[]): Buffer {
-    return Buffer.from(`[${records.map((r) => r.json).join(',')}]`, 'utf8');
+    const parts: Buffer[] = [OPEN];
+    records.forEach((r, i) => {
+      if (i) parts.push(COMMA);
+      parts.push(r.data);
+    });
+    parts.push(CLOSE);
+    return Buffer.concat(parts);
   }
 
   /** Splits by serialized bytes (brackets and commas counted) and record count. */
@@ -61,7 +71,7 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
     let cur: SpoolRecord[] = [];
     let size = 2;
     for (const r of records) {
-      const len = Buffer.byteLength(r.json, 'utf8') + 1;
+      const len = r.data.length + 1;
       if (cur.length > 0 && (size + len > maxBytes || cur.length >= cfg.batch.maxRecords)) {
         out.push(cur);
         cur = [];
