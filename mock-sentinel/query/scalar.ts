@@ -297,6 +297,7 @@ function coerce(s: Scalar, target: KustoType): string {
   if (s.type === 'dynamic') return fromDynamic(s.sql, target);
   if (target === 'string') return asString(s);
   if (target === 'dynamic') return toJsonValue(s);
+  if (target === 'guid' && s.type === 'string') return `TRY_CAST(${s.sql} AS UUID)`;
   return s.sql;
 }
 
@@ -309,6 +310,8 @@ function comparisonType(a: Scalar, b: Scalar): KustoType {
   if (a.type === b.type) return a.type;
   if (a.type === 'dynamic') return b.type;
   if (b.type === 'dynamic') return a.type;
+  // A guid compared with a string compares as guids (case-insensitively, as Kusto does).
+  if ((a.type === 'guid' && b.type === 'string') || (a.type === 'string' && b.type === 'guid')) return 'guid';
   if (a.type === 'string' || b.type === 'string') return 'string';
   if (NUMERIC.includes(a.type) && NUMERIC.includes(b.type)) return a.type === 'real' || b.type === 'real' ? 'real' : 'long';
   return a.type;
