@@ -1,0 +1,39 @@
+// The scenario library, fast part 2: the workspace and connector faults, each observed and survived.
+import { describe, it, expect } from 'vitest';
+import { runLibraryScenario, failures } from './scenario-runner.ts';
+
+describe('scenario library: faults', () => {
+  it('fault-429-storm: 429s with Retry-After were injected and everything landed once', async () => {
+    const r = await runLibraryScenario('fault-429-storm');
+    expect(failures(r)).toEqual([]);
+    expect(r.requests.byStatus['429']).toBeGreaterThan(0);
+  });
+
+  it('fault-503-outage: 503s were injected and everything landed once', async () => {
+    const r = await runLibraryScenario('fault-503-outage');
+    expect(failures(r)).toEqual([]);
+    expect(r.requests.byStatus['503']).toBeGreaterThan(0);
+  });
+
+  it('fault-clock-skew: 403 while skewed, dead letters, then recovery', async () => {
+    const r = await runLibraryScenario('fault-clock-skew');
+    expect(failures(r)).toEqual([]);
+    expect(r.connector.deadLettered).toBeGreaterThan(0);
+  });
+
+  it('fault-key-rotation: the secondary key takes over', async () => {
+    const r = await runLibraryScenario('fault-key-rotation');
+    expect(failures(r)).toEqual([]);
+  });
+
+  it('fault-oversized-batch: 404 for size, split, everything lands', async () => {
+    const r = await runLibraryScenario('fault-oversized-batch');
+    expect(failures(r)).toEqual([]);
+  });
+
+  it('fault-malformed-alerts: malformed alerts dead-lettered, the rest lands', async () => {
+    const r = await runLibraryScenario('fault-malformed-alerts');
+    expect(failures(r)).toEqual([]);
+    expect(r.connector.deadLettered).toBe(7);
+  });
+});
