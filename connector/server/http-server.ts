@@ -119,7 +119,7 @@ export function createHttpServer(d: HttpServerDeps): { server: Server; listen(li
     if (items.length > 0 && result.rejected.length === items.length) {
       return send(res, 400, { error: 'no valid alert in the body', rejected: result.rejected });
     }
-    return send(res, 200, { accepted: result.spooled, filtered: result.filtered, rejected: result.rejected });
+    return send(res, 200, { accepted: result.spooled, filtered: result.filtered, duplicates: result.duplicates, rejected: result.rejected });
   }
 
   return {

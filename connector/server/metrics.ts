@@ -9,7 +9,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     registry,
     received: new Counter({ name: 'dtconnector_alerts_received_total', help: 'Alerts received from Darktrace', labelNames: ['source'], registers: r }),
     filtered: new Counter({ name: 'dtconnector_alerts_filtered_total', help: 'Alerts dropped by the configured filters', labelNames: ['type', 'filter'], registers: r }),
-    duplicates: new Counter({ name: 'dtconnector_alerts_deduplicated_total', help: 'Alerts seen again in a poll overlap and skipped', labelNames: ['source'], registers: r }),
+    duplicates: new Counter({ name: 'dtconnector_alerts_deduplicated_total', help: 'Alerts seen again (poll overlap, or already spooled by another source) and skipped', labelNames: ['source'], registers: r }),
     spooled: new Counter({ name: 'dtconnector_records_spooled_total', help: 'Records appended to the durable spool', labelNames: ['type'], registers: r }),
     delivered: new Counter({ name: 'dtconnector_records_delivered_total', help: 'Records accepted by the sink (200)', labelNames: ['sink'], registers: r }),
     retried: new Counter({ name: 'dtconnector_delivery_retries_total', help: 'Transient delivery failures retried', labelNames: ['sink', 'reason'], registers: r }),

@@ -12,6 +12,8 @@ import type { Spool } from '../spool/spool.ts';
 export interface IngestResult {
   spooled: number;
   filtered: number;
+  /** Alerts already spooled recently (by any source) and dropped. */
+  duplicates: number;
   rejected: Array<{ index: number; reason: string }>;
 }
 
@@ -26,8 +28,23 @@ export interface IngestDeps {
   log: Logger;
 }
 
+/** Keys remembered across sources (push and poll can both carry an alert). */
+export const RECENT_KEYS = 100_000;
+
 export class AlertIngest {
-  constructor(private readonly d: IngestDeps) {}
+  // Insertion-ordered: the oldest key is evicted first.
+  private readonly recent = new Map<string, true>();
+
+  constructor(private readonly d: IngestDeps) {
+    // Records still in the spool were accepted before a restart: a second copy is still a duplicate.
+    if (d.spool.pending <= RECENT_KEYS) for (const k of d.spool.keysAfter(d.spool.committedSeq)) this.remember(k);
+  }
+
+  private remember(key: string): void {
+    this.recent.delete(key);
+    this.recent.set(key, true);
+    if (this.recent.size > RECENT_KEYS) this.recent.delete(this.recent.keys().next().value!);
+  }
 
   /** Serialises a mapped alert as the record the sink posts (plus the time-generated field). */
   serialise(a: MappedAlert): string {
@@ -37,7 +54,8 @@ export class AlertIngest {
 
   async ingest(source: string, items: unknown[], expected?: AlertType, spoolWaitMs?: number): Promise<IngestResult> {
     const { metrics, log } = this.d;
-    const result: IngestResult = { spooled: 0, filtered: 0, rejected: [] };
+    const result: IngestResult = { spooled: 0, filtered: 0, duplicates: 0, rejected: [] };
+    const batchKeys = new Set<string>();
     const entries: Array<{ key: string; json: string }> = [];
     const types: AlertType[] = [];
     items.forEach((item, index) => {
@@ -54,17 +72,25 @@ export class AlertIngest {
         this.d.events.emit('dead-lettered', { stage: 'alert', source, reason, alert: item });
         return;
       }
+      // The same alert from another source (a push of a polled type, a re-sent push) is dropped.
+      if (this.recent.has(mapped.key) || batchKeys.has(mapped.key)) {
+        result.duplicates++;
+        metrics.duplicates.inc({ source });
+        return;
+      }
       const why = this.d.filter(mapped);
       if (why) {
         result.filtered++;
         metrics.filtered.inc({ type: mapped.type, filter: why });
         return;
       }
+      batchKeys.add(mapped.key);
       entries.push({ key: mapped.key, json: this.serialise(mapped) });
       types.push(mapped.type);
     });
     if (entries.length) {
       const seqs = await this.d.spool.append(entries, spoolWaitMs);
+      for (const e of entries) this.remember(e.key);
       for (const t of types) metrics.spooled.inc({ type: t });
       metrics.spoolBytes.set(this.d.spool.bytes);
       metrics.spoolPending.set(this.d.spool.pending);

@@ -148,9 +148,19 @@ describe('push receiver', () => {
     const d = waitForDelivered(c.events, 1);
     const res = await post(systemStatusAlert());
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ accepted: 1, filtered: 0, rejected: [] });
+    expect(await res.json()).toEqual({ accepted: 1, filtered: 0, duplicates: 0, rejected: [] });
     await d;
     expect(landed(sink)[0]).toMatchObject({ dtProduct: 'System Alert', friendlyName: 'SaaS Error', priority: 'high', status: 'Resolved' });
+  });
+
+  it('an alert that arrives twice (push and poll, or a re-sent push) is spooled once', async () => {
+    const { post, c, sink } = await receiver();
+    const d = waitForDelivered(c.events, 2);
+    expect(await (await post([systemStatusAlert(), modelBreach()])).json()).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(await (await post([modelBreach(), systemStatusAlert(), systemStatusAlert({ status: 'active' })])).json()).toMatchObject({ accepted: 1, duplicates: 2 });
+    await d;
+    expect(await c.waitIdle(10_000)).toBe(true);
+    expect(landed(sink).map((r) => `${r.dtProduct}:${r.status ?? r.threatID}`).sort()).toEqual(['Policy Breach:18754', 'System Alert:Active', 'System Alert:Resolved']);
   });
 
   it('4xx with a reason for malformed input', async () => {
