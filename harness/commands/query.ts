@@ -86,6 +86,33 @@ async function fetchToken(base: string, tenant: string, clientId: string, secret
   return (JSON.parse(text) as { access_token: string }).access_token;
 }
 
+export interface PostQueryOptions {
+  url: string;
+  query: string;
+  workspace?: string;
+  timespan?: string;
+  /** Bearer token; without one, a 401 makes it fetch a token from the mock's Entra and retry. */
+  token?: string;
+  tenant?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+/** POSTs a query to a mock's Query API route (for the CLI and the harness); resolves to the raw response. */
+export async function postQuery(opts: PostQueryOptions): Promise<Response> {
+  const base = opts.url.replace(/\/+$/, '');
+  const workspace = opts.workspace ?? DEFAULT_WORKSPACE.id;
+  const body = JSON.stringify({ query: opts.query, ...(opts.timespan ? { timespan: opts.timespan } : {}) });
+  const endpoint = `${base}/v1/workspaces/${encodeURIComponent(workspace)}/query`;
+  const send = (token?: string) =>
+    fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  const res = await send(opts.token);
+  if (res.status !== 401 || opts.token !== undefined) return res;
+  await res.arrayBuffer();
+  const token = await fetchToken(base, opts.tenant ?? DEFAULT_TENANT_ID, opts.clientId ?? DEFAULT_CLIENT_ID, opts.clientSecret ?? DEFAULT_CLIENT_SECRET);
+  return send(token);
+}
+
 export async function runQuery(argv: string[], io: QueryIo): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
@@ -113,25 +140,18 @@ export async function runQuery(argv: string[], io: QueryIo): Promise<number> {
     io.err('dtlab query: give exactly one KQL query (quote it); see dtlab query --help\n');
     return 2;
   }
-  const base = String(values.url ?? DEFAULT_URL).replace(/\/+$/, '');
-  const workspace = String(values.workspace ?? DEFAULT_WORKSPACE.id);
-  const body = JSON.stringify({ query: positionals[0], ...(values.timespan ? { timespan: values.timespan } : {}) });
-  const endpoint = `${base}/v1/workspaces/${encodeURIComponent(workspace)}/query`;
-  const send = (token?: string) =>
-    fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
-
   let res: Response;
   try {
-    res = await send(values.token as string | undefined);
-    if (res.status === 401 && values.token === undefined) {
-      const token = await fetchToken(
-        base,
-        String(values.tenant ?? DEFAULT_TENANT_ID),
-        String(values['client-id'] ?? DEFAULT_CLIENT_ID),
-        String(values['client-secret'] ?? DEFAULT_CLIENT_SECRET),
-      );
-      res = await send(token);
-    }
+    res = await postQuery({
+      url: String(values.url ?? DEFAULT_URL),
+      workspace: values.workspace as string | undefined,
+      query: positionals[0]!,
+      timespan: values.timespan as string | undefined,
+      token: values.token as string | undefined,
+      tenant: values.tenant as string | undefined,
+      clientId: values['client-id'] as string | undefined,
+      clientSecret: values['client-secret'] as string | undefined,
+    });
   } catch (err) {
     io.err(`dtlab query: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}\n`);
     return 1;
