@@ -112,6 +112,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     store,
     start: clockStart - backfill,
     rates,
+    wanted: () => pushers.length > 0 || events.listenerCount('alert:generated') > 0,
     onEmit: (e: EmittedAlert) => {
       events.emit('alert:generated', e);
       if (!e.backfill) for (const p of pushers) p.enqueue(e);

@@ -73,8 +73,8 @@ export interface ApiResult {
   status?: number;
   /** A value to serialise. */
   json?: unknown;
-  /** Already-serialised JSON. */
-  raw?: string;
+  /** Already-serialised JSON (UTF-8). */
+  raw?: string | Buffer;
 }
 
 export interface Route {

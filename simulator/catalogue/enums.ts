@@ -17,8 +17,12 @@ export const FILTER_ENUM: Record<string, string> = {
   Direction: 'direction',
 };
 
+const REVERSE: Record<string, Map<string, string>> = Object.fromEntries(
+  Object.entries(ENUMS).map(([name, table]) => [name, new Map(Object.entries(table).map(([code, label]) => [label, code]))]),
+);
+
 export function enumCode(enumName: string, label: string): string {
-  const table = ENUMS[enumName]!;
-  for (const [code, name] of Object.entries(table)) if (name === label) return code;
-  throw new Error(`no ${enumName} enum for ${label}`);
+  const code = REVERSE[enumName]!.get(label);
+  if (code === undefined) throw new Error(`no ${enumName} enum for ${label}`);
+  return code;
 }

@@ -173,6 +173,10 @@ export interface ComponentDef {
   kind: ComponentKind;
   /** Filter ids and cfids, fixed per component. */
   cfids: number[];
+  /** Immutable pieces every breach of this component shares (never mutated). */
+  logic: { data: unknown; version: string };
+  filterIds: string[];
+  filterArguments: { value?: string | number }[];
 }
 
 export interface CatalogueModel {
@@ -270,7 +274,15 @@ export function buildCatalogue(seed: number, clockStart: number): Catalogue {
       now,
       uiName: def.name.split('::').join(' / '),
       mitreTechniques: techniquesFor(def.techniques),
-      component: { cid: componentId, chid: componentId + rng.int(10, 200), kind, cfids },
+      component: {
+        cid: componentId,
+        chid: componentId + rng.int(10, 200),
+        kind,
+        cfids,
+        logic: { data: chainAnd(kind.filters.map((_, k) => 'ABCDEFGH'[k]!)), version: 'v0.1' },
+        filterIds: [...kind.filters.map((_, k) => 'ABCDEFGH'[k]!), ...kind.display.map((_, k) => `d${k + 1}`)],
+        filterArguments: [...kind.filters.map((t) => ({ value: t.argument })), ...kind.display.map(() => ({}))],
+      },
       family,
     });
   });
@@ -283,6 +295,14 @@ export function buildCatalogue(seed: number, clockStart: number): Catalogue {
     byUuid: new Map(models.map((m) => [m.then.uuid, m])),
     noise: { models: noiseModels, weights },
   };
+}
+
+function chainAnd(ids: string[]): unknown {
+  if (ids.length === 0) return {};
+  if (ids.length === 1) return ids[0];
+  let node: unknown = ids[ids.length - 1];
+  for (let k = ids.length - 2; k >= 0; k--) node = { left: ids[k], operator: 'AND', right: node };
+  return node;
 }
 
 export function modelByName(catalogue: Catalogue, name: string): CatalogueModel {

@@ -61,7 +61,9 @@ export interface EngineOptions {
   /** Generation starts here (clock start − backfill). */
   start: number;
   rates?: Rates;
+  /** Called for every alert; `wanted()` says whether anyone listens (so idle runs skip the event object). */
   onEmit: (alert: EmittedAlert) => void;
+  wanted?: () => boolean;
 }
 
 export class Engine {
@@ -205,7 +207,7 @@ export class Engine {
     if (type === 'systemAlert') item.status = (alert as AlertOf['systemAlert']).status;
     this.truth.push(item);
     this.counts[type]++;
-    this.opts.onEmit({ ...item, type, alert, backfill: this.backfilling });
+    if (!this.opts.wanted || this.opts.wanted()) this.opts.onEmit({ ...item, type, alert, backfill: this.backfilling });
   }
 
   emitBreach(rng: Rng, spec: BreachSpec, story?: string): ModelBreach {

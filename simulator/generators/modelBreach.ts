@@ -76,48 +76,36 @@ export function generateBreach(ctx: GenContext, rng: Rng, spec: BreachSpec): Mod
   const time = Math.floor((spec.at - delay) / 1000) * 1000;
   const [lo, hi] = SCORE_RANGE[model.def.priority]!;
   const score = spec.score ?? round3(rng.float(lo, hi));
+  const peerName = deviceName(peer);
   const bc: BreachContext = {
     hostname: ext.hostname,
     ip: ext.ip,
     port: rng.pick(PORTS[kindName] ?? [443]),
-    peer: deviceName(peer),
+    peer: peerName,
     bytes: kindName === 'exfil' || kindName === 'internalData' ? rng.int(1_100_000_000, 9_000_000_000) : rng.int(10_000, 5_000_000),
-    message: messageFor(kindName, rng, deviceName(peer), ext),
+    message: messageFor(kindName, rng, peerName, ext),
     strength: rng.int(61, 100),
     protocol: kindName === 'beacon' && rng.chance(0.1) ? 'UDP' : 'TCP',
     application: APPLICATION[kindName] ?? 'Unknown',
     relatedModel: kindName === 'meta' || kindName === 'antigena' ? rng.pick(ctx.catalogue.noise.models).uiName : undefined,
-    ...spec.context,
   };
-  const filters: TriggeredFilter[] = [];
-  let i = 0;
-  const ids = 'ABCDEFGH';
-  for (const t of kind.filters) {
-    filters.push({
-      cfid: model.component.cfids[i]!,
-      id: ids[i]!,
-      filterType: t.filterType,
-      arguments: { value: t.argument },
-      comparatorType: t.comparatorType,
-      trigger: { value: t.trigger(bc) },
-    });
-    i++;
+  if (spec.context) Object.assign(bc, spec.context);
+  const comp = model.component;
+  const templates = kind.filters.length === 0 ? kind.display : kind.display.length === 0 ? kind.filters : [...kind.filters, ...kind.display];
+  const filters: TriggeredFilter[] = new Array(templates.length);
+  for (let i = 0; i < templates.length; i++) {
+    const t = templates[i]!;
+    filters[i] = { cfid: comp.cfids[i]!, id: comp.filterIds[i]!, filterType: t.filterType, arguments: comp.filterArguments[i]!, comparatorType: t.comparatorType, trigger: { value: t.trigger(bc) } };
   }
-  let n = 1;
-  for (const t of kind.display) {
-    filters.push({ cfid: model.component.cfids[i]!, id: `d${n++}`, filterType: t.filterType, arguments: {}, comparatorType: 'display', trigger: { value: t.trigger(bc) } });
-    i++;
-  }
-  const logicIds = kind.filters.map((_, k) => ids[k]!);
   const component: TriggeredComponent = {
     time: time + rng.int(0, Math.max(0, delay - 1000)),
     cbid: ctx.ids.nextCbid(),
-    cid: model.component.cid,
-    chid: model.component.chid,
+    cid: comp.cid,
+    chid: comp.chid,
     size: kind.threshold + rng.int(1, 20),
     threshold: kind.threshold,
     interval: kind.interval,
-    logic: { data: chainAnd(logicIds), version: 'v0.1' },
+    logic: comp.logic,
     metric: kind.metric,
     triggeredFilters: filters,
   };
@@ -136,12 +124,4 @@ export function generateBreach(ctx: GenContext, rng: Rng, spec: BreachSpec): Mod
     model: { then: model.then, now: model.now },
     triggeredComponents: [component],
   };
-}
-
-function chainAnd(ids: string[]): unknown {
-  if (ids.length === 0) return {};
-  if (ids.length === 1) return ids[0];
-  let node: unknown = ids[ids.length - 1];
-  for (let k = ids.length - 2; k >= 0; k--) node = { left: ids[k], operator: 'AND', right: node };
-  return node;
 }

@@ -15,7 +15,7 @@ export class AlertStore {
   /** Breaches by first-activity `time` (the default window semantics). */
   readonly breaches = new TimeIndex<ModelBreach>();
   /** The same records by `creationTime` (creationtime=true). */
-  readonly breachesByCreation = new TimeIndex<ModelBreach>();
+  readonly breachesByCreation = new TimeIndex<ModelBreach>((r) => r.alert.creationTime);
   readonly breachByPbid = new Map<number, Stored<ModelBreach>>();
   readonly comments = new Map<number, BreachComment[]>();
 
@@ -32,7 +32,7 @@ export class AlertStore {
   addBreach(alert: ModelBreach, seq: number): void {
     const record: Stored<ModelBreach> = { alert, key: alert.time, seq };
     this.breaches.insert(record);
-    this.breachesByCreation.insert({ alert, key: alert.creationTime, seq, get views() { return record.views; }, set views(v) { record.views = v; } });
+    this.breachesByCreation.insert(record);
     this.breachByPbid.set(alert.pbid, record);
   }
 

@@ -1,5 +1,6 @@
-// A time-sorted array with binary-search range queries. Inserts land near the end (alerts arrive
-// roughly in time order), so the splice is cheap; a window query is two searches and a slice.
+// A time-sorted array with binary-search range queries. Inserts go to a small unsorted tail that
+// is sorted and merged into the main array on the next read, so generation never pays for
+// out-of-order arrivals (breach `time` trails creation by up to half an hour) one by one.
 
 export interface Stored<T> {
   alert: T;
@@ -7,28 +8,71 @@ export interface Stored<T> {
   key: number;
   /** Generation order (ties in `key` keep it). */
   seq: number;
-  /** Serialised API views of this alert, keyed by view options; dropped when the alert changes. */
-  views?: Map<string, string>;
+  /** Serialised (UTF-8 JSON) API views of this alert, keyed by view options; dropped when the alert changes. */
+  views?: Map<string, Buffer>;
 }
 
 export class TimeIndex<T> {
-  readonly items: Stored<T>[] = [];
+  private sorted: Stored<T>[] = [];
+  private tail: Stored<T>[] = [];
+  private readonly byKey: (a: Stored<T>, b: Stored<T>) => number;
+
+  /** `keyOf` picks the sort key (default the record's `key`), so one record can sit in two indexes. */
+  constructor(private readonly keyOf: (r: Stored<T>) => number = (r) => r.key) {
+    this.byKey = (a, b) => keyOf(a) - keyOf(b) || a.seq - b.seq;
+  }
 
   insert(record: Stored<T>): void {
-    const items = this.items;
-    let i = items.length;
-    while (i > 0 && items[i - 1]!.key > record.key) i--;
-    if (i === items.length) items.push(record);
-    else items.splice(i, 0, record);
+    this.tail.push(record);
+  }
+
+  /** All records in key order. */
+  get items(): Stored<T>[] {
+    this.flush();
+    return this.sorted;
+  }
+
+  private flush(): void {
+    const tail = this.tail;
+    if (tail.length === 0) return;
+    this.tail = [];
+    tail.sort(this.byKey);
+    const byKey = this.byKey;
+    const main = this.sorted;
+    const last = main[main.length - 1];
+    if (!last || byKey(last, tail[0]!) <= 0) {
+      for (const r of tail) main.push(r);
+      return;
+    }
+    // Merge the tail with the suffix of main it overlaps (bounded by the largest delay).
+    const from = this.upperBoundIn(main, this.keyOf(tail[0]!));
+    const suffix = main.splice(from);
+    let i = 0;
+    let j = 0;
+    while (i < suffix.length && j < tail.length) main.push(byKey(suffix[i]!, tail[j]!) <= 0 ? suffix[i++]! : tail[j++]!);
+    while (i < suffix.length) main.push(suffix[i++]!);
+    while (j < tail.length) main.push(tail[j++]!);
+  }
+
+  private upperBoundIn(list: Stored<T>[], key: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keyOf(list[mid]!) <= key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** First index whose key is >= `key`. */
   lowerBound(key: number): number {
+    const items = this.items;
     let lo = 0;
-    let hi = this.items.length;
+    let hi = items.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.items[mid]!.key < key) lo = mid + 1;
+      if (this.keyOf(items[mid]!) < key) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -36,14 +80,7 @@ export class TimeIndex<T> {
 
   /** First index whose key is > `key`. */
   upperBound(key: number): number {
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.items[mid]!.key <= key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.upperBoundIn(this.items, key);
   }
 
   /** Records with from <= key <= to, in key order. */
@@ -53,10 +90,16 @@ export class TimeIndex<T> {
   }
 
   get length(): number {
-    return this.items.length;
+    return this.sorted.length + this.tail.length;
   }
 
   first(): Stored<T> | undefined {
     return this.items[0];
+  }
+
+  /** Sort key of the earliest record. */
+  firstKey(): number | undefined {
+    const first = this.items[0];
+    return first && this.keyOf(first);
   }
 }

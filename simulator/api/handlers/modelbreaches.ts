@@ -27,16 +27,30 @@ function viewOptions(req: ApiRequest): BreachViewOptions {
   };
 }
 
-function serialise(record: Stored<ModelBreach>, o: BreachViewOptions): string {
-  const key = viewKey(o);
+function serialise(record: Stored<ModelBreach>, key: string, o: BreachViewOptions): Buffer {
   let views = record.views;
-  let text = views?.get(key);
-  if (text === undefined) {
-    text = JSON.stringify(breachView(record.alert, o));
+  let bytes = views?.get(key);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(breachView(record.alert, o)), 'utf8');
     if (!views) record.views = views = new Map();
-    views.set(key, text);
+    views.set(key, bytes);
   }
-  return text;
+  return bytes;
+}
+
+/** `[a,b,…]` from cached per-breach JSON, copied once into one buffer. */
+function joinArray(parts: Buffer[]): Buffer {
+  let total = 2 + Math.max(0, parts.length - 1);
+  for (const p of parts) total += p.length;
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  out[at++] = 0x5b;
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) out[at++] = 0x2c;
+    at += parts[i]!.copy(out, at);
+  }
+  out[at++] = 0x5d;
+  return out;
 }
 
 function wildcard(pattern: string): RegExp {
@@ -51,7 +65,7 @@ export function listBreaches(req: ApiRequest): ApiResult {
   const index = byCreation ? store.breachesByCreation : store.breaches;
   let { start, end } = readWindow(q, ctx.policy.epochSecondsHeuristic);
   // No time: from the beginning of memory, one year per response (§2.1).
-  if (start === undefined && end === undefined) start = index.first()?.key ?? ctx.now();
+  if (start === undefined && end === undefined) start = index.firstKey() ?? ctx.now();
   if (start === undefined) start = end! - YEAR;
   if (end === undefined) end = ctx.now();
   if (end - start > YEAR) end = start + YEAR;
@@ -100,12 +114,10 @@ export function listBreaches(req: ApiRequest): ApiResult {
     return { json: applyResponseData(list, responsedata) };
   }
   if (responsedata) return { json: applyResponseData(records.map((r) => breachView(r.alert, o)), responsedata) };
-  let raw = '[';
-  for (let i = 0; i < records.length; i++) {
-    if (i > 0) raw += ',';
-    raw += serialise(records[i]!, o);
-  }
-  return { raw: raw + ']' };
+  const key = viewKey(o);
+  const parts = new Array<Buffer>(records.length);
+  for (let i = 0; i < records.length; i++) parts[i] = serialise(records[i]!, key, o);
+  return { raw: joinArray(parts) };
 }
 
 function findBreach(req: ApiRequest): Stored<ModelBreach> {
@@ -120,7 +132,7 @@ function getBreach(req: ApiRequest): ApiResult {
   const o = viewOptions(req);
   const responsedata = req.query.str('responsedata');
   if (responsedata) return { json: applyResponseData(breachView(record.alert, o), responsedata) };
-  return { raw: serialise(record, o) };
+  return { raw: serialise(record, viewKey(o), o) };
 }
 
 function comments(req: ApiRequest): ApiResult {
