@@ -319,7 +319,9 @@ export class Translator implements TranslateContext {
   /** One aggregate call → the SQL of each output column it produces (arg_max expands to several). */
   private aggregate(node: KNode, outCount: number, inputCols: Column[]): { pre?: string; cols: string[] } {
     const kind = kindOf(node);
-    if (kind !== 'FunctionCallExpression') throw unsupported(this.text, node.TextStart, 'A non-aggregate expression in summarize');
+    if (kind !== 'FunctionCallExpression') {
+      throw unsupported(this.text, node.TextStart, `The summarize expression '${String(node.ToString()).slice(0, 40)}' (only a bare aggregate call per column)`);
+    }
     const name: string = node.Name.SimpleName;
     const argNodes: KNode[] = elements(node.ArgumentList.Expressions);
     const arg = (i: number) => scalar(this, argNodes[i]);
@@ -357,6 +359,8 @@ export class Translator implements TranslateContext {
       case 'make_set_if':
       case 'make_list_if': {
         const v = arg(0);
+        // Kusto's treatment of dynamic (array) inputs differs between these functions: refuse rather than guess.
+        if (v.type === 'dynamic') throw unsupported(this.text, argNodes[0].TextStart, `${name}() of a dynamic value`);
         const conditional = name.endsWith('_if');
         const limitNode = argNodes[conditional ? 2 : 1];
         if (limitNode) throw unsupported(this.text, limitNode.TextStart, `${name}() with a size limit`);

@@ -110,3 +110,15 @@ describe('dynamic rendering', () => {
     expect(asJson.tables[0]!.rows).toEqual([[{ a: [1, 2] }]]);
   });
 });
+
+describe('UnsupportedKqlError instead of a guess', () => {
+  it('an expression around an aggregate', async () => {
+    const err = await failure('darktrace_model_alerts_CL | summarize twice = count() * 2');
+    expect(err.toBody().error.innererror).toMatchObject({ code: 'UnsupportedKqlError', line: 1, pos: 47 });
+  });
+
+  it('make_set of a dynamic value', async () => {
+    const err = await failure('darktrace_model_alerts_CL | summarize make_set(parse_json(tags_s))');
+    expect(err.message).toContain('make_set() of a dynamic value');
+  });
+});
