@@ -17,6 +17,8 @@ export interface ConnectorDriver {
   /** Records spooled and not yet delivered; undefined when unknown. */
   pending(): Promise<number | undefined>;
   deadLettered(): Promise<number | undefined>;
+  /** Alerts received from Darktrace so far (its metrics); a moving count means it is still fetching. */
+  received(): Promise<number | undefined>;
   /** Asks the pollers to poll now (in-process); a no-op elsewhere. */
   pollNow(): void;
   pid(): number | undefined;
@@ -77,6 +79,10 @@ export async function startInProcessConnector(raw: Record<string, unknown>): Pro
       const m = await connector.metrics.deadLettered.get();
       return m.values.reduce((n, v) => n + v.value, 0);
     },
+    async received() {
+      const m = await connector.metrics.received.get();
+      return m.values.reduce((n, v) => n + v.value, 0);
+    },
     pollNow: () => connector.pollNow(),
     pid: () => undefined,
     async kill() {
@@ -129,6 +135,7 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
     restarts: 0,
     pending: async () => (url ? scrape(url, 'dtconnector_spool_pending_records') : undefined),
     deadLettered: async () => (url ? scrape(url, 'dtconnector_records_dead_lettered_total') : undefined),
+    received: async () => (url ? scrape(url, 'dtconnector_alerts_received_total') : undefined),
     pollNow() {},
     pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
     async kill() {
@@ -176,6 +183,7 @@ export function externalConnector(baseUrl: string): ConnectorDriver {
     restarts: 0,
     pending: () => scrape(url, 'dtconnector_spool_pending_records'),
     deadLettered: () => scrape(url, 'dtconnector_records_dead_lettered_total'),
+    received: () => scrape(url, 'dtconnector_alerts_received_total'),
     pollNow() {},
     pid: () => undefined,
     kill: refuse,

@@ -43,6 +43,8 @@ interface TimelineEntry {
 }
 
 const SAMPLE_MS = 250;
+/** How long nothing may move (received, spooled, landed) before a drain with missing alerts gives up. */
+const QUIET_MS = 5000;
 
 export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunReport> {
   const log = opts.log ?? (() => {});
@@ -253,6 +255,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     await Promise.allSettled(pendingWork);
     const drainDeadline = performance.now() + s.drainTimeoutMs;
     let quietSince = performance.now();
+    let lastReceived: number | undefined;
     let drained = false;
     while (performance.now() < drainDeadline) {
       conn.pollNow();
@@ -260,7 +263,9 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       const before = trk.rowCount;
       trk.addGenerated(await sm.newlyGenerated());
       const fresh = await trk.poll();
-      if (fresh || trk.rowCount !== before) quietSince = performance.now();
+      const received = await conn.received();
+      if (fresh || trk.rowCount !== before || received !== lastReceived) quietSince = performance.now();
+      lastReceived = received;
       const now = performance.now();
       if (now >= nextSample) {
         smp.sample();
@@ -281,10 +286,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
           break;
         }
       }
-      // Nothing landed for a while and the spool is empty: what is missing will not come.
-      if (pending === 0 && now - quietSince > 3000) {
+      // Nothing received or landed for a while and the spool is empty: what is missing will not come.
+      if (pending === 0 && now - quietSince > QUIET_MS) {
         drained = true;
-        log(`drain: spool empty and nothing landed for 3s; ${trk.generatedCount - trk.landedCount} alerts not landed`);
+        log(`drain: spool empty, nothing received or landed for ${QUIET_MS / 1000}s; ${trk.generatedCount - trk.landedCount} alerts not landed`);
         break;
       }
     }
