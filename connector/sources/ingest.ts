@@ -72,8 +72,9 @@ export class AlertIngest {
         this.d.events.emit('dead-lettered', { stage: 'alert', source, reason, alert: item });
         return;
       }
-      // The same alert from another source (a push of a polled type, a re-sent push) is dropped.
-      if (this.recent.has(mapped.key) || batchKeys.has(mapped.key)) {
+      // The same alert from another source (a push of a type the pollers also fetch) is dropped.
+      // System alerts have no other source: every push of one is kept (a status report each).
+      if (mapped.type !== 'System Alert' && (this.recent.has(mapped.key) || batchKeys.has(mapped.key))) {
         result.duplicates++;
         metrics.duplicates.inc({ source });
         return;

@@ -153,14 +153,15 @@ describe('push receiver', () => {
     expect(landed(sink)[0]).toMatchObject({ dtProduct: 'System Alert', friendlyName: 'SaaS Error', priority: 'high', status: 'Resolved' });
   });
 
-  it('an alert that arrives twice (push and poll, or a re-sent push) is spooled once', async () => {
+  it('a pollable alert that arrives twice (push and poll) is spooled once; every system alert push is kept', async () => {
     const { post, c, sink } = await receiver();
     const d = waitForDelivered(c.events, 2);
-    expect(await (await post([systemStatusAlert(), modelBreach()])).json()).toMatchObject({ accepted: 2, duplicates: 0 });
-    expect(await (await post([modelBreach(), systemStatusAlert(), systemStatusAlert({ status: 'active' })])).json()).toMatchObject({ accepted: 1, duplicates: 2 });
+    expect(await (await post([systemStatusAlert(), modelBreach(), email()])).json()).toMatchObject({ accepted: 3, duplicates: 0 });
+    expect(await (await post([modelBreach(), email(), systemStatusAlert({ status: 'active' })])).json()).toMatchObject({ accepted: 1, duplicates: 2 });
     await d;
     expect(await c.waitIdle(10_000)).toBe(true);
-    expect(landed(sink).map((r) => `${r.dtProduct}:${r.status ?? r.threatID}`).sort()).toEqual(['Policy Breach:18754', 'System Alert:Active', 'System Alert:Resolved']);
+    expect(landed(sink).map((r) => `${r.dtProduct}:${r.status ?? r.threatID ?? r.uuid}`).sort())
+      .toEqual(['Antigena Email:79D0DD80-5A5E-44E9-A917-8K8567C21877.1', 'Policy Breach:18754', 'System Alert:Active', 'System Alert:Resolved']);
   });
 
   it('4xx with a reason for malformed input', async () => {
