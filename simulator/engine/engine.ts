@@ -12,7 +12,7 @@ import { type AlertOf, type AlertType, alertId, type ModelBreach } from '../type
 import { IdAllocator, type GenContext } from '../generators/context.ts';
 import { generateBreach, type BreachSpec } from '../generators/modelBreach.ts';
 import { generateIncidentEvent, INCIDENT_TEMPLATES, newIncidentGroup, type IncidentGroup } from '../generators/aiAnalyst.ts';
-import { generateSystemAlert, SystemAlertIds, type SystemAlertKind } from '../generators/systemAlert.ts';
+import { generateSystemAlert, SystemAlertIds, systemAlertName, type SystemAlertKind } from '../generators/systemAlert.ts';
 import { generateEmail } from '../generators/email.ts';
 import { pickDevice } from '../generators/devices.ts';
 import { findStory, STORIES, type Cast, type StoryStep } from '../stories/definitions.ts';
@@ -254,7 +254,13 @@ export class Engine {
         break;
       }
       case 'systemAlert': {
-        const what: SystemAlertKind = rng.chance(0.35) ? { kind: 'advanced_search' } : { kind: 'saas_error', module: rng.pick(world.saasModules) };
+        // Darktrace sends an alert on each status change: an alert already active is not raised again.
+        let what: SystemAlertKind = rng.chance(0.35) ? { kind: 'advanced_search' } : { kind: 'saas_error', module: rng.pick(world.saasModules) };
+        if (this.activeSystem.has(systemAlertName(world, what))) {
+          const idle = [{ kind: 'advanced_search' } as SystemAlertKind, ...world.saasModules.map((module): SystemAlertKind => ({ kind: 'saas_error', module }))].filter((k) => !this.activeSystem.has(systemAlertName(world, k)));
+          if (idle.length === 0) break;
+          what = rng.pick(idle);
+        }
         this.emitSystem(what, 'active', at, at - rng.int(300_000, 3_600_000));
         this.schedule(at + rng.int(600_000, 7_200_000), () => this.emitSystem(what, 'resolved', this.cursor, at));
         break;
@@ -305,7 +311,7 @@ export class Engine {
     return info;
   }
 
-  private runStep(story: string, rng: Rng, cast: Cast, state: { labels: Map<string, ModelBreach[]>; groups: Map<string, IncidentGroup>; campaign?: number }, step: StoryStep): void {
+  private runStep(story: string, rng: Rng, cast: Cast, state: { labels: Map<string, ModelBreach[]>; groups: Map<string, IncidentGroup>; campaign?: number; skipped?: boolean }, step: StoryStep): void {
     const at = this.cursor;
     const catalogue = this.ctx.catalogue;
     if ('breach' in step) {
@@ -347,6 +353,12 @@ export class Engine {
       const s = step.system;
       const probe = cast[s.probe] as Appliance;
       const errors = this.opts.store.probeErrors;
+      // A probe already down (another outage) is not reported down again, nor resolved by this story.
+      if (s.status === 'active' && errors.has(probe.id)) {
+        state.skipped = true;
+        return;
+      }
+      if (s.status === 'resolved' && state.skipped) return;
       const since = errors.get(probe.id) ?? at;
       if (s.status === 'active') errors.set(probe.id, at);
       else errors.delete(probe.id);

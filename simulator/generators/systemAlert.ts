@@ -23,6 +23,18 @@ export type SystemAlertKind =
   | { kind: 'advanced_search' }
   | { kind: 'saas_error'; module: { name: string; module: string } };
 
+/** The system name an alert kind raises (`probe_down-0`, `advanced_search`, `saas_error-<module>`). */
+export function systemAlertName(world: World, what: SystemAlertKind): string {
+  switch (what.kind) {
+    case 'probe_down':
+      return `probe_down-${world.probes.indexOf(what.probe)}`;
+    case 'advanced_search':
+      return 'advanced_search';
+    case 'saas_error':
+      return `saas_error-${what.module.module}`;
+  }
+}
+
 /** Alert uuids are stable per system name across re-activations. */
 export class SystemAlertIds {
   private readonly ids = new Map<string, string>();
@@ -45,8 +57,7 @@ export function generateSystemAlert(world: World, ids: SystemAlertIds, what: Sys
   let childId: number | null = null;
   switch (what.kind) {
     case 'probe_down': {
-      const index = world.probes.indexOf(what.probe);
-      name = `probe_down-${index}`;
+      name = systemAlertName(world, what);
       alertName = 'Probe Down';
       priority = 98;
       childId = what.probe.id;

@@ -71,6 +71,19 @@ describe('consistency of generated alerts', () => {
     expect(seen.size).toBe(byCreation.length);
   });
 
+  it('system alerts alternate active → resolved per uuid: an active alert is never raised again', () => {
+    sim.emitNow('systemAlert', 12);
+    sim.startStory('probe-outage', { duration: '30m' });
+    sim.startStory('probe-outage', { duration: '10m' });
+    sim.advance(3 * 3_600_000);
+    const last = new Map<string, string>();
+    for (const item of sim.engine.truth.filter((i) => i.type === 'systemAlert')) {
+      expect(last.get(item.id) ?? 'resolved', `${item.id} twice ${item.status}`).not.toBe(item.status);
+      last.set(item.id, item.status!);
+    }
+    expect(last.size).toBeGreaterThanOrEqual(5);
+  });
+
   it('email recipients are users of the company domain', () => {
     for (const { alert: e } of sim.store.emails.items) for (const r of e.rcpts) expect(r.rcpt_to.endsWith(`@${sim.world.domain}`)).toBe(true);
   });
