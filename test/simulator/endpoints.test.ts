@@ -55,6 +55,13 @@ describe('/modelbreaches', () => {
     expect(list.length).toBe(sim.store.breaches.length);
   });
 
+  it('one year per response: a window longer than a year is cut to its first year', async () => {
+    const twoYearsAgo = CLOCK_START_MS - 2 * 365 * 86_400_000;
+    expect(await dtJson<ModelBreach[]>(url, `/modelbreaches?starttime=${twoYearsAgo}&endtime=${CLOCK_START_MS}`)).toEqual([]);
+    const monthsAgo = CLOCK_START_MS - 200 * 86_400_000;
+    expect((await dtJson<ModelBreach[]>(url, `/modelbreaches?starttime=${monthsAgo}&endtime=${CLOCK_START_MS}`)).length).toBe(all().filter((b) => !b.acknowledged).length);
+  });
+
   it('minscore on the 0–1 scale, pid, did, pbid and model uuid filters', async () => {
     const some = all()[100]!;
     const hi = await dtJson<ModelBreach[]>(url, '/modelbreaches?minscore=0.9');
