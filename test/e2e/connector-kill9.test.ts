@@ -60,7 +60,8 @@ describe('kill -9 during delivery, then restart', () => {
     const { url: simUrl } = await sim.listen();
     cleanups.push(() => sim.close());
     const truth = (await (await fetch(`${simUrl}/_lab/generated`)).json()) as { items: Array<{ type: string; id: string }> };
-    const expected = truth.items.map((i) => `${i.type}:${i.id}`).sort();
+    // System alerts leave Darktrace only by push (none is set up here): the polled types are the truth.
+    const expected = truth.items.filter((i) => i.type !== 'systemAlert').map((i) => `${i.type}:${i.id}`).sort();
     const ALERTS = expected.length;
     expect(ALERTS).toBeGreaterThan(1500);
 
