@@ -19,6 +19,8 @@ export interface ConnectorDriver {
   deadLettered(): Promise<number | undefined>;
   /** Alerts received from Darktrace so far (its metrics); a moving count means it is still fetching. */
   received(): Promise<number | undefined>;
+  /** Per poll source, when its last poll succeeded (ISO), from GET /health; undefined when unknown. */
+  pollSuccesses(): Promise<Record<string, string | undefined> | undefined>;
   /** Asks the pollers to poll now (in-process); a no-op elsewhere. */
   pollNow(): void;
   pid(): number | undefined;
@@ -55,6 +57,17 @@ export function metricSum(text: string, name: string): number | undefined {
   return found ? sum : undefined;
 }
 
+async function health(url: string): Promise<Record<string, string | undefined> | undefined> {
+  try {
+    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+    const body = (await res.json()) as { sources?: Record<string, { lastSuccess?: string }> };
+    if (!body.sources) return undefined;
+    return Object.fromEntries(Object.entries(body.sources).map(([k, v]) => [k, v.lastSuccess]));
+  } catch {
+    return undefined;
+  }
+}
+
 async function scrape(url: string, name: string): Promise<number | undefined> {
   try {
     const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
@@ -79,6 +92,7 @@ export async function startInProcessConnector(raw: Record<string, unknown>): Pro
       const m = await connector.metrics.deadLettered.get();
       return m.values.reduce((n, v) => n + v.value, 0);
     },
+    pollSuccesses: () => health(url),
     async received() {
       const m = await connector.metrics.received.get();
       return m.values.reduce((n, v) => n + v.value, 0);
@@ -136,6 +150,7 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
     pending: async () => (url ? scrape(url, 'dtconnector_spool_pending_records') : undefined),
     deadLettered: async () => (url ? scrape(url, 'dtconnector_records_dead_lettered_total') : undefined),
     received: async () => (url ? scrape(url, 'dtconnector_alerts_received_total') : undefined),
+    pollSuccesses: async () => (url ? health(url) : undefined),
     pollNow() {},
     pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
     async kill() {
@@ -184,6 +199,7 @@ export function externalConnector(baseUrl: string): ConnectorDriver {
     pending: () => scrape(url, 'dtconnector_spool_pending_records'),
     deadLettered: () => scrape(url, 'dtconnector_records_dead_lettered_total'),
     received: () => scrape(url, 'dtconnector_alerts_received_total'),
+    pollSuccesses: () => health(url),
     pollNow() {},
     pid: () => undefined,
     kill: refuse,

@@ -254,9 +254,25 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     progress('draining');
     await Promise.allSettled(pendingWork);
     const drainDeadline = performance.now() + s.drainTimeoutMs;
+    const trafficEnd = new Date().toISOString();
     let quietSince = performance.now();
     let lastReceived: number | undefined;
     let drained = false;
+    // Every poll source must complete a poll that started after the traffic ended: seen as a second
+    // lastSuccess after the first one later than the end (the second poll began after the first ended).
+    const firstAfterEnd = new Map<string, string>();
+    const polledAfterEnd = new Set<string>();
+    const sourcesCaughtUp = async (): Promise<boolean | undefined> => {
+      const ok = await conn.pollSuccesses();
+      if (ok === undefined) return undefined;
+      for (const [name, last] of Object.entries(ok)) {
+        if (!last || last <= trafficEnd) continue;
+        const first = firstAfterEnd.get(name);
+        if (first === undefined) firstAfterEnd.set(name, last);
+        else if (last > first) polledAfterEnd.add(name);
+      }
+      return Object.keys(ok).every((n) => polledAfterEnd.has(n));
+    };
     while (performance.now() < drainDeadline) {
       conn.pollNow();
       await m.nextStore(200).catch(() => {});
@@ -277,19 +293,15 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
         drained = true;
         break;
       }
-      // Spool empty and every alert not landed is accounted for in the connector's dead letters.
-      if (pending === 0) {
-        const dead = await conn.deadLettered();
-        if (dead !== undefined && dead > 0 && trk.generatedCount - trk.landedCount <= dead && now - quietSince > 1500) {
-          drained = true;
-          log(`drain: spool empty; ${trk.generatedCount - trk.landedCount} alerts not landed, ${dead} records dead-lettered`);
-          break;
-        }
-      }
-      // Nothing received or landed for a while and the spool is empty: what is missing will not come.
-      if (pending === 0 && now - quietSince > QUIET_MS) {
+      if (pending !== 0) continue;
+      // The spool is empty and every source has fetched past the end of the traffic: what is still
+      // missing will not come (it was dead-lettered, or lost). Rows get a moment to settle.
+      const caughtUp = await sourcesCaughtUp();
+      const settled = caughtUp === undefined ? now - quietSince > QUIET_MS : caughtUp && now - quietSince > 1000;
+      if (settled) {
         drained = true;
-        log(`drain: spool empty, nothing received or landed for ${QUIET_MS / 1000}s; ${trk.generatedCount - trk.landedCount} alerts not landed`);
+        const dead = await conn.deadLettered();
+        log(`drain: spool empty and sources caught up; ${trk.generatedCount - trk.landedCount} alerts not landed, ${dead ?? 'unknown'} records dead-lettered`);
         break;
       }
     }
