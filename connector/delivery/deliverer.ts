@@ -18,9 +18,14 @@ export interface DelivererOptions {
   maxBatchBytes: number;
   maxBatchRecords: number;
   pauseMs: number;
+  /** On stop, how long a post in flight may finish before it is aborted (default 5 s). */
+  stopGraceMs?: number;
 }
 
 export class Deliverer {
+  // `stopping` ends waits at once (reads, pauses); `abort` cancels a post in flight, only after a
+  // grace period, so a clean stop rarely leaves a sent-but-uncommitted batch (a suspected duplicate).
+  private stopping = new AbortController();
   private abort = new AbortController();
   private loop?: Promise<void>;
   private readonly suspect?: { from: number; to: number };
@@ -34,17 +39,22 @@ export class Deliverer {
 
   start(): void {
     if (this.loop) return;
+    this.stopping = new AbortController();
     this.abort = new AbortController();
-    this.loop = this.run(this.abort.signal);
+    this.loop = this.run(this.stopping.signal, this.abort.signal);
   }
 
-  async stop(): Promise<void> {
+  async stop(graceMs = this.o.stopGraceMs ?? 5000): Promise<void> {
+    this.stopping.abort();
+    const timer = setTimeout(() => this.abort.abort(), graceMs);
+    await this.loop;
+    clearTimeout(timer);
     this.abort.abort();
     await this.loop;
     this.loop = undefined;
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
+  private async run(signal: AbortSignal, requestSignal: AbortSignal): Promise<void> {
     const { spool, sink, log } = this.o;
     const readNext = () => spool.read(this.o.maxBatchBytes, this.o.maxBatchRecords, signal);
     let batch: SpoolRecord[] = [];
@@ -65,7 +75,7 @@ export class Deliverer {
           this.settle(o);
           const last = o.records[o.records.length - 1]!.seq;
           batch = batch.filter((r) => r.seq > last);
-        }, signal);
+        }, requestSignal);
         if (!next && spool.lastSeq > batch[batch.length - 1]!.seq) {
           const lastInBatch = batch[batch.length - 1]!.seq;
           next = new Promise((resolve) => setImmediate(resolve)).then(() => (spool.lastSeq > lastInBatch ? readNext() : []));
@@ -73,7 +83,8 @@ export class Deliverer {
         await sending;
         batch = [];
       } catch (err) {
-        if (err instanceof DeliveryAbortedError || signal.aborted) break;
+        if (err instanceof DeliveryAbortedError || requestSignal.aborted) break;
+        if (signal.aborted) break;
         if (err instanceof RetryExhaustedError) {
           log.error({ sink: sink.name, reason: err.lastReason, attempts: err.attempts, pending: spool.pending, pauseMs: this.o.pauseMs },
             'delivery attempts exhausted; records stay spooled and are retried after a pause');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConnector, type Connector } from '../../connector/index.ts';
+import { Spool } from '../../connector/spool/spool.ts';
 import { startFakeDarktrace, type FakeDarktrace } from './helpers/fake-darktrace.ts';
 import { startVerifyingSink, type VerifyingSink } from './helpers/verifying-sink.ts';
 import { DT_TOKENS, PRIMARY, PUSH_TOKEN, WS, silentLogger, tempState, testConfig, waitForDelivered, waitForEvent } from './helpers/connector-env.ts';
@@ -119,6 +120,35 @@ describe('poll → spool → deliver', () => {
     await d;
     expect(dt.requests.filter((r) => r.path.endsWith('/emails/search')).map((r) => JSON.parse(r.body).page)).toEqual([0, 1, 2]);
     expect(landed(sink).map((r) => r.uuid).sort()).toEqual(['E0.1', 'E1.1', 'E2.1', 'E3.1', 'E4.1']);
+  });
+});
+
+describe('stopping', () => {
+  it('a clean stop lets the post in flight finish and commits it (no suspected duplicates after)', async () => {
+    const dt = await startFakeDarktrace(DT_TOKENS);
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((r) => (arrived = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const sink = await startVerifyingSink({ workspaceId: WS, keys: { primary: PRIMARY }, hold: async () => {
+      arrived();
+      await released;
+    } });
+    cleanups.push(() => dt.close(), () => sink.close());
+    const state = tempState();
+    const c = makeConnector(dt, sink, state, { poll: { enabled: false } });
+    await c.start();
+    const { url } = await c.listen();
+    await fetch(`${url}/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${PUSH_TOKEN}` }, body: JSON.stringify(systemStatusAlert()) });
+    await inFlight;
+    const closing = c.close();
+    release();
+    await closing;
+    const spool = Spool.open(path.join(state, 'spool'), { maxBytes: 1 << 20, segmentBytes: 1 << 20 });
+    expect(spool.pending).toBe(0);
+    expect(spool.recovery.suspectedDuplicates).toBeUndefined();
+    spool.close();
+    expect(sink.accepted()).toHaveLength(1);
   });
 });
 

@@ -31,13 +31,15 @@ export async function startVerifyingSink(opts: {
   workspaceId: string;
   keys: { primary?: string; secondary?: string };
   reply?: (post: ReceivedPost) => Reply | undefined;
+  /** Awaited before answering (to hold a post in flight). */
+  hold?: (post: ReceivedPost) => Promise<void>;
 }): Promise<VerifyingSink> {
   const posts: ReceivedPost[] = [];
   const keys = Object.entries(opts.keys).filter(([, v]) => v) as Array<['primary' | 'secondary', string]>;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const raw = Buffer.concat(chunks);
       const stringToSign = `POST\n${raw.length}\n${req.headers['content-type']}\nx-ms-date:${req.headers['x-ms-date']}\n/api/logs`;
       const got = Buffer.from(String(req.headers.authorization ?? ''));
@@ -54,6 +56,7 @@ export async function startVerifyingSink(opts: {
       }
       const post: ReceivedPost = { n: posts.length + 1, headers: req.headers, body: raw.toString('utf8'), bytes: raw.length, signatureValid: keyUsed !== undefined, keyUsed, records, status: 0 };
       posts.push(post);
+      await opts.hold?.(post);
       const r = opts.reply?.(post) ?? (keyUsed ? { status: 200 } : { status: 403, body: JSON.stringify({ Error: 'InvalidAuthorization', Message: 'An invalid signature was specified in the Authorization header' }) });
       post.status = r === 'drop' ? 0 : r.status;
       if (r === 'drop') {
