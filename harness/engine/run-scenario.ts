@@ -244,8 +244,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       await observe();
     }
     // Faults bounded by a time window end with the traffic; count-limited mock rules stay until used up.
-    for (const [id, rule] of mockRules) if (rule.count === undefined) mockRules.delete(id);
-    await syncMockRules();
+    // (Re-setting the rules resets the mock's counters, so only when one actually ended.)
+    let ended = false;
+    for (const [id, rule] of mockRules) if (rule.count === undefined) ended = mockRules.delete(id) || ended;
+    if (ended) await syncMockRules();
     conn.resume();
     m.setClockOffset(0);
     await sm.setFault(undefined).catch(() => {});
