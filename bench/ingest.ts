@@ -147,7 +147,11 @@ async function drive(url: string, bodies: Buffer[], posts: number): Promise<numb
     Array.from({ length: Math.min(CONCURRENCY, posts) }, async () => {
       while (next < posts) {
         const body = bodies[next++ % bodies.length]!;
-        const status = await post(url, body, agent);
+        // One retry when a reused keep-alive socket was closed by the server at the same moment.
+        const status = await post(url, body, agent).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'EPIPE' || err.code === 'ECONNRESET') return post(url, body, agent);
+          throw err;
+        });
         if (status !== 200) throw new Error(`POST answered ${status}`);
       }
     }),

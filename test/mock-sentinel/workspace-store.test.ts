@@ -167,6 +167,37 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
     ]);
   });
 
+  it('a 300-row batch keeps offsets, microseconds, quotes and JSON; one bad value is null, not a failed batch', async () => {
+    const store = await open();
+    await store.ensureTable('B_CL', [
+      { name: 't', type: 'datetime' },
+      { name: 'g', type: 'guid' },
+      { name: 's', type: 'string' },
+      { name: 'j', type: 'dynamic' },
+      { name: 'b', type: 'boolean' },
+    ]);
+    const good = Array.from({ length: 300 }, (_, i) => ({
+      t: i % 2 ? '2024-01-15T10:30:00.123456+01:00' : new Date(Date.UTC(2024, 0, 15, 9, 30)),
+      g: '8145d822-13a7-44ad-859c-36f31a84f6dd',
+      s: `row ${i} "quoted" \n ✓`,
+      j: { i, list: [1, 'x'] },
+      b: i % 3 === 0,
+    }));
+    await store.insertRows('B_CL', good);
+    const rows = await store.rows('B_CL', 2, 0);
+    expect(rows).toEqual([
+      { t: '2024-01-15T09:30:00.000Z', g: '8145d822-13a7-44ad-859c-36f31a84f6dd', s: 'row 0 "quoted" \n ✓', j: { i: 0, list: [1, 'x'] }, b: true },
+      { t: '2024-01-15T09:30:00.123Z', g: '8145d822-13a7-44ad-859c-36f31a84f6dd', s: 'row 1 "quoted" \n ✓', j: { i: 1, list: [1, 'x'] }, b: false },
+    ]);
+    const micros = await store.runSql(`SELECT epoch_us(t)::VARCHAR FROM "B_CL" ORDER BY rowid LIMIT 2`);
+    expect(micros.rows[1]).toEqual([String(Date.UTC(2024, 0, 15, 9, 30) * 1000 + 123456)]);
+    const bad = good.map((row, i) => (i === 150 ? { ...row, g: 'not-a-guid' } : row));
+    await store.insertRows('B_CL', bad);
+    expect(await store.rowCount('B_CL')).toBe(600);
+    const [badRow] = await store.rows('B_CL', 1, 450);
+    expect(badRow!.g).toBeNull();
+  });
+
   it('clear() empties the workspace', async () => {
     const store = await open();
     await store.ensureTable('Z_CL', [{ name: 'a_s', type: 'string' }]);
