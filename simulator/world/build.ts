@@ -157,12 +157,14 @@ export function buildWorld(opts: WorldOptions): World {
       const third = Number(subnet.prefix.split('.')[2]) + Math.floor(n / 250);
       const ip = `${subnet.prefix.split('.').slice(0, 2).join('.')}.${third}.${(n % 250) + 2}`;
       const seen = lastSeen - rng.int(0, 6) * 3_600_000;
-      const ordered: Device = {
-        did,
-        ip,
-        ips: [{ ip, timems: seen - (seen % 3_600_000), time: formatDtTime(seen - (seen % 3_600_000)), sid: kind.sid }],
-        sid: kind.sid,
-      } as Device;
+      const ips = [{ ip, timems: seen - (seen % 3_600_000), time: formatDtTime(seen - (seen % 3_600_000)), sid: kind.sid }];
+      // Roaming clients keep a short DHCP history: an earlier address, newest first.
+      if ((kind.typename === 'laptop' || kind.typename === 'mobile') && rng.chance(0.3)) {
+        const earlier = seen - rng.int(2, 20) * 86_400_000;
+        const hour = earlier - (earlier % 3_600_000);
+        ips.push({ ip: `${subnet.prefix.split('.').slice(0, 2).join('.')}.${Number(subnet.prefix.split('.')[2]) + rng.int(1, 3)}.${rng.int(2, 250)}`, timems: hour, time: formatDtTime(hour), sid: kind.sid });
+      }
+      const ordered: Device = { did, ip, ips, sid: kind.sid } as Device;
       Object.assign(device, ordered);
     }
     // Rebuild in the API's key order (ip fields first, optional fields only when present).
