@@ -190,14 +190,14 @@ export async function externalMock(opts: { url: string; workspaceId?: string; sh
       const entries = await get<Array<{ status: number; errorCode: string | null; injectedFault: string | null; route: string }>>('/_lab/requests?limit=100000');
       return entries.map((e) => ({ status: e.status, errorCode: e.errorCode, injectedFault: e.injectedFault, route: e.route }));
     },
-    async setFaults() {
-      throw new Error('faults need the in-process mock');
+    async setFaults(rules) {
+      if (rules.length) throw new Error('faults need the in-process mock');
     },
     rotatePrimaryKey() {
       throw new Error('key rotation needs the in-process mock');
     },
-    setClockOffset() {
-      throw new Error('clock skew needs the in-process mock');
+    setClockOffset(ms) {
+      if (ms !== 0) throw new Error('clock skew needs the in-process mock');
     },
     nextStore: (ms) => new Promise((r) => setTimeout(r, ms)),
     ingestRate: () => 0,
