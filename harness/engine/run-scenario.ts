@@ -177,8 +177,18 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
         case 'simulator.slow': {
           const fault =
             f.fault === 'simulator.authError' ? { kind: 'authError' as const } : f.fault === 'simulator.status' ? { kind: 'status' as const, status: f.status! } : { kind: 'slow' as const, latencyMs: f.latencyMs! };
-          at(f.atMs, f.fault, async () => (await sm.setFault(fault), f.fault.slice(10) + until));
-          if (end !== undefined) at(end, `${f.fault} ends`, async () => (await sm.setFault(undefined), 'cleared'));
+          let before = 0;
+          at(f.atMs, f.fault, async () => {
+            before = sm.faultedRequests();
+            await sm.setFault(fault);
+            return `${f.fault === 'simulator.status' ? `${f.status} ` : f.fault === 'simulator.slow' ? `+${formatDuration(f.latencyMs!)} ` : ''}on the Darktrace API${until}`;
+          });
+          if (end !== undefined) {
+            at(end, `${f.fault} ends`, async () => {
+              await sm.setFault(undefined);
+              return `cleared after ${sm.faultedRequests() - before} Darktrace API requests were faulted`;
+            });
+          }
           break;
         }
       }

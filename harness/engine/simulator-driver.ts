@@ -26,5 +26,7 @@ export interface SimulatorDriver {
   /** Ground truth generated after the previous call (each alert once). */
   newlyGenerated(): Promise<GroundTruth[]>;
   setFault(fault: SimulatorFault | undefined): Promise<void>;
+  /** Darktrace API requests a simulator fault answered or altered so far. */
+  faultedRequests(): number;
   close(): Promise<void>;
 }

@@ -63,6 +63,7 @@ export async function startSimulator(s: Scenario, clockStart: number, push?: Pus
     async setFault(f) {
       proxy.setFault(f);
     },
+    faultedRequests: () => proxy.faulted,
     async close() {
       await proxy.close();
       await sim.close();
@@ -110,6 +111,7 @@ async function externalSimulator(opts: { url: string; publicToken?: string; priv
     async setFault(f) {
       proxy.setFault(f);
     },
+    faultedRequests: () => proxy.faulted,
     close: () => proxy.close(),
   };
 }

@@ -26,6 +26,14 @@ describe('scenario library: faults', () => {
     expect(failures(r)).toEqual([]);
   });
 
+  it('fault-darktrace-errors: auth errors, 503s and slow answers from Darktrace were felt, and the connector caught up', async () => {
+    const r = await runLibraryScenario('fault-darktrace-errors');
+    expect(failures(r)).toEqual([]);
+    const ends = r.faults.filter((f) => f.fault.endsWith(' ends')).map((f) => Number(/after (\d+) /.exec(f.detail)?.[1]));
+    expect(ends).toHaveLength(3);
+    for (const n of ends) expect(n).toBeGreaterThan(0);
+  });
+
   it('fault-oversized-batch: 404 for size, split, everything lands', async () => {
     const r = await runLibraryScenario('fault-oversized-batch');
     expect(failures(r)).toEqual([]);
