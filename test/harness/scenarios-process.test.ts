@@ -29,6 +29,14 @@ describe('scenario library: connector process', () => {
     expect(r.connector.restarts).toBe(2);
     expect(r.connector.rssMaxBytes).toBeGreaterThan(0);
   });
+
+  it('fault-connector-pause: frozen with SIGSTOP, thawed, caught up; latency shows the freeze', async () => {
+    const r = await runLibraryScenario('fault-connector-pause');
+    expect(failures(r)).toEqual([]);
+    expect(r.faults.map((f) => f.detail)).toEqual(['SIGSTOP for 20s', 'SIGCONT']);
+    // 20 simulated seconds at ×20 is a second of wall time frozen: alerts generated then waited for it.
+    expect(r.latency.max).toBeGreaterThan(500);
+  });
 });
 
 describe('dtlab run', () => {
