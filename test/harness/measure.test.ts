@@ -32,8 +32,9 @@ describe('process stats', () => {
   });
 
   it('samples a live child process and returns undefined once it is gone', async () => {
-    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    await once(child, 'spawn');
+    // Wait until node inside is running (right after spawn the process is still being exec'd).
+    const child = spawn(process.execPath, ['-e', 'console.log("up"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await once(child.stdout!, 'data');
     const s = sampleProcess(child.pid!);
     expect(s!.rssBytes).toBeGreaterThan(1024 * 1024);
     expect(s!.cpuSeconds).toBeGreaterThanOrEqual(0);
