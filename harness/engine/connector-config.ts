@@ -4,9 +4,17 @@ import type { Scenario } from '../scenario/types.ts';
 
 export const PUSH_TOKEN = 'dtlab-push-token';
 
+/** The mock's documented test-only Entra app and DCR (docs/decisions/0001). */
+export const LAB_ENTRA = {
+  tenantId: 'd7a1b000-0000-4000-8000-000000000001',
+  clientId: 'd7a1b000-0000-4000-8000-000000000002',
+  clientSecret: 'dtlab-test-secret',
+  dcrImmutableId: 'dcr-d7a1b000000040008000000000000001',
+};
+
 export interface ConnectorEnds {
   darktrace: { url: string; publicToken: string; privateToken: string };
-  sentinel: { url: string; workspaceId: string; sharedKey: string; secondaryKey?: string };
+  sentinel: { url: string; httpsUrl?: string; caPath?: string; workspaceId: string; sharedKey: string; secondaryKey?: string };
   stateDir: string;
   /** host:port for the receiver/health server (0 = any). */
   listen: string;
@@ -33,7 +41,7 @@ export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string
   const lookaheadMs = s.durationMs + 3_600_000;
   const base: Record<string, unknown> = {
     darktrace: { url: ends.darktrace.url, publicToken: ends.darktrace.publicToken, privateToken: ends.darktrace.privateToken, timeout: '10s' },
-    sentinel: {
+    sentinel: s.topology.sink === 'logsIngestion' ? logsIngestionSink(ends) : {
       mode: 'dataCollector',
       workspaceId: ends.sentinel.workspaceId,
       sharedKey: ends.sentinel.sharedKey,
@@ -56,4 +64,22 @@ export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string
     log: { level: ends.logLevel },
   };
   return deepMerge(base, s.topology.connectorConfig);
+}
+
+/** The Logs Ingestion sink against the mock's HTTPS endpoint, its Entra token endpoint and default DCR. */
+function logsIngestionSink(ends: ConnectorEnds): Record<string, unknown> {
+  const https = ends.sentinel.httpsUrl;
+  if (!https) throw new Error('the Logs Ingestion sink needs the workspace over HTTPS (the in-process mock starts it)');
+  return {
+    mode: 'logsIngestion',
+    endpoint: https,
+    dcrImmutableId: LAB_ENTRA.dcrImmutableId,
+    tenantId: LAB_ENTRA.tenantId,
+    clientId: LAB_ENTRA.clientId,
+    clientSecret: LAB_ENTRA.clientSecret,
+    authorityHost: https,
+    ...(ends.sentinel.caPath ? { caFile: ends.sentinel.caPath } : {}),
+    timeout: '10s',
+    retry: { maxAttempts: 12, baseDelay: '50ms', maxDelay: '1s', pause: '500ms' },
+  };
 }

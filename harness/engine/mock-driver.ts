@@ -9,6 +9,9 @@ import type { RequestRecord } from './observations.ts';
 
 export interface MockDriver {
   readonly url: string;
+  /** HTTPS URL and the CA clients must trust (in-process mock with TLS, for the Logs Ingestion sink). */
+  readonly httpsUrl?: string;
+  readonly caPath?: string;
   readonly workspaceId: string;
   readonly sharedKey: string;
   readonly secondaryKey: string | undefined;
@@ -36,7 +39,7 @@ function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export async function startInProcessMock(seed: number, policy: MockPolicy = {}): Promise<MockDriver> {
+export async function startInProcessMock(seed: number, policy: MockPolicy = {}, tls = false): Promise<MockDriver> {
   let offsetMs = 0;
   const workspace = { ...DEFAULT_WORKSPACE };
   const mock: MockSentinel = createMockSentinel({
@@ -45,9 +48,11 @@ export async function startInProcessMock(seed: number, policy: MockPolicy = {}):
     faults: { seed, rules: [] },
     noQueryAuth: true,
     dataCollector: policy,
+    // HTTPS (self-signed CA) next to HTTP: Microsoft's SDK sends bearer tokens over HTTPS only.
+    ...(tls ? { tls: true } : {}),
     auditCapacity: 100_000,
   });
-  const { url } = await mock.listen();
+  const { url, httpsUrl, caPath } = await mock.listen();
   // Landing times: per table, the cumulative row count after each store and when it happened.
   const stores = new Map<string, Array<{ end: number; at: number }>>();
   const totals = new Map<string, number>();
@@ -87,6 +92,7 @@ export async function startInProcessMock(seed: number, policy: MockPolicy = {}):
   };
   return {
     url,
+    ...(httpsUrl ? { httpsUrl, caPath } : {}),
     workspaceId: workspace.id,
     sharedKey: workspace.primaryKey,
     secondaryKey: workspace.secondaryKey,

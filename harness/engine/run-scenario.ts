@@ -73,7 +73,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
 
   try {
     progress('starting');
-    mock = s.topology.mock === 'in-process' ? await startInProcessMock(s.seed, s.topology.mockPolicy) : await externalMock(s.topology.mock);
+    mock = s.topology.mock === 'in-process' ? await startInProcessMock(s.seed, s.topology.mockPolicy, s.topology.sink === 'logsIngestion') : await externalMock(s.topology.mock);
     // The receiver's port is fixed up front: the simulator's pusher needs its URL, and a restarted
     // child connector must come back on the same one.
     const port = await freePort();
@@ -86,7 +86,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     simStart = simNow = await sim.now();
     const raw = connectorConfig(s, {
       darktrace: { url: sim.url, publicToken: sim.publicToken, privateToken: sim.privateToken },
-      sentinel: { url: mock.url, workspaceId: mock.workspaceId, sharedKey: mock.sharedKey, secondaryKey: mock.secondaryKey },
+      sentinel: { url: mock.url, httpsUrl: mock.httpsUrl, caPath: mock.caPath, workspaceId: mock.workspaceId, sharedKey: mock.sharedKey, secondaryKey: mock.secondaryKey },
       stateDir: join(workDir, 'state'),
       listen: `127.0.0.1:${port}`,
       logLevel: s.topology.connector === 'child-process' ? 'error' : 'silent',
