@@ -54,7 +54,7 @@ export interface ConnectorOptions {
   now?: () => number;
 }
 
-const REDACT = ['*.sharedKey', '*.secondaryKey', '*.privateToken', '*.publicToken', '*.token', 'authorization', '*.authorization', 'headers.authorization'];
+const REDACT = ['*.sharedKey', '*.secondaryKey', '*.clientSecret', '*.privateToken', '*.publicToken', '*.token', 'authorization', '*.authorization', 'headers.authorization'];
 
 export function createConnector(config: ConnectorConfig, opts: ConnectorOptions = {}): Connector {
   const events = new EventEmitter();

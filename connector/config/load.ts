@@ -7,7 +7,8 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { configSchema } from './schema.ts';
 import { parseDuration, parseSize } from '../util/duration.ts';
-import { ALERT_TYPES, type AlertType, type ConnectorConfig } from './types.ts';
+import { ALERT_TYPES, type AlertType, type ConnectorConfig, type LogsIngestionSinkConfig, type RetryConfig } from './types.ts';
+import { DEFAULT_STREAMS } from '../mapping/logs-ingestion-rows.ts';
 
 export class ConfigError extends Error {
   readonly issues: string[];
@@ -76,7 +77,7 @@ function describe(err: ErrorObject): string {
     case 'const':
       return `${keyPath(parts)}: must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)}`;
     case 'discriminator':
-      return `${keyPath([...parts, 'mode'])}: must be "dataCollector" (the only sink implemented)`;
+      return `${keyPath([...parts, 'mode'])}: must be "dataCollector" or "logsIngestion"`;
     default:
       return `${keyPath(parts)}: ${err.message ?? 'is invalid'}`;
   }
@@ -87,6 +88,8 @@ function patternHint(parts: string[]): string {
   if (/Key$/.test(last)) return 'a base64 workspace key';
   if (last === 'logType') return 'letters, digits and _ only, at most 100 characters';
   if (last === 'listen') return '"PORT" or "HOST:PORT"';
+  if (last === 'dcrImmutableId') return 'dcr- and 32 lower-case hex digits';
+  if (parts[parts.length - 2] === 'streams') return 'a stream name Custom-<name>';
   if (/^(url|endpoint|linkBase)$/.test(last)) return 'an http:// or https:// URL';
   if (/maxBytes|segmentBytes|maxBodyBytes/.test(last)) return 'a size such as 5MB';
   return 'a duration such as 30s or 5m, or the documented form';
@@ -124,7 +127,13 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
 
   const s = obj.sentinel;
   const batchBytes = parseSize(s.batch?.maxBytes ?? '5MB');
-  if (batchBytes > MAX_BATCH_BYTES) throw new ConfigError([`sentinel.batch.maxBytes: must not exceed 30MB (the Data Collector API limit per post)`]);
+  if (s.mode === 'dataCollector' && batchBytes > MAX_BATCH_BYTES) throw new ConfigError([`sentinel.batch.maxBytes: must not exceed 30MB (the Data Collector API limit per post)`]);
+  const retry = {
+    maxAttempts: s.retry?.maxAttempts ?? 8,
+    baseDelayMs: parseDuration(s.retry?.baseDelay ?? '500ms'),
+    maxDelayMs: parseDuration(s.retry?.maxDelay ?? '30s'),
+    pauseMs: parseDuration(s.retry?.pause ?? '30s'),
+  };
   const f = obj.filters ?? {};
   const p = obj.poll ?? {};
   const r = obj.receiver;
@@ -138,7 +147,7 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
       timeoutMs: parseDuration(obj.darktrace.timeout ?? '30s'),
       emailPathPrefix: String(obj.darktrace.emailPathPrefix ?? '/agemail/api/v1.0').replace(/\/+$/, ''),
     },
-    sentinel: {
+    sentinel: s.mode === 'logsIngestion' ? resolveLogsIngestion(s, baseDir, batchBytes, retry) : {
       mode: 'dataCollector',
       workspaceId: s.workspaceId,
       sharedKey: s.sharedKey,
@@ -149,12 +158,7 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
       azureResourceId: s.azureResourceId,
       timeoutMs: parseDuration(s.timeout ?? '60s'),
       batch: { maxBytes: batchBytes, maxRecords: s.batch?.maxRecords ?? 10_000 },
-      retry: {
-        maxAttempts: s.retry?.maxAttempts ?? 8,
-        baseDelayMs: parseDuration(s.retry?.baseDelay ?? '500ms'),
-        maxDelayMs: parseDuration(s.retry?.maxDelay ?? '30s'),
-        pauseMs: parseDuration(s.retry?.pause ?? '30s'),
-      },
+      retry,
     },
     receiver: r
       ? {
@@ -196,6 +200,30 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
       breachTimeField: obj.mapping?.breachTimeField ?? 'time',
     },
     log: { level: obj.log?.level ?? 'info' },
+  };
+}
+
+/** The `mode: logsIngestion` branch (already schema-validated). */
+function resolveLogsIngestion(s: Record<string, any>, baseDir: string, batchBytes: number, retry: RetryConfig): LogsIngestionSinkConfig {
+  const streams = { ...DEFAULT_STREAMS };
+  const keys: Record<string, AlertType> = { policyBreach: 'Policy Breach', aiAnalyst: 'AI Analyst', systemAlert: 'System Alert', antigenaEmail: 'Antigena Email' };
+  for (const [k, type] of Object.entries(keys)) if (s.streams?.[k]) streams[type] = s.streams[k];
+  return {
+    mode: 'logsIngestion',
+    endpoint: String(s.endpoint).replace(/\/+$/, ''),
+    dcrImmutableId: s.dcrImmutableId,
+    tenantId: s.tenantId,
+    clientId: s.clientId,
+    clientSecret: s.clientSecret,
+    authorityHost: s.authorityHost ? String(s.authorityHost).replace(/\/+$/, '') : undefined,
+    caFile: s.caFile ? path.resolve(baseDir, s.caFile) : undefined,
+    streams,
+    customLabel: s.customLabel ?? '',
+    maxConcurrency: s.maxConcurrency ?? 5,
+    timeGeneratedField: 'alertTime',
+    timeoutMs: parseDuration(s.timeout ?? '60s'),
+    batch: { maxBytes: batchBytes, maxRecords: s.batch?.maxRecords ?? 10_000 },
+    retry,
   };
 }
 

@@ -44,6 +44,41 @@ const dataCollector = {
   },
 };
 
+const streamName = { type: 'string', pattern: '^Custom-[A-Za-z0-9_]{1,200}$' };
+
+const logsIngestion = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mode', 'endpoint', 'dcrImmutableId', 'tenantId', 'clientId', 'clientSecret'],
+  properties: {
+    mode: { const: 'logsIngestion' },
+    endpoint: { type: 'string', format: 'uri', pattern: '^https?://' },
+    dcrImmutableId: { type: 'string', pattern: '^dcr-[0-9a-f]{32}$' },
+    tenantId: { type: 'string', minLength: 1 },
+    clientId: { type: 'string', format: 'uuid' },
+    clientSecret: secret,
+    authorityHost: { type: 'string', format: 'uri', pattern: '^https?://' },
+    caFile: { type: 'string', minLength: 1 },
+    streams: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { policyBreach: streamName, aiAnalyst: streamName, systemAlert: streamName, antigenaEmail: streamName },
+    },
+    customLabel: { type: 'string' },
+    maxConcurrency: { type: 'integer', minimum: 1, maximum: 32 },
+    timeout: duration,
+    batch: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxBytes: size,
+        maxRecords: { type: 'integer', minimum: 1 },
+      },
+    },
+    retry,
+  },
+};
+
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
@@ -66,7 +101,7 @@ export const configSchema = {
       type: 'object',
       required: ['mode'],
       discriminator: { propertyName: 'mode' },
-      oneOf: [dataCollector],
+      oneOf: [dataCollector, logsIngestion],
     },
     receiver: {
       type: 'object',

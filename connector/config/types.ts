@@ -42,7 +42,31 @@ export interface DataCollectorSinkConfig {
   retry: RetryConfig;
 }
 
-export type SentinelConfig = DataCollectorSinkConfig;
+/** Logs Ingestion API (DCR streams, Entra bearer tokens; azure-ingestion.md part B). */
+export interface LogsIngestionSinkConfig {
+  mode: 'logsIngestion';
+  /** DCE or DCR logs-ingestion URL (the mock's HTTPS URL in the lab). */
+  endpoint: string;
+  dcrImmutableId: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Entra authority; instance discovery is off when it is set (private clouds, the lab). */
+  authorityHost?: string;
+  /** PEM file of an extra CA to trust (the lab's), absolute. */
+  caFile?: string;
+  /** Stream per alert type. */
+  streams: Record<AlertType, string>;
+  customLabel: string;
+  maxConcurrency: number;
+  /** Always `alertTime`: the spool's ISO alert time, which the rows' datetime columns read. */
+  timeGeneratedField: string;
+  timeoutMs: number;
+  batch: BatchConfig;
+  retry: RetryConfig;
+}
+
+export type SentinelConfig = DataCollectorSinkConfig | LogsIngestionSinkConfig;
 
 export interface ReceiverConfig {
   listen: string;
