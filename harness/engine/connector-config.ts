@@ -19,6 +19,8 @@ export interface ConnectorEnds {
   /** host:port for the receiver/health server (0 = any). */
   listen: string;
   logLevel: string;
+  /** Simulated time at the start, epoch ms. */
+  clockStart: number;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -36,9 +38,16 @@ export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string
   const push = s.topology.source === 'push';
   // Pushed alerts and malformed ones arrive at the receiver, so it runs unless the source is poll only.
   const receiver = s.topology.source !== 'poll' || s.malformed.length > 0;
-  // The simulated clock starts at real now and may run ahead of it by up to the duration: the
-  // poller's lookahead must cover that, or alerts from the simulated future would be missed.
-  const lookaheadMs = s.durationMs + 3_600_000;
+  // The poller's windows follow the wall clock: [last end − overlap, now + lookahead]. The simulated
+  // clock starts at real now by default and runs ahead by up to the duration, so the lookahead
+  // covers that; a `clock.start` in the past needs the overlap and the first lookback to reach back
+  // to it (every poll then re-reads that span and dedupes), one in the future a longer lookahead.
+  const now = Date.now();
+  const behindMs = Math.max(0, now - ends.clockStart);
+  const aheadMs = Math.max(0, ends.clockStart - now);
+  const lookaheadMs = aheadMs + s.durationMs + 3_600_000;
+  const overlapMs = behindMs + 120_000;
+  const initialLookbackMs = behindMs + 600_000;
   const base: Record<string, unknown> = {
     darktrace: { url: ends.darktrace.url, publicToken: ends.darktrace.publicToken, privateToken: ends.darktrace.privateToken, timeout: '10s' },
     sentinel: s.topology.sink === 'logsIngestion' ? logsIngestionSink(ends) : {
@@ -56,8 +65,8 @@ export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string
     poll: {
       enabled: !push,
       interval: '200ms',
-      overlap: '2m',
-      initialLookback: '10m',
+      overlap: overlapMs,
+      initialLookback: initialLookbackMs,
       lookahead: lookaheadMs,
       backoffMax: '1s',
     },

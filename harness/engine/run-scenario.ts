@@ -56,7 +56,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   let connector: ConnectorDriver | undefined;
   const pendingWork: Promise<unknown>[] = [];
   const faults: FaultRecord[] = [];
-  let simStart = Date.now();
+  let simStart = s.clock.start ? Date.parse(s.clock.start) : Date.now();
   let simNow = simStart;
   let runError: string | undefined;
   let tracker: LandingTracker | undefined;
@@ -90,6 +90,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       stateDir: join(workDir, 'state'),
       listen: `127.0.0.1:${port}`,
       logLevel: s.topology.connector === 'child-process' ? 'error' : 'silent',
+      clockStart: simStart,
     });
     const c = s.topology.connector;
     connector = c === 'in-process' ? await startInProcessConnector(raw) : c === 'child-process' ? await startChildConnector(raw, workDir, log) : externalConnector(c.url);
@@ -158,7 +159,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
               await conn.restart();
               log(`connector restarted (restart ${conn.restarts})`);
             })();
-            pendingWork.push(restart);
+            pendingWork.push(restart.catch((err) => log(`connector restart failed: ${(err as Error).message}`)));
             return `kill -9, restart after ${formatDuration(f.restartAfterMs)}`;
           });
           break;
