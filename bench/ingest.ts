@@ -250,9 +250,12 @@ async function rssPhase(): Promise<void> {
   const posts = Math.ceil(ROWS / perPost);
   const seconds = await drive(url, bodies, posts);
   const stored = (await mock.store.listTables()).reduce((s, t) => s + t.rowCount, 0);
-  const rss = process.memoryUsage().rss / MB;
+  const memory = process.memoryUsage();
+  const rss = memory.rss / MB;
+  const duck = await mock.store.runSql(`SELECT sum(memory_usage_bytes)::DOUBLE FROM duckdb_memory()`);
   process.stdout.write(
-    `rows stored: ${fmt(stored)} in ${fmt(seconds, 1)} s (${fmt(stored / seconds)} rec/s); RSS ${fmt(rss)} MB → target < 400 MB ${rss < 400 ? 'met' : 'NOT met'}\n`,
+    `rows stored: ${fmt(stored)} in ${fmt(seconds, 1)} s (${fmt(stored / seconds)} rec/s); RSS ${fmt(rss)} MB → target < 400 MB ${rss < 400 ? 'met' : 'NOT met'}\n` +
+      `  of which: V8 heap ${fmt(memory.heapUsed / MB)} MB, buffers ${fmt(memory.arrayBuffers / MB)} MB, DuckDB buffer pool ${fmt(Number(duck.rows[0]![0]) / MB)} MB\n`,
   );
   await mock.close();
 }

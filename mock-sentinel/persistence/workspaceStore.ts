@@ -48,7 +48,9 @@ export class WorkspaceStore {
 
   /** Opens (or creates) the store; `path` omitted or `:memory:` keeps it in memory. */
   static async open(path: string = ':memory:'): Promise<WorkspaceStore> {
-    const instance = await DuckDBInstance.create(path);
+    // DuckDB's allocator keeps freed memory (checkpoint buffers, appender chunks) unless told to give
+    // it back: without these two settings RSS after 1 M rows was 687 MB instead of 308 MB (bench:ingest).
+    const instance = await DuckDBInstance.create(path, { allocator_flush_threshold: '64MB', allocator_background_threads: 'true' });
     const writer = await instance.connect();
     const reader = await instance.connect();
     if (path === ':memory:') {
