@@ -43,6 +43,8 @@ export function logsIngestionSection(m: HttpsMock, over: Record<string, unknown>
 
 export interface LiConnector {
   c: Connector;
+  /** The receiver's base URL (`/push`, `/health`, `/metrics`). */
+  url: string;
   state: string;
   /** Every pino line the connector logged so far, parsed. */
   logs: () => Array<Record<string, any>>;
@@ -71,6 +73,7 @@ export async function startLiConnector(m: HttpsMock, o: { sentinel?: Record<stri
   const { url } = await c.listen();
   return {
     c,
+    url,
     state,
     logs: () => lines.map((l) => JSON.parse(l) as Record<string, any>),
     logText: () => lines.join('\n'),
