@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aiAnalystEvent, email, modelBreach, systemStatusAlert } from './helpers/fixtures.ts';
 import { waitForDelivered, waitForEvent } from './helpers/connector-env.ts';
-import { allRows, declaredTables, getJson, startHttpsMock, startLiConnector, type HttpsMock, type LiConnector } from './logs-ingestion-helpers.ts';
+import { CLIENT, SECRET, allRows, declaredTables, getJson, startHttpsMock, startLiConnector, type HttpsMock, type LiConnector } from './logs-ingestion-helpers.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -130,5 +130,41 @@ describe('Logs Ingestion sink × the mock over HTTPS', () => {
     expect(audit.filter((e) => e.route === 'logsIngestion').map((e) => e.status)).toEqual([429, 204]);
     expect(k.logs().find((l) => l.msg === 'delivery failed transiently; retrying')).toMatchObject({ delayMs: 1000, attempt: 1 });
     expect((await allRows(m, 'DarktraceModelAlerts_CL')).map((r) => r.threatId)).toEqual([1]);
+  });
+
+  it('check() (the --check probe) gets a token and posts an empty array to each stream; a refused secret or DCR is named', async () => {
+    const m = await startHttpsMock({ apps: [{ clientId: CLIENT, clientSecret: SECRET }, { clientId: 'd7a1b000-0000-4000-8000-000000000009', clientSecret: 'no-access', dcrAccess: [] }] });
+    cleanups.push(() => m.mock.close());
+    const ok = await startLiConnector(m);
+    cleanups.push(() => ok.close());
+    expect((await ok.c.check()).filter((p) => p.startsWith('sentinel'))).toEqual([]);
+    const audit = (await getJson(m, '/_lab/requests')) as Array<{ route: string; status: number }>;
+    expect(audit.filter((e) => e.route === 'logsIngestion').map((e) => e.status)).toEqual([204, 204, 204, 204]);
+
+    const wrong = await startLiConnector(m, { sentinel: { clientSecret: 'wrong-secret-value' } });
+    cleanups.push(() => wrong.close());
+    const [problem] = (await wrong.c.check()).filter((p) => p.startsWith('sentinel'));
+    expect(problem).toMatch(/^sentinel: Entra token for client d7a1b000-0000-4000-8000-000000000002 refused: .*AADSTS7000215/);
+    expect(problem).not.toContain('wrong-secret-value');
+
+    const denied = await startLiConnector(m, { sentinel: { clientId: 'd7a1b000-0000-4000-8000-000000000009', clientSecret: 'no-access' } });
+    cleanups.push(() => denied.close());
+    expect((await denied.c.check()).filter((p) => p.startsWith('sentinel'))[0]).toMatch(/^sentinel: Logs Ingestion endpoint https:\/\/127\.0\.0\.1:\d+ answered 403 for stream Custom-DarktraceModelAlerts: OperationFailed: /);
+  });
+
+  it('when attempts run out, records stay spooled; those that already landed behind them are not sent again', async () => {
+    const { m, k } = await setup({ faults: { seed: 1, rules: [{ route: 'logsIngestion', fault: 503, count: 3 }] } }, { retry: { maxAttempts: 2, baseDelay: 1, maxDelay: 5, pause: 20 } });
+    const paused = waitForEvent(k.c.events, 'delivery-paused');
+    const delivered = waitForDelivered(k.c.events, 3);
+    // One spool batch: breach (seq 1), email (seq 2), breach (seq 3); the streams upload in turn.
+    await k.push([breach(1), email({ dtime_unix: t, dtime: new Date(t).toISOString() }), breach(2)]);
+    expect(((await paused) as { reason: string }).reason).toMatch(/^503 ServiceUnavailable/);
+    await delivered;
+    const audit = (await getJson(m, '/_lab/requests')) as Array<{ route: string; status: number }>;
+    // Model alerts 503, email 503, model alerts 503, email 204 — paused — model alerts 204. The email is not re-sent.
+    expect(audit.filter((e) => e.route === 'logsIngestion').map((e) => e.status)).toEqual([503, 503, 503, 204, 204]);
+    expect((await allRows(m, 'DarktraceModelAlerts_CL')).map((r) => r.threatId).sort()).toEqual([1, 2]);
+    expect(await allRows(m, 'DarktraceEMAIL_CL')).toHaveLength(1);
+    expect(k.c.pending()).toBe(0);
   });
 });
