@@ -214,7 +214,8 @@ async function main(): Promise<void> {
   );
   const baseline = await startBaseline();
   let ratio1mb = 0;
-  for (const scenario of scenarios) {
+  const only = process.env.BENCH_ONLY; // e.g. "1 MB posts", to profile one scenario
+  for (const scenario of scenarios.filter((s) => !only || s.name === only)) {
     const { bodies, records } = makeBodies(scenario.recordsPerPost, scenario.posts, 7);
     const bytes = bodies.reduce((s, b) => s + b.length, 0) / bodies.length;
     await drive(baseline.url, bodies, Math.min(3, scenario.posts)); // warm-up

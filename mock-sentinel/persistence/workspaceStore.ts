@@ -4,7 +4,7 @@
 // Writes (DDL and appends) go through one connection, one at a time; reads use a second connection,
 // so a long query never blocks ingestion. Callers that derive new columns from the current schema
 // (typing, schema evolution) hold `withTableLock(table, …)` across the read and the writes.
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import {
   duckdbTypeOf,
   laTypeFromCatalog,
@@ -35,6 +35,7 @@ export class WorkspaceStore {
   private readonly queue = new KeyedSerialQueue();
   private closed = false;
   private rowsSinceCheckpoint = 0;
+  private readonly appenders = new Map<string, DuckDBAppender>();
   /** In memory, a checkpoint after this many appended rows compresses them (file databases checkpoint themselves). */
   static checkpointEveryRows = 100_000;
 
@@ -130,6 +131,7 @@ export class WorkspaceStore {
           }
           continue;
         }
+        this.dropAppender(name);
         await this.writer.run(
           `ALTER TABLE ${quoteIdent(name)} ADD COLUMN ${quoteIdent(column.name)} ${duckdbTypeOf(column.type)}`,
         );
@@ -157,6 +159,7 @@ export class WorkspaceStore {
       this.rowsSinceCheckpoint += rows.length;
       if (this.path === ':memory:' && this.rowsSinceCheckpoint >= WorkspaceStore.checkpointEveryRows) {
         this.rowsSinceCheckpoint = 0;
+        for (const table of [...this.appenders.keys()]) this.dropAppender(table);
         await this.writer.run('CHECKPOINT');
       }
       return rows.length;
@@ -168,7 +171,11 @@ export class WorkspaceStore {
     const names = columns.map((c) => c.name);
     const writers = columns.map((c) => columnWriter(c.type));
     const width = names.length;
-    const appender = await this.writer.createAppender(name);
+    let appender = this.appenders.get(name);
+    if (!appender) {
+      appender = await this.writer.createAppender(name);
+      this.appenders.set(name, appender);
+    }
     try {
       for (const row of rows) {
         for (let i = 0; i < width; i++) writers[i]!(appender, row[names[i]!]);
@@ -177,9 +184,20 @@ export class WorkspaceStore {
       appender.flushSync();
     } catch (err) {
       appender.clear();
+      this.dropAppender(name);
       throw err;
-    } finally {
+    }
+  }
+
+  /** Appenders are kept per table between batches; a schema change or a drop needs a fresh one. */
+  private dropAppender(name: string): void {
+    const appender = this.appenders.get(name);
+    if (!appender) return;
+    this.appenders.delete(name);
+    try {
       appender.closeSync();
+    } catch {
+      // already unusable: nothing left to release
     }
   }
 
@@ -234,6 +252,7 @@ export class WorkspaceStore {
   async clear(): Promise<void> {
     await this.write(async () => {
       for (const name of [...this.schemas.keys()]) {
+        this.dropAppender(name);
         await this.writer.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
         this.schemas.delete(name);
       }
@@ -243,6 +262,7 @@ export class WorkspaceStore {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.write(async () => {
+      for (const name of [...this.appenders.keys()]) this.dropAppender(name);
       if (this.path !== ':memory:') await this.writer.run('CHECKPOINT');
     });
     this.closed = true;
