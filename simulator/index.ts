@@ -15,6 +15,7 @@ import { DEFAULT_POLICY, type ApiContext, type ApiPolicy } from './api/context.t
 import type { TokenPair } from './api/authentication/dtapi.ts';
 import { Pusher, type PushTarget } from './push/pusher.ts';
 import { labRouter } from './lab/routes.ts';
+import { FaultSet } from './faults/faults.ts';
 import type { AlertType, AnyAlert } from './types.ts';
 
 export type { TokenPair } from './api/authentication/dtapi.ts';
@@ -74,6 +75,8 @@ export interface Simulator {
   readonly clock: SimClock;
   readonly pushers: Pusher[];
   readonly policy: ApiPolicy;
+  /** Injected API faults (/_lab/faults). */
+  readonly faults: FaultSet;
   listen(): Promise<{ url: string }>;
   close(): Promise<void>;
   /** Starts the clock and the generation loop (a stepped clock only generates on advance). */
@@ -124,6 +127,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
 
   const policy: ApiPolicy = { ...DEFAULT_POLICY, ...(opts.policy ?? {}), tokens };
   const ctx: ApiContext = { world, catalogue, store, engine, now: () => clock.now(), wallNow, policy, version: world.master.version };
+  const faults = new FaultSet(seed);
   let server: http.Server | undefined;
   let ticker: NodeJS.Timeout | undefined;
 
@@ -142,9 +146,10 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     clock,
     pushers,
     policy,
+    faults,
     async listen() {
       if (server) throw new Error('already listening');
-      const app = createApiApp(ctx, labRouter(sim), events);
+      const app = createApiApp(ctx, labRouter(sim), events, faults);
       server = http.createServer(app);
       const s = server;
       await new Promise<void>((resolve, reject) => {

@@ -1,11 +1,13 @@
 // The fake Threat Visualizer + Darktrace/Email API. Pipeline, top to bottom: request events →
-// /_lab admin routes (no DTAPI auth) → body read with a size limit → DTAPI auth → dispatch → errors.
+// /_lab admin routes (no DTAPI auth) → injected faults (/_lab/faults) → body read with a size limit → DTAPI auth → dispatch → errors.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { EventEmitter } from 'node:events';
 import type { ApiContext, Route } from './context.ts';
 import { DarktraceError, payloadTooLarge } from './errors/errors.ts';
 import { dtapiAuth } from './middlewares/dtapiAuth.ts';
 import { dispatch } from './middlewares/dispatch.ts';
+import { faultInjection } from './middlewares/faults.ts';
+import type { FaultSet } from '../faults/faults.ts';
 import { breachRoutes } from './handlers/modelbreaches.ts';
 import { aianalystRoutes } from './handlers/aianalyst.ts';
 import { statusRoutes } from './handlers/status.ts';
@@ -14,7 +16,7 @@ import { emailRoutes } from './handlers/email.ts';
 
 export const ROUTES: Route[] = [...breachRoutes, ...aianalystRoutes, ...statusRoutes, ...inventoryRoutes, ...emailRoutes];
 
-export function createApiApp(ctx: ApiContext, lab: Router, events: EventEmitter): express.Express {
+export function createApiApp(ctx: ApiContext, lab: Router, events: EventEmitter, faults: FaultSet): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -36,6 +38,7 @@ export function createApiApp(ctx: ApiContext, lab: Router, events: EventEmitter)
     next();
   });
   app.use('/_lab', lab);
+  app.use(faultInjection(ctx, faults));
   app.use(express.raw({ type: () => true, limit: ctx.policy.maxBodyBytes }));
   app.use(dtapiAuth(ctx, ROUTES));
   app.use(dispatch(ctx));

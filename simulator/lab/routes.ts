@@ -6,6 +6,7 @@ import { parseRates, type Rates } from '../engine/rates.ts';
 import { STORIES } from '../stories/definitions.ts';
 import { ALERT_TYPES, type AlertType } from '../types.ts';
 import type { Simulator } from '../index.ts';
+import { parseRule } from '../faults/faults.ts';
 
 class LabError extends Error {}
 
@@ -122,6 +123,25 @@ export function labRouter(sim: Simulator): express.Router {
     res.json(STORIES.map((s) => ({ name: s.name, summary: s.summary, background: s.background, params: s.params })));
   });
   router.get('/stories/runs', (_req, res) => res.json(sim.engine.stories));
+
+  // Faults: PUT replaces the rule set ({"rules": [...]} or a bare array), GET lists it with hits, DELETE clears it.
+  router.get('/faults', (_req, res) => res.json({ rules: sim.faults.list() }));
+  router.put('/faults', (req, res) => {
+    const body = req.body as unknown;
+    const list = Array.isArray(body) ? body : body && typeof body === 'object' ? (body as { rules?: unknown }).rules : undefined;
+    if (!Array.isArray(list)) bad('body: give {"rules": [{"path": "/modelbreaches", "status": 503, "count": 2}, …]}');
+    let rules;
+    try {
+      rules = (list as unknown[]).map((r, i) => parseRule(r, `rules[${i}]`));
+    } catch (err) {
+      return bad((err as Error).message);
+    }
+    res.json({ rules: sim.faults.replace(rules) });
+  });
+  router.delete('/faults', (_req, res) => {
+    sim.faults.clear();
+    res.json({ rules: [] });
+  });
 
   router.use((_req, res) => {
     res.status(404).json({ error: 'unknown /_lab route' });
