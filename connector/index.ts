@@ -15,6 +15,7 @@ import { aiAnalystSource, emailSource, modelBreachesSource } from './sources/def
 import { AlertIngest } from './sources/ingest.ts';
 import { Poller } from './sources/poller.ts';
 import { Spool } from './spool/spool.ts';
+import { SigningClock } from './util/signing-clock.ts';
 import path from 'node:path';
 
 export type { ConnectorConfig } from './config/types.ts';
@@ -61,7 +62,9 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
   events.setMaxListeners(100);
   const log = opts.logger ?? pino({ level: config.log.level, redact: REDACT, base: { service: 'dtconnector' } });
   const metrics = createMetrics({ defaultMetrics: false });
-  const client = new DarktraceClient(config.darktrace);
+  // One signing clock for every signature (SharedKey x-ms-date, DTAPI-Date); only the debug hook skews it.
+  const clock = new SigningClock(config.debug.enabled ? config.debug.clockSkewMs : 0);
+  const client = new DarktraceClient(config.darktrace, clock);
   let spool: Spool | undefined;
   let deadLetters: DeadLetterFile | undefined;
   let sink: Sink | undefined;
@@ -91,7 +94,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
         log.warn({ sink: config.sentinel.mode, reason, attempt, delayMs }, 'delivery failed transiently; retrying');
       },
       onWarning: (msg, detail) => log.warn(detail, msg),
-    });
+    }, clock);
     ingest = new AlertIngest({
       spool,
       filter: createFilter(config.filters),
@@ -177,7 +180,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     async listen() {
       const ing = open();
       const listenAt = config.receiver?.listen ?? config.monitoring?.listen ?? '127.0.0.1:0';
-      server = createHttpServer({ receiver: config.receiver, ingest: ing, metrics, health, log, waitIdle });
+      server = createHttpServer({ receiver: config.receiver, ingest: ing, metrics, health, log, waitIdle, debugClock: config.debug.enabled ? clock : undefined });
       const url = await server.listen(listenAt);
       log.info({ url, receiver: config.receiver ? config.receiver.path : null }, `connector listening on ${url}`);
       return { url };
@@ -212,7 +215,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       } catch (err) {
         problems.push(`darktrace: ${(err as Error).message}`);
       }
-      const s = createSink(config.sentinel);
+      const s = createSink(config.sentinel, undefined, clock);
       try {
         await s.check();
       } catch (err) {

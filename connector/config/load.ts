@@ -134,6 +134,8 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
     maxDelayMs: parseDuration(s.retry?.maxDelay ?? '30s'),
     pauseMs: parseDuration(s.retry?.pause ?? '30s'),
   };
+  const debug = { enabled: obj.debug?.enabled ?? false, clockSkewMs: obj.debug?.clockSkewMs ?? 0 };
+  if (debug.clockSkewMs !== 0 && !debug.enabled) throw new ConfigError(['debug.clockSkewMs: is a test hook; set debug.enabled: true to use it']);
   const f = obj.filters ?? {};
   const p = obj.poll ?? {};
   const r = obj.receiver;
@@ -200,6 +202,7 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
       breachTimeField: obj.mapping?.breachTimeField ?? 'time',
     },
     log: { level: obj.log?.level ?? 'info' },
+    debug,
   };
 }
 

@@ -1,5 +1,6 @@
 // JSON Schema of the connector config file (the raw form, before durations/sizes are resolved).
 import { DURATION_PATTERN, SIZE_PATTERN } from '../util/duration.ts';
+import { MAX_CLOCK_SKEW_MS } from '../util/signing-clock.ts';
 
 const duration = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }] };
 const size = { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: SIZE_PATTERN }] };
@@ -176,6 +177,14 @@ export const configSchema = {
       properties: {
         modelNameSeparator: { enum: ['::', ' / '] },
         breachTimeField: { enum: ['time', 'creationTime'] },
+      },
+    },
+    debug: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        clockSkewMs: { type: 'integer', minimum: -MAX_CLOCK_SKEW_MS, maximum: MAX_CLOCK_SKEW_MS },
       },
     },
     log: {

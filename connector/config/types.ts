@@ -114,4 +114,6 @@ export interface ConnectorConfig {
   filters: FiltersConfig;
   mapping: MappingConfig;
   log: { level: string };
+  /** Test hooks; off unless `debug.enabled` (docs/reference/connector.md "Debug hooks"). */
+  debug: { enabled: boolean; clockSkewMs: number };
 }

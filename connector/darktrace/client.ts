@@ -3,6 +3,7 @@
 // and log clearly. Tokens never appear in errors or logs.
 import { Agent, request } from 'undici';
 import type { DarktraceConfig } from '../config/types.ts';
+import { SigningClock } from '../util/signing-clock.ts';
 import { buildPathQuery, dtapiDate, dtapiSignature, jsonBodyPathQuery } from './dtapi-signature.ts';
 
 export type DarktraceErrorKind = 'auth' | 'permission' | 'server' | 'timeout' | 'network' | 'bad-json' | 'http';
@@ -18,7 +19,7 @@ const MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
 
 export class DarktraceClient {
   private readonly agent: Agent;
-  constructor(private readonly cfg: DarktraceConfig) {
+  constructor(private readonly cfg: DarktraceConfig, private readonly clock: SigningClock = new SigningClock()) {
     this.agent = new Agent({ headersTimeout: cfg.timeoutMs, bodyTimeout: cfg.timeoutMs, connectTimeout: Math.min(cfg.timeoutMs, 30_000) });
   }
 
@@ -34,7 +35,7 @@ export class DarktraceClient {
   }
 
   private async send(method: 'GET' | 'POST', sentPath: string, signedPathQuery: string, body: string | undefined, signal?: AbortSignal): Promise<unknown> {
-    const date = dtapiDate();
+    const date = dtapiDate(this.clock.now());
     const headers: Record<string, string> = {
       'DTAPI-Token': this.cfg.publicToken,
       'DTAPI-Date': date,

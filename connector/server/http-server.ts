@@ -1,5 +1,6 @@
 // The connector's HTTP surface: the Darktrace push receiver (bearer token; 2xx only once durably
 // spooled), GET /health and GET /metrics. Request bodies are size-limited while streaming.
+// With `debug.enabled` only: GET/PUT /debug/clock-skew, the test hook that skews the signing clock.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ReceiverConfig } from '../config/types.ts';
 import type { AlertIngest } from '../sources/ingest.ts';
 import { SpoolFullError } from '../spool/spool.ts';
+import { MAX_CLOCK_SKEW_MS, type SigningClock } from '../util/signing-clock.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface HttpServerDeps {
@@ -17,6 +19,8 @@ export interface HttpServerDeps {
   /** Resolves true once the spool is drained, false after `timeoutMs`. */
   waitIdle: (timeoutMs: number) => Promise<boolean>;
   log: Logger;
+  /** Set only when `debug.enabled`: the signing clock the debug route may skew. */
+  debugClock?: SigningClock;
 }
 
 class BodyTooLarge extends Error {}
@@ -83,6 +87,7 @@ export function createHttpServer(d: HttpServerDeps): { server: Server; listen(li
       res.end(await d.metrics.registry.metrics());
       return;
     }
+    if (path === '/debug/clock-skew' && d.debugClock) return clockSkewRoute(req, res, d.debugClock);
     const r = d.receiver;
     if (!r || path !== r.path) return send(res, 404, { error: `no route ${req.method} ${path}` });
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
@@ -120,6 +125,30 @@ export function createHttpServer(d: HttpServerDeps): { server: Server; listen(li
       return send(res, 400, { error: 'no valid alert in the body', rejected: result.rejected });
     }
     return send(res, 200, { accepted: result.spooled, filtered: result.filtered, duplicates: result.duplicates, rejected: result.rejected });
+  }
+
+  /** GET → {"ms": current}; PUT {"ms": N} → sets it (every later signature reads it). */
+  async function clockSkewRoute(req: IncomingMessage, res: ServerResponse, clock: SigningClock): Promise<void> {
+    if (req.method === 'GET') return send(res, 200, { ms: clock.skewMs });
+    if (req.method !== 'PUT') {
+      req.resume();
+      return send(res, 405, { error: 'use GET or PUT' }, { allow: 'GET, PUT' });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse((await readBody(req, 1024)).toString('utf8'));
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return send(res, 413, { error: 'body over 1024 bytes' }, { connection: 'close' });
+      return send(res, 400, { error: `body is not valid JSON: ${(err as Error).message}` });
+    }
+    const ms = (parsed as { ms?: unknown } | null)?.ms;
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || Math.abs(ms) > MAX_CLOCK_SKEW_MS) {
+      return send(res, 400, { error: `ms: must be an integer number of milliseconds within ±${MAX_CLOCK_SKEW_MS}` });
+    }
+    const from = clock.skewMs;
+    clock.setSkewMs(ms);
+    d.log.warn({ fromMs: from, toMs: ms }, 'debug: signing clock skew changed');
+    return send(res, 200, { ms });
   }
 
   return {

@@ -1,11 +1,14 @@
 // HTTP Data Collector API sink (azure-ingestion.md part A). Per batch: serialized-size split, fresh
 // signature on every attempt, retries only for 408/429/5xx/network errors (exponential backoff with
 // jitter, Retry-After honoured, bounded), 400/403 permanent (403 first retried once with the
-// secondary key), 404/413 split and resend.
+// secondary key), 404/413 split and resend. A 403 whose response `Date` is minutes away from the
+// x-ms-date we signed is clock skew, not a bad key: retried like a transient error, never
+// dead-lettered (docs/decisions/0007-connector-403-clock-skew-retried.md).
 import { Agent, request } from 'undici';
 import type { DataCollectorSinkConfig } from '../../config/types.ts';
 import { backoffDelay, parseRetryAfter } from '../../delivery/backoff.ts';
 import type { SpoolRecord } from '../../spool/spool.ts';
+import { SigningClock } from '../../util/signing-clock.ts';
 import { sleep } from '../../util/sleep.ts';
 import {
   DeliveryAbortedError, RetryExhaustedError, type Sink, type SinkObserver, type SinkOutcome, type SinkResponse,
@@ -14,10 +17,23 @@ import { DATA_COLLECTOR_CONTENT_TYPE, authorizationHeader, decodeWorkspaceKey, r
 
 export const DATA_COLLECTOR_MAX_POST_BYTES = 30 * 1024 * 1024;
 const RESPONSE_BODY_LIMIT = 64 * 1024;
+/**
+ * A 403 is read as clock skew when our signed x-ms-date and the response's `Date` differ by at
+ * least this much. Azure's window is ±15 min (azure-ingestion.md A4, undocumented; the mock's
+ * default); 5 min leaves room for a server with a narrower window while staying far above
+ * network latency and the 1 s resolution of both headers.
+ */
+export const CLOCK_SKEW_SUSPECT_MS = 5 * 60_000;
 
-type Attempt = { kind: 'response'; res: SinkResponse } | { kind: 'network'; error: string };
+type Attempt = { kind: 'response'; res: SinkResponse; signedAt: Date } | { kind: 'network'; error: string };
 
-export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: SinkObserver = {}): Sink {
+/** How far our signing clock was from the server's, when the response says (its `Date` header). */
+export function clockOffsetMs(signedAt: Date, res: SinkResponse): number | undefined {
+  const server = Date.parse(res.headers['date'] ?? '');
+  return Number.isFinite(server) ? signedAt.getTime() - server : undefined;
+}
+
+export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: SinkObserver = {}, clock: SigningClock = new SigningClock()): Sink {
   const keys = { primary: decodeWorkspaceKey(cfg.sharedKey), secondary: cfg.secondaryKey ? decodeWorkspaceKey(cfg.secondaryKey) : undefined };
   let activeKey: 'primary' | 'secondary' = 'primary';
   const url = `${cfg.endpoint}/api/logs?api-version=2016-04-01`;
@@ -26,7 +42,8 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
 
   async function post(body: Buffer, key: Buffer, signal?: AbortSignal): Promise<Attempt> {
     // Signed afresh for every attempt: a new x-ms-date, the UTF-8 byte length, exactly application/json.
-    const date = rfc1123Date();
+    const signedAt = clock.now();
+    const date = rfc1123Date(signedAt);
     const headers: Record<string, string> = {
       'content-type': DATA_COLLECTOR_CONTENT_TYPE,
       'log-type': cfg.logType,
@@ -43,7 +60,7 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
       }
       const h: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
-      return { kind: 'response', res: { status: res.statusCode, headers: h, body: text.slice(0, RESPONSE_BODY_LIMIT) } };
+      return { kind: 'response', res: { status: res.statusCode, headers: h, body: text.slice(0, RESPONSE_BODY_LIMIT) }, signedAt };
     } catch (err) {
       if (signal?.aborted) throw new DeliveryAbortedError();
       const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
@@ -113,19 +130,23 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
           await emit({ kind: 'delivered', records });
           return;
         }
-        if (status === 403 && keys.secondary && !triedSecondary) {
+        const offset = status === 403 ? clockOffsetMs(r.signedAt, r.res) : undefined;
+        if (offset !== undefined && Math.abs(offset) >= CLOCK_SKEW_SUSPECT_MS) {
+          // Neither key can fix a wrong clock, and the data is fine: keep it spooled and retry, so
+          // nothing is lost once the clock is corrected (NTP, or the debug hook reset).
+          reason = `403 clock skew: x-ms-date is ${Math.round(offset / 1000)} s off the server's Date (${errorCode(r.res)})`;
+          observer.onWarning?.("sentinel: 403 while our clock is off the server's; fix the system clock (NTP). Records stay spooled and are retried", { offsetMs: offset, error: errorCode(r.res) });
+        } else if (status === 403 && keys.secondary && !triedSecondary) {
           triedSecondary = true;
           const next = activeKey === 'primary' ? 'secondary' : 'primary';
           observer.onWarning?.('sentinel: 403 with the current key, retrying once with the other key', { key: next, error: errorCode(r.res) });
           activeKey = next;
           attempt--; // the key switch is not a transient retry
           continue;
-        }
-        if (status === 400 || status === 403) {
+        } else if (status === 400 || status === 403) {
           await emit({ kind: 'dead-letter', records, reason: `${status} ${errorCode(r.res)}`.trim(), response: r.res });
           return;
-        }
-        if (status === 404 || status === 413) {
+        } else if (status === 404 || status === 413) {
           if (records.length > 1) {
             const mid = Math.ceil(records.length / 2);
             observer.onWarning?.(`sentinel: ${status} for a ${body.length}-byte batch, splitting`, { records: records.length });
@@ -161,6 +182,10 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
     async check() {
       const r = await post(Buffer.from('[]'), keys[activeKey]!);
       if (r.kind === 'network') throw new Error(`Sentinel endpoint ${cfg.endpoint} unreachable: ${r.error}`);
+      const offset = r.res.status === 403 ? clockOffsetMs(r.signedAt, r.res) : undefined;
+      if (offset !== undefined && Math.abs(offset) >= CLOCK_SKEW_SUSPECT_MS) {
+        throw new Error(`Sentinel endpoint ${cfg.endpoint} answered 403: this machine's clock is ${Math.round(offset / 1000)} s off the server's (fix NTP)`);
+      }
       if (r.res.status !== 200) throw new Error(`Sentinel endpoint ${cfg.endpoint} answered ${r.res.status} ${errorCode(r.res)}`);
     },
     async close() {

@@ -12,7 +12,7 @@ export interface FakeDarktrace {
   breaches: Array<Record<string, unknown>>;
   events: Array<Record<string, unknown>>;
   emails: Array<Record<string, unknown>>;
-  requests: Array<{ method: string; path: string; query: URLSearchParams; body: string }>;
+  requests: Array<{ method: string; path: string; query: URLSearchParams; body: string; dtapiDate: string }>;
   failNext(...f: Failure[]): void;
   close(): Promise<void>;
 }
@@ -31,7 +31,7 @@ export async function startFakeDarktrace(tokens: { publicToken: string; privateT
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const u = new URL(req.url!, 'http://x');
-      self.requests.push({ method: req.method!, path: u.pathname, query: u.searchParams, body });
+      self.requests.push({ method: req.method!, path: u.pathname, query: u.searchParams, body, dtapiDate: String(req.headers['dtapi-date'] ?? '') });
       const json = (status: number, v: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(v));
