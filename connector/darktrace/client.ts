@@ -4,6 +4,7 @@
 import { Agent, request } from 'undici';
 import type { DarktraceConfig } from '../config/types.ts';
 import { SigningClock } from '../util/signing-clock.ts';
+import { JsonArrayError, JsonArrayStream } from './json-array-stream.ts';
 import { buildPathQuery, dtapiDate, dtapiSignature, jsonBodyPathQuery } from './dtapi-signature.ts';
 
 export type DarktraceErrorKind = 'auth' | 'permission' | 'server' | 'timeout' | 'network' | 'bad-json' | 'http';
@@ -34,7 +35,23 @@ export class DarktraceClient {
     return this.send('POST', path, jsonBodyPathQuery(path, text), text, signal);
   }
 
-  private async send(method: 'GET' | 'POST', sentPath: string, signedPathQuery: string, body: string | undefined, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * GETs a list, keeping only the elements `keep` accepts. A top-level array is parsed element by
+   * element as it streams in, so memory follows the kept elements, not the response (a poll's
+   * overlap window re-reads many alerts already seen). Any other body is read whole, as `get` does.
+   */
+  async getList(path: string, params: Array<[string, string | number | boolean]>, keep: (item: unknown) => boolean, signal?: AbortSignal): Promise<unknown> {
+    const pq = buildPathQuery(path, params);
+    return this.send('GET', pq.sent, pq.signed, undefined, signal, keep);
+  }
+
+  /** `postJson` with `getList`'s element-by-element parsing. */
+  async postJsonList(path: string, body: unknown, keep: (item: unknown) => boolean, signal?: AbortSignal): Promise<unknown> {
+    const text = JSON.stringify(body);
+    return this.send('POST', path, jsonBodyPathQuery(path, text), text, signal, keep);
+  }
+
+  private async send(method: 'GET' | 'POST', sentPath: string, signedPathQuery: string, body: string | undefined, signal?: AbortSignal, keep?: (item: unknown) => boolean): Promise<unknown> {
     const date = dtapiDate(this.clock.now());
     const headers: Record<string, string> = {
       'DTAPI-Token': this.cfg.publicToken,
@@ -53,18 +70,43 @@ export class DarktraceClient {
       const kind: DarktraceErrorKind = /TIMEOUT/i.test(String(code)) ? 'timeout' : 'network';
       throw new DarktraceError(kind, `${where}: ${kind === 'timeout' ? 'timed out' : 'network error'} (${code})`);
     }
+    const status = res.statusCode;
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const c of res.body) {
-      size += (c as Buffer).length;
-      if (size > MAX_RESPONSE_BYTES) {
-        res.body.destroy();
-        throw new DarktraceError('http', `${where}: response over ${MAX_RESPONSE_BYTES} bytes`);
+    // Streamed only for a 2xx list; errors, redirects and objects are read whole (they are small).
+    const kept: unknown[] = [];
+    let stream = keep && status >= 200 && status < 300
+      ? new JsonArrayStream((bytes) => {
+          const item: unknown = JSON.parse(bytes.toString('utf8'));
+          if (keep(item)) kept.push(item);
+        })
+      : undefined;
+    try {
+      for await (const c of res.body) {
+        size += (c as Buffer).length;
+        if (size > MAX_RESPONSE_BYTES) {
+          res.body.destroy();
+          throw new DarktraceError('http', `${where}: response over ${MAX_RESPONSE_BYTES} bytes`);
+        }
+        if (stream) {
+          stream.write(c as Buffer);
+          if (!stream.notAnArray) continue;
+          stream = undefined;
+        }
+        chunks.push(c as Buffer);
       }
-      chunks.push(c as Buffer);
+      if (stream) {
+        stream.end();
+        return kept;
+      }
+    } catch (err) {
+      if (err instanceof SyntaxError || err instanceof JsonArrayError) {
+        res.body.destroy();
+        throw new DarktraceError('bad-json', `${where}: response is not JSON (status ${status}: ${(err as Error).message})`, status);
+      }
+      throw err;
     }
     const text = Buffer.concat(chunks).toString('utf8');
-    const status = res.statusCode;
     if (status === 302 || status === 301) {
       const to = /Redirecting to (\S+)/.exec(text)?.[1] ?? String(res.headers.location ?? '');
       throw new DarktraceError('permission', `${where}: redirected to ${to || '?'} (${to.includes('403') ? 'the token lacks permission' : 'unknown endpoint or not logged in'})`, status);
@@ -83,6 +125,11 @@ export class DarktraceClient {
     if (status < 200 || status >= 300) {
       const msg = json && typeof json === 'object' && 'error' in (json as object) ? String((json as { error: unknown }).error) : text.slice(0, 200);
       throw new DarktraceError('http', `${where}: HTTP ${status}: ${msg}`, status);
+    }
+    if (keep && json && typeof json === 'object') {
+      // A list wrapped in an object (`{"emails": [...]}`): filter its array the same way.
+      const list = Array.isArray(json) ? json : Object.values(json).find(Array.isArray);
+      if (list) return list.filter((item) => keep(item));
     }
     return json;
   }

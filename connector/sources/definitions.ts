@@ -10,7 +10,7 @@ export function modelBreachesSource(client: DarktraceClient, filters: FiltersCon
     type: 'Policy Breach',
     keyPrefix: 'pb:',
     keyOf: (raw) => (isObject(raw) && (typeof raw.pbid === 'number' || typeof raw.pbid === 'string') ? `pb:${raw.pbid}` : undefined),
-    async fetch({ startMs, endMs }, signal) {
+    async fetch({ startMs, endMs }, signal, keep = () => true) {
       const params: Array<[string, string | number]> = [
         ['starttime', startMs],
         ['endtime', endMs],
@@ -22,7 +22,7 @@ export function modelBreachesSource(client: DarktraceClient, filters: FiltersCon
         ['historicmodelonly', 'true'],
       ];
       if (filters.minScore > 0) params.push(['minscore', filters.minScore / 100]); // 0–1 scale here
-      return arrayOf(await client.get('/modelbreaches', params, signal), '/modelbreaches');
+      return arrayOf(await client.getList('/modelbreaches', params, keep, signal), '/modelbreaches');
     },
   };
 }
@@ -33,7 +33,7 @@ export function aiAnalystSource(client: DarktraceClient, filters: FiltersConfig)
     type: 'AI Analyst',
     keyPrefix: 'aia:',
     keyOf: (raw) => (isObject(raw) && typeof raw.id === 'string' && raw.id !== '' ? `aia:${raw.id}` : undefined),
-    async fetch({ startMs, endMs }, signal) {
+    async fetch({ startMs, endMs }, signal, keep = () => true) {
       const params: Array<[string, string | number]> = [
         ['starttime', startMs],
         ['endtime', endMs],
@@ -42,7 +42,7 @@ export function aiAnalystSource(client: DarktraceClient, filters: FiltersConfig)
         ['includeallpinned', 'false'],
       ];
       if (filters.minAiAnalystGroupScore > 0) params.push(['mingroupscore', filters.minAiAnalystGroupScore]);
-      return arrayOf(await client.get('/aianalyst/incidentevents', params, signal), '/aianalyst/incidentevents');
+      return arrayOf(await client.getList('/aianalyst/incidentevents', params, keep, signal), '/aianalyst/incidentevents');
     },
   };
 }
@@ -55,7 +55,7 @@ export function emailSource(client: DarktraceClient, dt: DarktraceConfig, poll: 
     type: 'Antigena Email',
     keyPrefix: 'email:',
     keyOf: (raw) => (isObject(raw) && typeof raw.uuid === 'string' && raw.uuid !== '' ? `email:${raw.uuid}` : undefined),
-    async fetch({ startMs, endMs }, signal) {
+    async fetch({ startMs, endMs }, signal, keep = () => true) {
       const out: unknown[] = [];
       for (let page = 0; page < maxPages; page++) {
         const body = {
@@ -68,7 +68,10 @@ export function emailSource(client: DarktraceClient, dt: DarktraceConfig, poll: 
             mode: 'and',
           },
         };
-        const items = arrayOf(await client.postJson(`${prefix}/emails/search`, body, signal), `${prefix}/emails/search`);
+        // Seen emails are dropped from each page as it streams in, and their details never fetched.
+        let pageLength = 0;
+        const counted = (item: unknown) => (pageLength++, keep(item));
+        const items = arrayOf(await client.postJsonList(`${prefix}/emails/search`, body, counted, signal), `${prefix}/emails/search`);
         for (const item of items) {
           // Search results without recipients are summaries: fetch the full email.
           if (isObject(item) && !Array.isArray(item.rcpts) && typeof item.uuid === 'string') {
@@ -76,7 +79,7 @@ export function emailSource(client: DarktraceClient, dt: DarktraceConfig, poll: 
             out.push(await client.get(`${prefix}/emails/${encodeURIComponent(item.uuid)}`, dtime, signal));
           } else out.push(item);
         }
-        if (items.length < poll.emailItemsPerPage) break;
+        if (pageLength < poll.emailItemsPerPage) break;
       }
       return out;
     },

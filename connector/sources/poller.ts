@@ -17,7 +17,11 @@ export interface SourceDefinition {
   type: AlertType;
   /** Dedupe-key prefix, the same the mapper gives (`pb:`, `aia:`, `email:`). */
   keyPrefix: string;
-  fetch(window: { startMs: number; endMs: number }, signal: AbortSignal): Promise<unknown[]>;
+  /**
+   * The alerts of the window that `keep` accepts (all when it is absent). `keep` is called once per
+   * alert as the response streams in, so alerts already seen are never held in memory.
+   */
+  fetch(window: { startMs: number; endMs: number }, signal: AbortSignal, keep?: (raw: unknown) => boolean): Promise<unknown[]>;
   /** The dedupe key of a raw alert, or undefined when it has no id (it is then dead-lettered by the mapper). */
   keyOf(raw: unknown): string | undefined;
 }
@@ -101,30 +105,32 @@ export class Poller {
     const wallNow = this.now();
     const startMs = Math.max(0, this.checkpoint.endMs - this.o.poll.overlapMs);
     const endMs = wallNow + this.o.poll.lookaheadMs;
-    const items = await this.def.fetch({ startMs, endMs }, signal);
-    const fresh: unknown[] = [];
+    let fetched = 0;
+    let duplicates = 0;
     const returned = new Set<string>();
-    for (const item of items) {
+    const fresh = await this.def.fetch({ startMs, endMs }, signal, (item) => {
+      fetched++;
       const key = this.def.keyOf(item);
-      if (key !== undefined) {
+      if (key === undefined) return true; // the mapper dead-letters it with its reason
+      if (returned.has(key) || this.seen.has(key)) {
+        duplicates++;
         returned.add(key);
-        if (this.seen.has(key)) {
-          this.o.metrics.duplicates.inc({ source: this.def.name });
-          this.seen.set(key, endMs);
-          continue;
-        }
-        this.seen.set(key, endMs);
+        return false;
       }
-      fresh.push(item);
-    }
+      returned.add(key);
+      return true;
+    });
+    if (duplicates) this.o.metrics.duplicates.inc({ source: this.def.name }, duplicates);
     if (fresh.length) await this.o.ingest.ingest(this.def.name, fresh, this.def.type);
+    // Marked seen only once spooled: a failed ingest leaves them to the next poll.
+    for (const k of returned) this.seen.set(k, endMs);
     // Keep keys returned now, or seen within the last two overlaps; older ones cannot come back.
     const keepAfter = startMs - this.o.poll.overlapMs;
     for (const [k, t] of this.seen) if (!returned.has(k) && t < keepAfter) this.seen.delete(k);
     // The next window starts at the wall clock (never ahead of it), so lookahead never skips alerts.
     this.checkpoint = { version: 1, endMs: Math.min(endMs, wallNow), seen: Object.fromEntries(this.seen), spoolSeq: this.o.spool.lastSeq };
     this.store.save(this.checkpoint);
-    this.o.events.emit('checkpoint', { source: this.def.name, endMs: this.checkpoint.endMs, fetched: items.length, fresh: fresh.length });
-    return { fetched: items.length, fresh: fresh.length };
+    this.o.events.emit('checkpoint', { source: this.def.name, endMs: this.checkpoint.endMs, fetched, fresh: fresh.length });
+    return { fetched, fresh: fresh.length };
   }
 }
