@@ -190,6 +190,16 @@ describe('/aianalyst', () => {
     for (const e of only) expect(e.pinned).toBe(true);
   });
 
+  it('saasonly means SaaS-module devices (sid -9) on both /modelbreaches and /aianalyst, not IaaS cloud resources', async () => {
+    const all = await dtJson<ModelBreach[]>(url, '/modelbreaches?includeacknowledged=true');
+    const saas = await dtJson<ModelBreach[]>(url, '/modelbreaches?includeacknowledged=true&saasonly=true');
+    expect(saas.length).toBeGreaterThan(0);
+    expect(saas.map((b) => b.pbid)).toEqual(all.filter((b) => b.device.sid === -9).map((b) => b.pbid));
+    expect(all.some((b) => typeof b.device.sid === 'number' && b.device.sid < 0 && b.device.sid !== -9)).toBe(true);
+    const events = await dtJson<IncidentEvent[]>(url, '/aianalyst/incidentevents?includeacknowledged=true&saasonly=true');
+    for (const e of events) expect(e.breachDevices.some((d) => d.sid === -9)).toBe(true);
+  });
+
   it('mingroupscore, group category flags, did and saasonly filters', async () => {
     for (const e of await dtJson<IncidentEvent[]>(url, '/aianalyst/incidentevents?mingroupscore=60')) expect(e.groupScore).toBeGreaterThanOrEqual(60);
     for (const e of await dtJson<IncidentEvent[]>(url, '/aianalyst/incidentevents?groupcritical=true')) expect(e.groupCategory).toBe('critical');

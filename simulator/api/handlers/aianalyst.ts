@@ -3,6 +3,7 @@ import { type ApiRequest, type ApiResult, type Route, applyResponseData } from '
 import { inputError } from '../errors/errors.ts';
 import type { Params } from '../params.ts';
 import type { IncidentEvent } from '../../types.ts';
+import { isSaasSid } from './saas.ts';
 
 const WEEK = 7 * 86_400_000;
 export const LOCALES = ['de_DE', 'en_GB', 'en_US', 'es_ES', 'es_419', 'fr_FR', 'it_IT', 'ja_JP', 'ko_KR', 'pt_BR', 'zh_Hans', 'zh_Hant'];
@@ -51,7 +52,7 @@ function deviceFilter(q: Params): (dids: number[], sids: number[]) => boolean {
     if (exDid && dids.some((d) => exDid.includes(d))) return false;
     if (sid && !sids.some((s) => sid.includes(s))) return false;
     if (exSid && sids.some((s) => exSid.includes(s))) return false;
-    if (saasonly && !sids.some((s) => s === -9)) return false;
+    if (saasonly && !sids.some(isSaasSid)) return false;
     return true;
   };
 }

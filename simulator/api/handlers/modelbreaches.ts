@@ -5,6 +5,7 @@ import type { Stored } from '../../persistence/timeIndex.ts';
 import type { ModelBreach } from '../../types.ts';
 import { breachView, viewKey, type BreachViewOptions } from './breachViews.ts';
 import { readWindow } from './timeWindow.ts';
+import { isSaasSid } from './saas.ts';
 
 const YEAR = 365 * 86_400_000;
 
@@ -90,7 +91,7 @@ export function listBreaches(req: ApiRequest): ApiResult {
       if (pids && !pids.includes(b.model.then.pid)) return false;
       if (dids && !dids.includes(b.device.did)) return false;
       if (uuids && !uuids.includes(b.model.then.uuid)) return false;
-      if (saasonly && !(typeof b.device.sid === 'number' && b.device.sid < 0)) return false;
+      if (saasonly && !isSaasSid(b.device.sid)) return false;
       if (saasfilters.length) {
         const module = /^SaaS::([^:]+):/.exec(String(b.device.hostname ?? ''))?.[1] ?? '';
         if (!saasfilters.some((re) => re.test(module))) return false;
