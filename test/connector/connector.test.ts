@@ -194,6 +194,32 @@ describe('push receiver', () => {
       .toEqual(['Antigena Email:79D0DD80-5A5E-44E9-A917-8K8567C21877.1', 'Policy Breach:18754', 'System Alert:Active', 'System Alert:Resolved']);
   });
 
+  it("accepts the simulator's push envelope {type, alert} for each of the four types", async () => {
+    // The exact `type` values simulator/push/pusher.ts sends (its stream names).
+    const { post, c, sink } = await receiver();
+    const d = waitForDelivered(c.events, 4);
+    const envelopes = [
+      { type: 'modelBreach', alert: modelBreach() },
+      { type: 'aiAnalyst', alert: aiAnalystEvent() },
+      { type: 'systemAlert', alert: systemStatusAlert() },
+      { type: 'email', alert: email() },
+    ];
+    for (const env of envelopes) {
+      const res = await post(env);
+      expect(res.status, env.type).toBe(200);
+      expect(await res.json(), env.type).toMatchObject({ accepted: 1, rejected: [] });
+    }
+    await d;
+    expect(landed(sink).map((r) => r.dtProduct)).toEqual(['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email']);
+  });
+
+  it('an envelope with an unknown type is rejected with a reason, not guessed', async () => {
+    const { post } = await receiver();
+    const res = await post({ type: 'banana', alert: systemStatusAlert() });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/rejected/);
+  });
+
   it('4xx with a reason for malformed input', async () => {
     const { post } = await receiver();
     const bad = await post('{not json', PUSH_TOKEN, true);
