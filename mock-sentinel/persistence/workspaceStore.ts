@@ -13,7 +13,8 @@ import {
   type LaType,
 } from './columnTypes.ts';
 import { KeyedSerialQueue } from './serialQueue.ts';
-import { columnWriter, renderValue } from './valueConversion.ts';
+import { CHUNK_ROWS, chunkValueConverter, fillChunk } from './chunkColumns.ts';
+import { renderValue } from './valueConversion.ts';
 
 export interface TableInfo {
   name: string;
@@ -166,20 +167,23 @@ export class WorkspaceStore {
     });
   }
 
-  /** One appender batch: every value converted in JS, null when it does not fit its column. */
+  /**
+   * One appender batch, column-wise: every value converted in JS (null when it does not fit its
+   * column), one data chunk per ≤ 2048 rows, one flush for the batch.
+   */
   private async appendRows(name: string, columns: readonly ColumnDef[], rows: readonly StoredRow[]): Promise<void> {
     const names = columns.map((c) => c.name);
-    const writers = columns.map((c) => columnWriter(c.type));
-    const width = names.length;
+    const converters = columns.map((c) => chunkValueConverter(c.type));
     let appender = this.appenders.get(name);
     if (!appender) {
       appender = await this.writer.createAppender(name);
       this.appenders.set(name, appender);
     }
     try {
-      for (const row of rows) {
-        for (let i = 0; i < width; i++) writers[i]!(appender, row[names[i]!]);
-        appender.endRow();
+      const types = names.map((_, i) => appender.columnType(i));
+      for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+        const count = Math.min(CHUNK_ROWS, rows.length - start);
+        appender.appendDataChunk(fillChunk(types, names, converters, rows, start, count));
       }
       appender.flushSync();
     } catch (err) {

@@ -198,6 +198,36 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
     expect(badRow!.g).toBeNull();
   });
 
+  it('a batch larger than one data chunk (2048 rows) lands whole, in order, nulls and types kept across chunk edges', async () => {
+    const store = await open();
+    await store.ensureTable('C_CL', [
+      { name: 'n', type: 'long' },
+      { name: 's', type: 'string' },
+      { name: 'd', type: 'double' },
+      { name: 'g', type: 'guid' },
+      { name: 't', type: 'datetime' },
+    ]);
+    const rows = Array.from({ length: 5000 }, (_, n) => ({
+      n,
+      s: n % 3 === 0 ? null : `row ${n}`,
+      d: n % 5 === 0 ? 'not a number' : n / 2,
+      g: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+      t: new Date(Date.UTC(2024, 0, 1) + n * 1000),
+    }));
+    expect(await store.insertRows('C_CL', rows)).toBe(5000);
+    expect(await store.rowCount('C_CL')).toBe(5000);
+    for (const n of [0, 2047, 2048, 2049, 4095, 4096, 4999]) {
+      const [row] = await store.rows('C_CL', 1, n);
+      expect(row).toEqual({
+        n,
+        s: n % 3 === 0 ? null : `row ${n}`,
+        d: n % 5 === 0 ? null : n / 2,
+        g: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+        t: new Date(Date.UTC(2024, 0, 1) + n * 1000).toISOString(),
+      });
+    }
+  });
+
   it('clear() empties the workspace', async () => {
     const store = await open();
     await store.ensureTable('Z_CL', [{ name: 'a_s', type: 'string' }]);
