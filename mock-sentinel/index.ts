@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { AuditLog } from './audit/auditLog.ts';
-import { DEFAULT_WORKSPACE, WorkspaceRegistry } from './authentication/workspaces.ts';
+import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceKeyUpdate } from './authentication/workspaces.ts';
 import { resolveDataCollectorPolicy, type MockSentinelOptions } from './config.ts';
 import { createEvents, type MockSentinelEvents } from './events.ts';
 import { FaultEngine } from './faults/faultEngine.ts';
@@ -30,6 +30,12 @@ export interface MockSentinel {
   readonly httpsUrl: string | undefined;
   /** The CA (PEM file) HTTPS clients must trust, once listening with `tls`. */
   readonly caPath: string | undefined;
+  /**
+   * Rotates a workspace's keys (base64, as the portal shows them; `secondary: null` removes it), as
+   * `PUT /_lab/workspaces/:id/keys` does. Throws on an unknown workspace or an invalid key (the message
+   * names the field, never the key).
+   */
+  setWorkspaceKeys(id: string, keys: WorkspaceKeyUpdate): void;
   listen(): Promise<{ url: string; httpsUrl?: string; caPath?: string }>;
   close(): Promise<void>;
 }
@@ -78,6 +84,9 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
     },
     get caPath() {
       return caPath;
+    },
+    setWorkspaceKeys(id, keys) {
+      workspaces.replaceKeys(id, keys);
     },
     async listen() {
       if (url) return { url, ...(httpsUrl ? { httpsUrl, caPath } : {}) };
@@ -140,7 +149,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
 
 export type { MockSentinelOptions, DataCollectorPolicy } from './config.ts';
 export { DEFAULT_DATA_COLLECTOR_POLICY, DEFAULT_UNSUFFIXED_COLUMNS } from './config.ts';
-export { DEFAULT_WORKSPACE, type WorkspaceConfig } from './authentication/workspaces.ts';
+export { DEFAULT_WORKSPACE, UnknownWorkspaceError, type WorkspaceConfig, type WorkspaceKeyUpdate } from './authentication/workspaces.ts';
 export type { MockSentinelEventMap, MockSentinelEvents, RequestEndEvent, RequestStartEvent, RowsStoredEvent } from './events.ts';
 export type { AuditEntry } from './audit/auditLog.ts';
 export { loadFaultFile, parseFaultConfig, type FaultConfig, type FaultRuleInput } from './faults/faultRules.ts';

@@ -30,6 +30,43 @@ function decodeKey(value: string, path: string): Buffer {
   return Buffer.from(value, 'base64');
 }
 
+/** A key rotation: the new primary and/or secondary key, base64 as the portal shows them; `secondary: null` removes it. */
+export interface WorkspaceKeyUpdate {
+  primary?: string;
+  secondary?: string | null;
+}
+
+/** A rotation that names no workspace the mock serves. */
+export class UnknownWorkspaceError extends Error {}
+
+/**
+ * Validates a key rotation (from the admin API's JSON body or a library call). Errors name the field
+ * and the reason, never the value.
+ */
+export function parseKeyUpdate(input: unknown): { primary?: Buffer; secondary?: Buffer | null } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new Error('body: must be a JSON object with "primary" and/or "secondary" (base64 keys)');
+  }
+  const body = input as Record<string, unknown>;
+  for (const key of Object.keys(body)) {
+    if (key !== 'primary' && key !== 'secondary') throw new Error(`${key}: unknown field (expected "primary" and/or "secondary")`);
+  }
+  if (body.primary === undefined && body.secondary === undefined) {
+    throw new Error('body: give "primary" and/or "secondary" (base64 keys)');
+  }
+  const update: { primary?: Buffer; secondary?: Buffer | null } = {};
+  if (body.primary !== undefined) {
+    if (typeof body.primary !== 'string') throw new Error('primary: must be a base64 string');
+    update.primary = decodeKey(body.primary, 'primary');
+  }
+  if (body.secondary === null) update.secondary = null;
+  else if (body.secondary !== undefined) {
+    if (typeof body.secondary !== 'string') throw new Error('secondary: must be a base64 string or null');
+    update.secondary = decodeKey(body.secondary, 'secondary');
+  }
+  return update;
+}
+
 export class WorkspaceRegistry {
   private readonly byId = new Map<string, Workspace>();
 
@@ -47,6 +84,19 @@ export class WorkspaceRegistry {
 
   get(id: string): Workspace | undefined {
     return this.byId.get(id.toLowerCase());
+  }
+
+  /**
+   * Replaces the workspace's keys in place (requests signed with the old key fail from the next
+   * request on). Throws UnknownWorkspaceError, or an Error naming the invalid field.
+   */
+  replaceKeys(id: string, update: WorkspaceKeyUpdate): void {
+    const workspace = this.get(id);
+    if (!workspace) throw new UnknownWorkspaceError(`no workspace '${id}'`);
+    const parsed = parseKeyUpdate(update);
+    if (parsed.primary) workspace.keys[0] = parsed.primary;
+    if (parsed.secondary === null) workspace.keys.length = 1;
+    else if (parsed.secondary) workspace.keys[1] = parsed.secondary;
   }
 
   ids(): string[] {

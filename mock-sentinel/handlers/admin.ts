@@ -1,8 +1,10 @@
 // The /_lab admin API (design.md): health, tables and rows, the audit log, fault rules, and emptying
 // the workspace. Plain JSON; admin errors are `{ "error": "<reason>" }`.
 import express, { Router, type Request, type Response } from 'express';
+import { UnknownWorkspaceError, parseKeyUpdate } from '../authentication/workspaces.ts';
 import { parseFaultConfig } from '../faults/faultRules.ts';
 import type { LabContext } from '../labContext.ts';
+import { trackRequest, type RequestTracker } from '../middlewares/requestTracking.ts';
 
 const MAX_PAGE = 10_000;
 
@@ -53,6 +55,45 @@ export function adminRouter(lab: LabContext): Router {
       return;
     }
     res.json(lab.audit.list(limit));
+  });
+
+  // Workspace ids only: keys never leave the mock.
+  router.get('/_lab/workspaces', (_req, res) => {
+    res.json(lab.workspaces.ids().map((id) => ({ id })));
+  });
+
+  // Key rotation for a mock at a URL. Audited (route 'admin-keys') with which keys changed, never the keys.
+  // A JSON syntax error's message can quote the body (a key): answer a fixed reason instead.
+  const keysJson: express.RequestHandler = (req, res, next) =>
+    json(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const reason = (err as { type?: string }).type === 'entity.too.large' ? 'body: too large' : 'body: not valid JSON';
+      (res.locals.tracker as RequestTracker).message = reason;
+      res.status(400).json({ error: reason });
+    });
+  router.put('/_lab/workspaces/:id/keys', trackRequest(lab, 'admin-keys'), keysJson, (req, res) => {
+    const tracker = res.locals.tracker as RequestTracker;
+    const id = String(req.params.id);
+    const workspace = lab.workspaces.get(id);
+    if (!workspace) {
+      tracker.message = `no workspace '${id}'`;
+      res.status(404).json({ error: tracker.message });
+      return;
+    }
+    tracker.workspace = workspace.id;
+    try {
+      const update = parseKeyUpdate(req.body);
+      lab.workspaces.replaceKeys(workspace.id, req.body);
+      if (update.primary) tracker.flags.push('primary key replaced');
+      if (update.secondary === null) tracker.flags.push('secondary key removed');
+      else if (update.secondary) tracker.flags.push('secondary key replaced');
+    } catch (err) {
+      if (err instanceof UnknownWorkspaceError) throw err;
+      tracker.message = (err as Error).message;
+      res.status(400).json({ error: tracker.message });
+      return;
+    }
+    res.status(204).end();
   });
 
   router.get('/_lab/faults', (_req, res) => {
