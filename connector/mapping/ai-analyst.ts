@@ -62,7 +62,8 @@ export function mapAiAnalyst(event: Json, ctx: MappingContext): MappedAlert {
     groupScore: Number.isFinite(groupScore) ? groupScore : score,
     currentGroup: optString(event.currentGroup),
     groupPreviousGroups: previous.length ? previous.join(',') : 'empty',
-    groupCategory: optString(event.groupCategory) || optString(event.category),
+    // Lower-case whatever the instance sends (§7.9: groupCategory_s is `critical`, not `Critical`).
+    groupCategory: (optString(event.groupCategory) || optString(event.category)).toLowerCase(),
   };
   const mac = optString(device.mac);
   if (mac !== '') record.mac = mac;

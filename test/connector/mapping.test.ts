@@ -115,6 +115,12 @@ describe('AI Analyst mapping (sentinel-table.md §5.2)', () => {
     expect(mapAlert(aiAnalystEvent({ groupScore: '72.9174234' }), ctx).record.groupScore).toBe(72.9174234);
   });
 
+  it('§7 pitfall 9: groupCategory_s is lower-case whatever case the instance sends', () => {
+    const r = mapAlert(aiAnalystEvent({ groupCategory: 'Critical' }), ctx).record;
+    expect(r.groupCategory).toBe('critical');
+    expect(mapAlert(aiAnalystEvent({ groupCategory: undefined, category: 'Suspicious' }), ctx).record.groupCategory).toBe('suspicious');
+  });
+
   it('sends no subnet key (null → dropped; subnet_s is in no schema)', () => {
     expect('subnet' in mapAlert(aiAnalystEvent(), ctx).record).toBe(false);
   });
