@@ -41,6 +41,7 @@ options:
   --unknown-params P        ignore (default) or reject unknown query parameters
   -h, --help                this text
 
+Faults on demand (5xx, auth errors, latency per path): PUT /_lab/faults.
 Rate SPEC, stories, the push body and the /_lab API: docs/reference/simulator.md`;
 
 class UsageError extends Error {}
@@ -175,7 +176,7 @@ export const command: Command = {
       `  clock:   ${new Date(sim.clock.now()).toISOString()} (${sim.clock.stepped ? 'stepped' : `×${sim.clock.speed}`}), seed ${sim.options.seed}`,
       `  history: ${c.modelBreach} model breaches, ${c.aiAnalyst} AI Analyst events, ${c.systemAlert} system alerts, ${c.email} emails`,
       `  tokens:  public ${sim.policy.tokens[0]!.public}${sim.policy.tokens[0]!.public === DEFAULT_TOKENS[0]!.public ? ' (documented test-only pair)' : ''}`,
-      `  lab:     ${url}/_lab/generated   ${url}/_lab/health`,
+      `  lab:     ${url}/_lab/generated   ${url}/_lab/health   ${url}/_lab/faults`,
       ...sim.pushers.map((p) => `  push:    ${p.target.url} (${(p.target.types ?? ALERT_TYPES).join(',')})`),
     ];
     process.stdout.write(lines.join('\n') + '\n');
