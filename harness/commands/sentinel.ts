@@ -48,6 +48,8 @@ options:
                                  ${DEFAULT_CLIENT_ID}, every DCR)
   --dcr FILE                     a data collection rule (ARM JSON) to load besides the shipped Darktrace DCR
                                  ${DEFAULT_DCR_IMMUTABLE_ID}; repeat for several
+  --no-query-auth                leave the KQL query API (/v1/workspaces/:id/query) open: no bearer token
+                                 needed (default: a token of the mock Entra, aud https://api.loganalytics.io)
   --log-level LEVEL              pino level on stderr (default warn)
   -h, --help                     this text
 
@@ -100,6 +102,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
         'tls-key': { type: 'string' },
         app: { type: 'string', multiple: true },
         dcr: { type: 'string', multiple: true },
+        'no-query-auth': { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -136,6 +139,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
     httpsPort: values['https-port'] === undefined ? (port === 0 ? 0 : DEFAULT_HTTPS_PORT) : parseInteger('--https-port', values['https-port'], 0, 65_535),
     apps,
     dcrFiles: values.dcr,
+    noQueryAuth: values['no-query-auth'] ?? false,
   };
 }
 
@@ -179,6 +183,7 @@ export const command: Command = {
       `  entra:  authorityHost ${httpsUrl}  tenant ${DEFAULT_TENANT_ID}${options.apps ? '' : `  client ${DEFAULT_CLIENT_ID} (documented test-only secret)`}`,
       `  ingest: POST ${httpsUrl}/dataCollectionRules/${DEFAULT_DCR_IMMUTABLE_ID}/streams/Custom-DarktraceModelAlerts?api-version=2023-01-01`,
       `  dcrs:   ${url}/_lab/dcrs`,
+      `  query:  POST ${url}/v1/workspaces/${workspaceIds[0]}/query  (${options.noQueryAuth ? 'open: --no-query-auth' : 'bearer token of the mock Entra, aud https://api.loganalytics.io'})`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     await new Promise<void>((resolve) => {
