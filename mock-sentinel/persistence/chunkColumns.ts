@@ -97,19 +97,26 @@ export function chunkValueConverter(type: LaType): ChunkValueConverter {
   }
 }
 
+/** A chunk for a table's column types, reused batch after batch (creating one costs a native logical type per column). */
+export function createChunk(types: readonly DuckDBType[]): DuckDBDataChunk {
+  return DuckDBDataChunk.create(types);
+}
+
 /**
- * Fills a chunk with rows[start, start + count) column by column. `names[i]` is read from each row for
- * the chunk's column i; missing keys are null.
+ * Refills `chunk` with rows[start, start + count) column by column (the appender copies a chunk when
+ * it is appended, so one chunk serves every batch). `names[i]` is read from each row for the chunk's
+ * column i; missing keys are null.
  */
 export function fillChunk(
-  types: readonly DuckDBType[],
+  chunk: DuckDBDataChunk,
   names: readonly string[],
   converters: readonly ChunkValueConverter[],
   rows: readonly Record<string, unknown>[],
   start: number,
   count: number,
 ): DuckDBDataChunk {
-  const chunk = DuckDBDataChunk.create(types, count);
+  chunk.reset(); // all valid again, string data released
+  chunk.rowCount = count;
   for (let c = 0; c < names.length; c++) {
     const vector = chunk.getColumnVector(c);
     const name = names[c]!;

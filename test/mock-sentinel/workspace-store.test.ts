@@ -228,6 +228,36 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
     }
   });
 
+  it('small batches (row by row) and large ones (data chunks) store the same values for every conversion', async () => {
+    const store = await open();
+    const columns = [
+      { name: 't', type: 'datetime' as const },
+      { name: 'g', type: 'guid' as const },
+      { name: 's', type: 'string' as const },
+      { name: 'd', type: 'double' as const },
+      { name: 'b', type: 'boolean' as const },
+      { name: 'i', type: 'int' as const },
+      { name: 'l', type: 'long' as const },
+      { name: 'j', type: 'dynamic' as const },
+    ];
+    await store.ensureTable('Small_CL', columns);
+    await store.ensureTable('Large_CL', columns);
+    const edge = [
+      { t: '2024-01-15T11:30:00.123456+02:00', g: '97CE69D9B4BE42418DBDD265EDCF06C4', s: { a: 1 }, d: '2.5', b: 'true', i: '42', l: '9007199254740991', j: [1, { x: 'y' }] },
+      { t: 1705311000000, g: 'not a guid', s: 7, d: 'x', b: 'yes', i: 1.9, l: 'x', j: 'text' },
+      { t: 'not a date', g: null, s: null, d: null, b: false, i: null, l: -3, j: null },
+      { t: new Date('2024-01-15T09:30:00.000Z'), g: '97ce69d9-b4be-4241-8dbd-d265edcf06c4', s: 'plain', d: 1e300, b: null, i: -7, l: 12.7, j: { nested: { deep: true } } },
+    ];
+    for (const row of edge) await store.insertRows('Small_CL', [row]);
+    const large = Array.from({ length: 100 }, (_, n) => edge[n % edge.length]!);
+    await store.insertRows('Large_CL', large);
+    const small = await store.rows('Small_CL', 10);
+    const chunked = await store.rows('Large_CL', 4);
+    expect(chunked).toEqual(small);
+    expect(small[0]).toMatchObject({ t: '2024-01-15T09:30:00.123Z', g: '97ce69d9-b4be-4241-8dbd-d265edcf06c4', s: '{"a":1}', d: 2.5, b: true, i: 42, l: 9007199254740991 });
+    expect(small[1]).toMatchObject({ t: '2024-01-15T09:30:00.000Z', g: null, s: '7', d: null, b: null, i: 1, l: null });
+  });
+
   it('clear() empties the workspace', async () => {
     const store = await open();
     await store.ensureTable('Z_CL', [{ name: 'a_s', type: 'string' }]);
