@@ -20,6 +20,11 @@ export interface DataCollectorPolicy extends TypingPolicy, AuthenticationPolicy 
   /** `time-generated-field` values are used within [received − past, received + future]. */
   timeGeneratedPastMs: number;
   timeGeneratedFutureMs: number;
+  /**
+   * Most fraction-of-second digits a `time-generated-field` value may have to be used (A7, A9.7:
+   * nanosecond timestamps silently fall back to ingestion time). 7 = .NET's 100-ns ticks.
+   */
+  timeGeneratedMaxFractionDigits: number;
   /** Whether the named time field also lands as its own column (typed as usual). */
   keepTimeGeneratedField: boolean;
   /** Value of the `SourceSystem` standard column. */
@@ -43,6 +48,7 @@ export const DEFAULT_DATA_COLLECTOR_POLICY: DataCollectorPolicy = {
   reservedProperties: ['tenant', 'TimeGenerated', 'RawData'],
   timeGeneratedPastMs: 2 * 24 * 3600_000,
   timeGeneratedFutureMs: 24 * 3600_000,
+  timeGeneratedMaxFractionDigits: 7,
   keepTimeGeneratedField: true,
   sourceSystem: 'RestAPI',
   nested: 'json-string',

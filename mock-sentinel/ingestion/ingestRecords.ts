@@ -58,7 +58,7 @@ export async function ingestRecords(store: WorkspaceStore, policy: DataCollector
   });
 }
 
-/** The `time-generated-field` value when it is ISO-8601 within the window; otherwise ingestion time (A7). */
+/** The `time-generated-field` value when it is ISO-8601 within the window and at most 100-ns precise; otherwise ingestion time (A7, A9.7). */
 function pickTimeGenerated(record: Record<string, unknown>, request: IngestRequest, policy: DataCollectorPolicy, flags: string[]): Date {
   const field = request.timeGeneratedField;
   if (!field) return request.receivedAt;
@@ -66,6 +66,13 @@ function pickTimeGenerated(record: Record<string, unknown>, request: IngestReque
   const iso = typeof value === 'string' ? asIsoDatetime(value) : undefined;
   if (!iso) {
     flags.push(`time-generated-field '${field}' missing or not ISO-8601 in a record: ingestion time used`);
+    return request.receivedAt;
+  }
+  const fraction = /\.(\d+)/.exec(value as string);
+  if (fraction && fraction[1]!.length > policy.timeGeneratedMaxFractionDigits) {
+    flags.push(
+      `time-generated-field '${field}' has more than ${policy.timeGeneratedMaxFractionDigits} fraction digits (nanoseconds) in a record: ingestion time used`,
+    );
     return request.receivedAt;
   }
   const t = Date.parse(iso);
