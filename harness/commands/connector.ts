@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import process from 'node:process';
 import type { Command } from '../cli.ts';
+import { untilStopSignal } from './cli-args.ts';
 import { ConfigError, createConnector, loadConfigFile } from '../../connector/index.ts';
 
 export const command: Command = {
@@ -55,11 +56,7 @@ JSON logs (pino). Stops cleanly on SIGINT/SIGTERM; the spool keeps what is not y
       const { url } = await connector.listen();
       process.stdout.write(`connector listening on ${url}\n`);
     }
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilStopSignal();
     await connector.close();
     return 0;
   },

@@ -3,6 +3,7 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { UsageError, numberFlag, oneOf, untilStopSignal } from './cli-args.ts';
 import { ALERT_TYPES, DEFAULT_TOKENS, createSimulator, type AlertType, type ApiPolicy, type PushTarget, type SimulatorOptions, type TokenPair } from '../../simulator/index.ts';
 
 const DEFAULT_PORT = 4790;
@@ -44,21 +45,6 @@ options:
 Faults on demand (5xx, auth errors, latency per path): PUT /_lab/faults.
 Rate SPEC, stories, the push body and the /_lab API: docs/reference/simulator.md`;
 
-class UsageError extends Error {}
-
-function num(flag: string, value: string, min: number, max: number, integer = true): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-    throw new UsageError(`${flag}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got '${value}'`);
-  }
-  return n;
-}
-
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got '${value}'`);
-  return value as T;
-}
 
 export function optionsFrom(argv: string[]): SimulatorOptions {
   let values;
@@ -121,7 +107,7 @@ export function optionsFrom(argv: string[]): SimulatorOptions {
   const policy: Partial<Omit<ApiPolicy, 'tokens'>> = {};
   const dateReference = oneOf('--date-reference', values['date-reference'], ['wall', 'simulated'] as const);
   if (dateReference) policy.dateReference = dateReference;
-  if (values['max-skew'] !== undefined) policy.maxSkewMs = num('--max-skew', values['max-skew'], 0, 525_600) * 60_000;
+  if (values['max-skew'] !== undefined) policy.maxSkewMs = numberFlag('--max-skew', values['max-skew'], 0, 525_600) * 60_000;
   if (values['accept-encoded-query']) policy.acceptEncodedQuery = true;
   const postSigning = oneOf('--post-signing', values['post-signing'], ['body', 'query', 'both'] as const);
   if (postSigning) policy.postSigning = postSigning;
@@ -136,9 +122,9 @@ export function optionsFrom(argv: string[]): SimulatorOptions {
   if (unknown) policy.unknownParameters = unknown;
   const options: SimulatorOptions = {
     host: values.host ?? '127.0.0.1',
-    port: values.port === undefined ? DEFAULT_PORT : num('--port', values.port, 0, 65_535),
-    seed: values.seed === undefined ? 1 : num('--seed', values.seed, 0, 2 ** 31 - 1),
-    speed: values.speed === undefined ? 1 : num('--speed', values.speed, 0, 1_000_000, false),
+    port: values.port === undefined ? DEFAULT_PORT : numberFlag('--port', values.port, 0, 65_535),
+    seed: values.seed === undefined ? 1 : numberFlag('--seed', values.seed, 0, 2 ** 31 - 1),
+    speed: values.speed === undefined ? 1 : numberFlag('--speed', values.speed, 0, 1_000_000, false),
     tokens,
     push,
     policy,
@@ -180,15 +166,7 @@ export const command: Command = {
       ...sim.pushers.map((p) => `  push:    ${p.target.url} (${(p.target.types ?? ALERT_TYPES).join(',')})`),
     ];
     process.stdout.write(lines.join('\n') + '\n');
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopSignal();
     await sim.close();
     return 0;
   },

@@ -2,6 +2,7 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
+import { UsageError, numberFlag, oneOf, untilStopSignal } from './cli-args.ts';
 import {
   DEFAULT_WORKSPACE,
   createMockSentinel,
@@ -56,7 +57,6 @@ options:
 Documented policies, the fault file format and the admin API: docs/reference/mock-sentinel.md
 Logs Ingestion, the mock Entra and trusting the CA: docs/reference/logs-ingestion.md`;
 
-class UsageError extends Error {}
 
 function parseWorkspace(value: string, index: number): WorkspaceConfig {
   const eq = value.indexOf('=');
@@ -66,17 +66,6 @@ function parseWorkspace(value: string, index: number): WorkspaceConfig {
   return { id: value.slice(0, eq), primaryKey, ...(secondaryKey ? { secondaryKey } : {}) };
 }
 
-function parseInteger(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag}: expected an integer from ${min} to ${max}, got '${value}'`);
-  return n;
-}
-
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got '${value}'`);
-  return value as T;
-}
 
 async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
   let values;
@@ -109,7 +98,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
     throw new UsageError((err as Error).message);
   }
   const policy: Partial<DataCollectorPolicy> = {};
-  if (values['clock-skew'] !== undefined) policy.clockSkewMinutes = parseInteger('--clock-skew', values['clock-skew'], 0, 10_080);
+  if (values['clock-skew'] !== undefined) policy.clockSkewMinutes = numberFlag('--clock-skew', values['clock-skew'], 0, 10_080);
   const nested = oneOf('--nested', values.nested, ['json-string', 'flatten'] as const);
   if (nested) policy.nested = nested;
   const invalidLogType = oneOf('--invalid-log-type', values['invalid-log-type'], ['reject', 'drop'] as const);
@@ -125,7 +114,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const port = values.port === undefined ? DEFAULT_PORT : parseInteger('--port', values.port, 0, 65_535);
+  const port = values.port === undefined ? DEFAULT_PORT : numberFlag('--port', values.port, 0, 65_535);
   return {
     host: values.host ?? '127.0.0.1',
     port,
@@ -136,7 +125,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
     preferHeaderFaults: values['prefer-faults'] ?? false,
     logLevel: values['log-level'] ?? 'warn',
     tls: { certPath: values['tls-cert'], keyPath: values['tls-key'] },
-    httpsPort: values['https-port'] === undefined ? (port === 0 ? 0 : DEFAULT_HTTPS_PORT) : parseInteger('--https-port', values['https-port'], 0, 65_535),
+    httpsPort: values['https-port'] === undefined ? (port === 0 ? 0 : DEFAULT_HTTPS_PORT) : numberFlag('--https-port', values['https-port'], 0, 65_535),
     apps,
     dcrFiles: values.dcr,
     noQueryAuth: values['no-query-auth'] ?? false,
@@ -186,15 +175,7 @@ export const command: Command = {
       `  query:  POST ${url}/v1/workspaces/${workspaceIds[0]}/query  (${options.noQueryAuth ? 'open: --no-query-auth' : 'bearer token of the mock Entra, aud https://api.loganalytics.io'})`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopSignal();
     await mock.close();
     return 0;
   },
