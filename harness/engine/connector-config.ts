@@ -71,6 +71,8 @@ export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string
       backoffMax: '1s',
     },
     log: { level: ends.logLevel },
+    // The connector's test hooks (PUT /debug/clock-skew) drive the connector.clockSkew fault.
+    debug: { enabled: true },
   };
   return deepMerge(base, s.topology.connectorConfig);
 }

@@ -28,6 +28,8 @@ export interface ConnectorDriver {
   restart(): Promise<void>;
   pause(): void;
   resume(): void;
+  /** Sets the signing clock's skew through the connector's debug hook (PUT /debug/clock-skew; 0 = fixed). */
+  setClockSkew(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,19 @@ async function health(url: string): Promise<Record<string, string | undefined> |
   } catch {
     return undefined;
   }
+}
+
+/** PUT /debug/clock-skew {"ms"} → 200 {"ms"} (docs/reference/connector.md, Debug hooks; needs debug.enabled). */
+export async function putClockSkew(url: string, ms: number): Promise<void> {
+  const res = await fetch(`${url}/debug/clock-skew`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ms }),
+    signal: AbortSignal.timeout(5000),
+  });
+  const text = await res.text();
+  if (res.status === 404) throw new Error(`${url} has no /debug/clock-skew: run the connector with debug: { enabled: true }`);
+  if (res.status !== 200) throw new Error(`PUT /debug/clock-skew: ${res.status} ${text.slice(0, 200)}`);
 }
 
 async function scrape(url: string, name: string): Promise<number | undefined> {
@@ -109,6 +124,7 @@ export async function startInProcessConnector(raw: Record<string, unknown>): Pro
       throw new Error('pause needs the connector as a child process');
     },
     resume() {},
+    setClockSkew: (ms) => putClockSkew(url, ms),
     close: () => connector.close(),
   };
 }
@@ -171,6 +187,10 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
     resume() {
       child?.kill('SIGCONT');
     },
+    async setClockSkew(ms) {
+      if (!url || driver.pid() === undefined) throw new Error('the connector is not running');
+      await putClockSkew(url, ms);
+    },
     async close() {
       closing = true;
       const c = child;
@@ -206,6 +226,7 @@ export function externalConnector(baseUrl: string): ConnectorDriver {
     restart: refuse,
     pause() {},
     resume() {},
+    setClockSkew: (ms) => putClockSkew(url, ms),
     close: async () => {},
   };
 }

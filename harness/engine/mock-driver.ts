@@ -1,7 +1,6 @@
 // The workspace side of a run: the in-process mock (default) or an external workspace at a URL.
 // Faults go through the mock's own fault engine (PUT /_lab/faults semantics); landed rows are read
 // in insertion order, and the mock's rows:stored events time each row's landing.
-import { randomBytes } from 'node:crypto';
 import { createMockSentinel, DEFAULT_WORKSPACE, type MockSentinel, type FaultRuleInput } from '../../mock-sentinel/index.ts';
 import type { TableInfo } from '../reports/model.ts';
 import type { MockPolicy } from '../scenario/types.ts';
@@ -23,10 +22,8 @@ export interface MockDriver {
   requests(): Promise<RequestRecord[]>;
   /** Replaces the fault rules in force. */
   setFaults(rules: FaultRuleInput[]): Promise<void>;
-  /** Regenerates the primary key: only the secondary key still signs. */
-  rotatePrimaryKey(): void;
-  /** Moves the mock's clock (its x-ms-date check) by ms relative to real time. */
-  setClockOffset(ms: number): void;
+  /** Replaces the workspace's primary key (base64) through the admin API: only the secondary key still signs. */
+  rotatePrimaryKey(primary: string): Promise<void>;
   /** Resolves on the next rows:stored (in-process) or after `fallbackMs`. */
   nextStore(fallbackMs: number): Promise<void>;
   /** Rows the mock stored per second of the time between its first and last store. */
@@ -40,10 +37,8 @@ function quote(name: string): string {
 }
 
 export async function startInProcessMock(seed: number, policy: MockPolicy = {}, tls = false): Promise<MockDriver> {
-  let offsetMs = 0;
   const workspace = { ...DEFAULT_WORKSPACE };
   const mock: MockSentinel = createMockSentinel({
-    now: () => new Date(Date.now() + offsetMs),
     workspaces: [workspace],
     faults: { seed, rules: [] },
     noQueryAuth: true,
@@ -118,15 +113,7 @@ export async function startInProcessMock(seed: number, policy: MockPolicy = {}, 
     async setFaults(rules) {
       mock.faults.set({ seed, rules });
     },
-    rotatePrimaryKey() {
-      // No admin route rotates keys yet; the in-process registry's key list is replaced in place.
-      const ws = mock.lab.workspaces.get(workspace.id);
-      if (!ws) throw new Error('workspace missing');
-      ws.keys[0] = randomBytes(64);
-    },
-    setClockOffset(ms) {
-      offsetMs = ms;
-    },
+    rotatePrimaryKey: (primary) => rotateKeyOverHttp(url, workspace.id, primary),
     nextStore(fallbackMs) {
       return new Promise((resolve) => {
         const t = setTimeout(done, fallbackMs);
@@ -159,7 +146,19 @@ export async function kqlOverHttp(url: string, workspaceId: string, query: strin
   return { columns: t.columns.map((c) => c.name), rows: t.rows };
 }
 
-/** A workspace the user runs: only its admin API is used (no faults, no landing events). */
+/** PUT /_lab/workspaces/:id/keys (docs/reference/mock-sentinel.md, Admin API): 204, or an error naming the answer. */
+export async function rotateKeyOverHttp(url: string, workspaceId: string, primary: string): Promise<void> {
+  const res = await fetch(`${url}/_lab/workspaces/${encodeURIComponent(workspaceId)}/keys`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ primary }),
+  });
+  // The body never carries a key (the mock does not echo keys), so it is safe to quote.
+  if (res.status !== 204) throw new Error(`PUT /_lab/workspaces/${workspaceId}/keys: ${res.status} ${(await res.text()).slice(0, 200)}`);
+  await res.body?.cancel();
+}
+
+/** A workspace the user runs: only its admin API is used (no mock faults, no landing events; key rotation works). */
 export async function externalMock(opts: { url: string; workspaceId?: string; sharedKey?: string }): Promise<MockDriver> {
   const url = opts.url.replace(/\/+$/, '');
   const get = async <T>(path: string): Promise<T> => {
@@ -199,12 +198,7 @@ export async function externalMock(opts: { url: string; workspaceId?: string; sh
     async setFaults(rules) {
       if (rules.length) throw new Error('faults need the in-process mock');
     },
-    rotatePrimaryKey() {
-      throw new Error('key rotation needs the in-process mock');
-    },
-    setClockOffset(ms) {
-      if (ms !== 0) throw new Error('clock skew needs the in-process mock');
-    },
+    rotatePrimaryKey: (primary) => rotateKeyOverHttp(url, workspaceId, primary),
     nextStore: (ms) => new Promise((r) => setTimeout(r, ms)),
     ingestRate: () => 0,
     kql: (query) => kqlOverHttp(url, workspaceId, query),

@@ -1,6 +1,7 @@
 // The scenario engine: start what the topology says, drive the simulated clock and the traffic,
 // apply faults on schedule, wait until the connector has drained, collect ground truth and landed
 // rows, evaluate every expectation, and return the run report.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,12 @@ interface TimelineEntry {
 }
 
 const SAMPLE_MS = 250;
+
+/** The new primary key of a mock.rotateKey fault: 64 bytes derived from the seed, so a run replays. */
+export function rotatedKey(seed: number, faultIndex: number): string {
+  return createHash('sha512').update(`dtlab mock.rotateKey seed=${seed} fault=${faultIndex}`).digest('base64');
+}
+
 /** How long nothing may move (received, spooled, landed) before a drain with missing alerts gives up. */
 const QUIET_MS = 5000;
 
@@ -118,6 +125,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
         return `receiver answered ${statuses}`;
       });
     }
+    // The connector's signing-clock skew in force (it lives in the connector's memory, so a restart
+    // after kill -9 loses it and it is applied again), and whether a restart is under way.
+    let skewMs = 0;
+    let restarting = false;
     const mockRules = new Map<string, FaultRuleInput>();
     const syncMockRules = () => m.setFaults([...mockRules.values()]);
     s.faults.forEach((f, i) => scheduleFault(f, i));
@@ -149,15 +160,24 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
           mockRule({ ...common, fault: 'drop' }, 'connections dropped');
           break;
         case 'mock.rotateKey':
-          at(f.atMs, f.fault, async () => (m.rotatePrimaryKey(), 'primary key regenerated; only the secondary key signs'));
+          at(f.atMs, f.fault, async () => (await m.rotatePrimaryKey(rotatedKey(s.seed, i)), 'primary key replaced (PUT /_lab/workspaces/:id/keys); only the secondary key signs'));
           break;
         case 'connector.kill':
           at(f.atMs, f.fault, async () => {
             await conn.kill();
+            restarting = true;
             const restart = (async () => {
-              if (f.restartAfterMs) await new Promise((r) => setTimeout(r, f.restartAfterMs));
-              await conn.restart();
-              log(`connector restarted (restart ${conn.restarts})`);
+              try {
+                if (f.restartAfterMs) await new Promise((r) => setTimeout(r, f.restartAfterMs));
+                await conn.restart();
+                log(`connector restarted (restart ${conn.restarts})`);
+                if (skewMs !== 0) {
+                  await conn.setClockSkew(skewMs);
+                  log(`connector clock skew ${formatDuration(skewMs)} applied again after the restart`);
+                }
+              } finally {
+                restarting = false;
+              }
             })();
             pendingWork.push(restart.catch((err) => log(`connector restart failed: ${(err as Error).message}`)));
             return `kill -9, restart after ${formatDuration(f.restartAfterMs)}`;
@@ -167,27 +187,38 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
           at(f.atMs, f.fault, async () => (conn.pause(), `SIGSTOP${until}`));
           at(end!, `${f.fault} ends`, async () => (conn.resume(), 'SIGCONT'));
           break;
-        case 'connector.clockSkew':
-          // The connector has no clock hook: the skew is applied as the same relative skew on the
-          // workspace's clock (its x-ms-date check), which is what the connector experiences.
-          at(f.atMs, f.fault, async () => (m.setClockOffset(-f.skewMs!), `connector clock ${f.skewMs! >= 0 ? '+' : ''}${formatDuration(f.skewMs!)} (relative to the workspace)${until}`));
-          if (end !== undefined) at(end, `${f.fault} ends`, async () => (m.setClockOffset(0), 'clocks agree again'));
+        case 'connector.clockSkew': {
+          // The connector's debug hook skews the clock its signatures read (x-ms-date, DTAPI-Date).
+          // While the connector is down (kill -9), the restart applies the skew in force instead.
+          const setSkew = async (ms: number) => {
+            skewMs = ms;
+            try {
+              await conn.setClockSkew(ms);
+              return '';
+            } catch (err) {
+              if (restarting) return ' (the connector is restarting: applied when it is back)';
+              throw err;
+            }
+          };
+          at(f.atMs, f.fault, async () => `connector signing clock ${f.skewMs! >= 0 ? '+' : ''}${formatDuration(f.skewMs!)} (PUT /debug/clock-skew)${await setSkew(f.skewMs!)}${until}`);
+          if (end !== undefined) at(end, `${f.fault} ends`, async () => `clock fixed (skew 0)${await setSkew(0)}`);
           break;
+        }
         case 'simulator.authError':
         case 'simulator.status':
         case 'simulator.slow': {
           const fault =
             f.fault === 'simulator.authError' ? { kind: 'authError' as const } : f.fault === 'simulator.status' ? { kind: 'status' as const, status: f.status! } : { kind: 'slow' as const, latencyMs: f.latencyMs! };
-          let before = 0;
           at(f.atMs, f.fault, async () => {
-            before = sm.faultedRequests();
             await sm.setFault(fault);
             return `${f.fault === 'simulator.status' ? `${f.status} ` : f.fault === 'simulator.slow' ? `+${formatDuration(f.latencyMs!)} ` : ''}on the Darktrace API${until}`;
           });
           if (end !== undefined) {
             at(end, `${f.fault} ends`, async () => {
+              // Read before clearing: the next PUT or DELETE restarts the simulator's hit counts.
+              const hits = await sm.faultHits();
               await sm.setFault(undefined);
-              return `cleared after ${sm.faultedRequests() - before} Darktrace API requests were faulted`;
+              return `cleared after ${hits} Darktrace API requests were faulted`;
             });
           }
           break;
@@ -260,7 +291,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     for (const [id, rule] of mockRules) if (rule.count === undefined) ended = mockRules.delete(id) || ended;
     if (ended) await syncMockRules();
     conn.resume();
-    m.setClockOffset(0);
+    if (skewMs !== 0) {
+      skewMs = 0;
+      await conn.setClockSkew(0).catch((err) => log(`clock skew reset: ${(err as Error).message}`));
+    }
     await sm.setFault(undefined).catch(() => {});
 
     // ---- drain: until every alert landed and the spool is empty, or nothing moves any more -------

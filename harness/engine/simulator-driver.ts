@@ -1,5 +1,5 @@
-// The Darktrace side of a run, seen through the interface the engine needs. The implementation for
-// the simulator lives in simulator-http.ts (its /_lab API) — this file only fixes the contract.
+// The Darktrace side of a run, seen through the interface the engine needs. The implementations
+// live in simulators.ts (in-process and at a URL) — this file only fixes the contract.
 import type { AlertType } from '../scenario/types.ts';
 
 export interface GroundTruth {
@@ -25,8 +25,9 @@ export interface SimulatorDriver {
   story(name: string, params: Record<string, unknown>): Promise<void>;
   /** Ground truth generated after the previous call (each alert once). */
   newlyGenerated(): Promise<GroundTruth[]>;
+  /** Replaces the simulator's fault rules (PUT /_lab/faults, which restarts the hit counts) or clears them. */
   setFault(fault: SimulatorFault | undefined): Promise<void>;
-  /** Darktrace API requests a simulator fault answered or altered so far. */
-  faultedRequests(): number;
+  /** Darktrace API requests the rules in force answered or altered so far (their `hits`). */
+  faultHits(): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,15 +1,52 @@
 // The Darktrace side of a run: the in-process simulator (createSimulator, stepped clock driven by the
 // harness, no backfill, the scenario's rates) or a simulator at a URL driven through its /_lab API.
-// Either way the connector reaches it through the fault proxy, so simulator faults work for both.
+// Either way faults go through the simulator's own fault API (PUT/GET/DELETE /_lab/faults), which
+// answers before DTAPI auth with the genuine error bodies; the connector talks to the simulator directly.
 import { createSimulator, DEFAULT_TOKENS, type Simulator } from '../../simulator/index.ts';
 import type { Scenario, AlertType } from '../scenario/types.ts';
-import type { GroundTruth, SimulatorDriver } from './simulator-driver.ts';
-import { startFaultProxy } from './darktrace-fault-proxy.ts';
+import type { GroundTruth, SimulatorDriver, SimulatorFault } from './simulator-driver.ts';
 
 export interface PushSpec {
   url: string;
   token: string;
   types: AlertType[];
+}
+
+/** The simulator's fault RULE for a scenario fault: every DTAPI route ("/"), every request. */
+export function faultRule(f: SimulatorFault): Record<string, unknown> {
+  switch (f.kind) {
+    case 'authError':
+      return { path: '/', auth: 'signature' };
+    case 'status':
+      return { path: '/', status: f.status };
+    case 'slow':
+      return { path: '/', latencyMs: f.latencyMs };
+  }
+}
+
+/** The simulator's /_lab/faults API at `base`: set (PUT, or DELETE for none) and the hits of the rules in force. */
+function labFaults(base: string): Pick<SimulatorDriver, 'setFault' | 'faultHits'> {
+  const call = async (method: string, body?: unknown): Promise<{ rules: Array<{ hits?: number }> }> => {
+    const res = await fetch(`${base}/_lab/faults`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(5000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} /_lab/faults: ${res.status} ${text.slice(0, 200)}`);
+    return JSON.parse(text) as { rules: Array<{ hits?: number }> };
+  };
+  return {
+    async setFault(f) {
+      if (f) await call('PUT', { rules: [faultRule(f)] });
+      else await call('DELETE');
+    },
+    async faultHits() {
+      const { rules } = await call('GET');
+      return rules.reduce((n, r) => n + (r.hits ?? 0), 0);
+    },
+  };
 }
 
 /** Rates per hour for the simulator: the scenario's types at their rates, everything else (and background stories) off. */
@@ -34,10 +71,9 @@ export async function startSimulator(s: Scenario, clockStart: number, push?: Pus
   });
   const { url } = await sim.listen();
   sim.start();
-  const proxy = await startFaultProxy(url);
   let seen = 0;
   return {
-    url: proxy.url,
+    url,
     publicToken: DEFAULT_TOKENS[0]!.public,
     privateToken: DEFAULT_TOKENS[0]!.private,
     now: async () => sim.clock.now(),
@@ -60,14 +96,8 @@ export async function startSimulator(s: Scenario, clockStart: number, push?: Pus
       }
       return out;
     },
-    async setFault(f) {
-      proxy.setFault(f);
-    },
-    faultedRequests: () => proxy.faulted,
-    async close() {
-      await proxy.close();
-      await sim.close();
-    },
+    ...labFaults(url),
+    close: () => sim.close(),
   };
 }
 
@@ -81,11 +111,10 @@ async function externalSimulator(opts: { url: string; publicToken?: string; priv
     return JSON.parse(text) as T;
   };
   await call('PUT', '/_lab/rates', perHour(s));
-  const proxy = await startFaultProxy(base);
   const seen = new Set<string>();
   let since: string | undefined;
   return {
-    url: proxy.url,
+    url: base,
     publicToken: opts.publicToken ?? DEFAULT_TOKENS[0]!.public,
     privateToken: opts.privateToken ?? DEFAULT_TOKENS[0]!.private,
     now: async () => Date.parse((await call<{ now: string }>('GET', '/_lab/clock')).now),
@@ -108,10 +137,7 @@ async function externalSimulator(opts: { url: string; publicToken?: string; priv
       }
       return out;
     },
-    async setFault(f) {
-      proxy.setFault(f);
-    },
-    faultedRequests: () => proxy.faulted,
-    close: () => proxy.close(),
+    ...labFaults(base),
+    close: async () => {},
   };
 }

@@ -1,6 +1,7 @@
 // The scenario library, fast part 2: the workspace and connector faults, each observed and survived.
 import { describe, it, expect } from 'vitest';
 import { runLibraryScenario, failures } from './scenario-runner.ts';
+import { rotatedKey } from '../../harness/engine/run-scenario.ts';
 
 describe('scenario library: faults', () => {
   it('fault-429-storm: 429s with Retry-After were injected and everything landed once', async () => {
@@ -15,15 +16,26 @@ describe('scenario library: faults', () => {
     expect(r.requests.byStatus['503']).toBeGreaterThan(0);
   });
 
-  it('fault-clock-skew: 403 while skewed, dead letters, then recovery', async () => {
+  it('fault-clock-skew: 403 while skewed are retried as clock skew (nothing dead-lettered), then everything lands', async () => {
     const r = await runLibraryScenario('fault-clock-skew');
     expect(failures(r)).toEqual([]);
-    expect(r.connector.deadLettered).toBeGreaterThan(0);
+    expect(r.requests.byStatus['403']).toBeGreaterThan(0);
+    expect(r.connector.deadLettered).toBe(0);
+    expect(r.faults.map((f) => f.detail)).toEqual([expect.stringContaining('PUT /debug/clock-skew'), 'clock fixed (skew 0)']);
   });
 
   it('fault-key-rotation: the secondary key takes over', async () => {
     const r = await runLibraryScenario('fault-key-rotation');
     expect(failures(r)).toEqual([]);
+    // The rotation went through the mock's admin API (audited as a 204), not around it.
+    expect(r.requests.byStatus['204']).toBe(1);
+  });
+
+  it('mock.rotateKey: the new primary key comes from the seed, so a run replays', () => {
+    expect(rotatedKey(25, 0)).toBe(rotatedKey(25, 0));
+    expect(rotatedKey(25, 0)).not.toBe(rotatedKey(26, 0));
+    expect(rotatedKey(25, 0)).not.toBe(rotatedKey(25, 1));
+    expect(Buffer.from(rotatedKey(25, 0), 'base64')).toHaveLength(64);
   });
 
   it('fault-darktrace-errors: auth errors, 503s and slow answers from Darktrace were felt, and the connector caught up', async () => {

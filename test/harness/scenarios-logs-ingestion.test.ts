@@ -10,4 +10,11 @@ describe('scenario library: Logs Ingestion', () => {
     expect(Object.keys(r.alerts)).toEqual(['DarktraceModelAlerts_CL', 'DarktraceIncidents_CL', 'DarktraceSystemStatusAlerts_CL', 'DarktraceEMAIL_CL']);
     expect(r.requests.byStatus['204']).toBeGreaterThan(0);
   });
+
+  it('fault-logs-ingestion-throttle: 429 without Retry-After and 503 are retried by the connector; everything lands once', async () => {
+    const r = await runLibraryScenario('fault-logs-ingestion-throttle');
+    expect(failures(r)).toEqual([]);
+    expect(r.requests.byStatus['429']).toBeGreaterThan(0);
+    expect(r.requests.byStatus['503']).toBeGreaterThan(0);
+  });
 });
