@@ -53,6 +53,13 @@ export interface SimulatorOptions {
   users?: number;
   /** Injectable machine clock (tests). */
   wallNow?: () => number;
+  /**
+   * Late-insertion tolerance, simulated ms: a live record inserted more than this far behind the
+   * clock is stamped as created now (breach creationTime, AI Analyst createdAt, email dtime), never
+   * in the past. Default: max(1000, tickMs × speed) on a running clock; off (null) on a stepped
+   * clock, whose steps are sweeps. Set it on a stepped clock that is driven in real time.
+   */
+  lateInsertionToleranceMs?: number | null;
 }
 
 export interface ResolvedOptions {
@@ -63,6 +70,8 @@ export interface ResolvedOptions {
   speed: number;
   backfill: number;
   rates: Rates;
+  /** null: records keep their scheduled stamps however late they are inserted. */
+  lateInsertionToleranceMs: number | null;
 }
 
 export interface Simulator {
@@ -99,7 +108,10 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const seed = opts.seed ?? 1;
   if (!Number.isInteger(seed)) throw new Error('seed must be an integer');
   const rates = typeof opts.rates === 'string' ? parseRates(opts.rates) : { ...DEFAULT_RATES, ...(opts.rates ?? {}) };
-  const options: ResolvedOptions = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, seed, clockStart, speed: opts.speed ?? 1, backfill, rates };
+  const speed = opts.speed ?? 1;
+  const lateTolerance = opts.lateInsertionToleranceMs === undefined ? (speed > 0 ? Math.max(1000, (opts.tickMs ?? 200) * speed) : null) : opts.lateInsertionToleranceMs;
+  if (lateTolerance !== null && !(lateTolerance >= 0)) throw new Error('lateInsertionToleranceMs must be a non-negative number of ms or null');
+  const options: ResolvedOptions = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, seed, clockStart, speed, backfill, rates, lateInsertionToleranceMs: lateTolerance };
   const tokens = opts.tokens ?? DEFAULT_TOKENS;
   if (tokens.length === 0) throw new Error('at least one token pair is required');
 
@@ -120,6 +132,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       events.emit('alert:generated', e);
       if (!e.backfill) for (const p of pushers) p.enqueue(e);
     },
+    // Read at each insertion: a running clock moves on while a long catch-up generates.
+    ...(lateTolerance === null ? {} : { lateInsertion: { toleranceMs: lateTolerance, now: () => clock.now() } }),
   });
   engine.backfilling = true;
   engine.advanceTo(clockStart);

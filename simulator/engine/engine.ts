@@ -22,8 +22,10 @@ export interface GroundTruthItem {
   seq: number;
   type: AlertType;
   id: string;
-  /** Simulated emission time, epoch ms. */
+  /** Simulated emission time as scheduled, epoch ms. */
   time: number;
+  /** Set only when the record was inserted late (see EngineOptions.lateInsertion): the creation stamp it got instead. */
+  createdAt?: number;
   story?: string;
   status?: string;
 }
@@ -64,6 +66,16 @@ export interface EngineOptions {
   /** Called for every alert; `wanted()` says whether anyone listens (so idle runs skip the event object). */
   onEmit: (alert: EmittedAlert) => void;
   wanted?: () => boolean;
+  /**
+   * Late-insertion policy for live emission (never backfill). When set, a record inserted more than
+   * `toleranceMs` behind `now()` (the simulated clock, read at insertion) gets `now()` as its
+   * creation/visibility stamp: breach `creationTime`, AI Analyst `createdAt`, email `dtime`/
+   * `dtime_unix`. Darktrace stamps those when the record is created, so an engine that fell behind
+   * (event loop blocked) must not publish records already older than a poller's overlap. Breach
+   * first-activity `time` stays as scheduled (late breaches are real: time < creationTime).
+   * Absent: every stamp is the scheduled time (stepped sweeps, byte-for-byte deterministic).
+   */
+  lateInsertion?: { toleranceMs: number; now: () => number };
 }
 
 export class Engine {
@@ -187,6 +199,7 @@ export class Engine {
 
   private record<T extends AlertType>(type: T, alert: AlertOf[T], at: number, story?: string): void {
     const seq = ++this.seq;
+    const created = this.lateStamp(type, alert, at);
     const store = this.opts.store;
     switch (type) {
       case 'modelBreach':
@@ -203,11 +216,46 @@ export class Engine {
         break;
     }
     const item: GroundTruthItem = { seq, type, id: alertId(type, alert), time: at };
+    if (created !== undefined) item.createdAt = created;
     if (story) item.story = story;
     if (type === 'systemAlert') item.status = (alert as AlertOf['systemAlert']).status;
     this.truth.push(item);
     this.counts[type]++;
     if (!this.opts.wanted || this.opts.wanted()) this.opts.onEmit({ ...item, type, alert, backfill: this.backfilling });
+  }
+
+  /**
+   * Applies the late-insertion policy before the record is stored; returns the new stamp when it
+   * moved. The stamp is the clock's now, so records inserted late in scheduled order stay in order.
+   * System alerts keep their times: they are not polled by time (spec §9.10), only pushed.
+   */
+  private lateStamp(type: AlertType, alert: AlertOf[AlertType], at: number): number | undefined {
+    const late = this.opts.lateInsertion;
+    if (!late || this.backfilling || type === 'systemAlert') return undefined;
+    const now = late.now();
+    if (!(now - at > late.toleranceMs)) return undefined;
+    switch (type) {
+      case 'modelBreach': {
+        const b = alert as AlertOf['modelBreach'];
+        if (b.creationTime >= now) return undefined;
+        b.creationTime = now;
+        break;
+      }
+      case 'aiAnalyst': {
+        const e = alert as AlertOf['aiAnalyst'];
+        if (e.createdAt >= now) return undefined;
+        e.createdAt = now;
+        break;
+      }
+      case 'email': {
+        const m = alert as AlertOf['email'];
+        if (m.dtime_unix >= now) return undefined;
+        m.dtime_unix = now;
+        m.dtime = new Date(now).toISOString();
+        break;
+      }
+    }
+    return now;
   }
 
   emitBreach(rng: Rng, spec: BreachSpec, story?: string): ModelBreach {

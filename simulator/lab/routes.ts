@@ -43,6 +43,7 @@ export function labRouter(sim: Simulator): express.Router {
       counts[item.type]++;
       if (type !== undefined && item.type !== type) continue;
       const out: Record<string, unknown> = { type: item.type, id: item.id, time: new Date(item.time).toISOString(), seq: item.seq };
+      if (item.createdAt !== undefined) out.createdAt = new Date(item.createdAt).toISOString();
       if (item.story) out.story = item.story;
       if (item.status) out.status = item.status;
       if (withAlert) out.alert = sim.alertFor(item.type, item.id, item.seq);
