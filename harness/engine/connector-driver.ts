@@ -44,12 +44,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Sums every sample of a Prometheus metric in text exposition format. */
+/**
+ * Sums every sample of a Prometheus metric in text exposition format. A labelled counter that has
+ * not counted anything yet has only its `# TYPE` line (prom-client): that is 0, not unknown.
+ */
 export function metricSum(text: string, name: string): number | undefined {
   let found = false;
   let sum = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
+    if (line.startsWith('#')) {
+      if (line.startsWith(`# TYPE ${name} `)) found = true;
+      continue;
+    }
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
     if (m && m[1] === name) {
       found = true;

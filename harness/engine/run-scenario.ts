@@ -129,6 +129,9 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     // after kill -9 loses it and it is applied again), and whether a restart is under way.
     let skewMs = 0;
     let restarting = false;
+    // A kill waits for the previous kill's restart: it kills a running connector, never one still
+    // starting (under load a restart can outlast the gap between two kills).
+    let restartDone: Promise<unknown> = Promise.resolve();
     const mockRules = new Map<string, FaultRuleInput>();
     const syncMockRules = () => m.setFaults([...mockRules.values()]);
     s.faults.forEach((f, i) => scheduleFault(f, i));
@@ -164,6 +167,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
           break;
         case 'connector.kill':
           at(f.atMs, f.fault, async () => {
+            await restartDone;
             await conn.kill();
             restarting = true;
             const restart = (async () => {
@@ -179,7 +183,8 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
                 restarting = false;
               }
             })();
-            pendingWork.push(restart.catch((err) => log(`connector restart failed: ${(err as Error).message}`)));
+            restartDone = restart.catch((err) => log(`connector restart failed: ${(err as Error).message}`));
+            pendingWork.push(restartDone);
             return `kill -9, restart after ${formatDuration(f.restartAfterMs)}`;
           });
           break;

@@ -1,5 +1,5 @@
 // The scenario library, part 3: the connector as a child process — killed with SIGKILL twice, and
-// frozen with SIGSTOP.
+// frozen with SIGSTOP, and a clock skew that must survive a restart.
 import { describe, it, expect } from 'vitest';
 import { runLibraryScenario, failures } from './scenario-runner.ts';
 
@@ -18,5 +18,12 @@ describe('scenario library: connector process', () => {
     // 20 simulated seconds at ×20 is a second of wall time frozen: alerts generated then waited for it.
     expect(r.latency.max).toBeGreaterThan(500);
   });
-});
 
+  it('fault-clock-skew-restart: a skew set while the connector is down is applied to the restarted process', async () => {
+    const r = await runLibraryScenario('fault-clock-skew-restart');
+    expect(failures(r)).toEqual([]);
+    expect(r.connector.restarts).toBe(1);
+    expect(r.faults[1]!.detail).toContain('applied when it is back');
+    expect(r.connector.deadLettered).toBe(0);
+  });
+});
