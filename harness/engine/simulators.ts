@@ -65,8 +65,11 @@ export async function startSimulator(s: Scenario, clockStart: number, push?: Pus
     backfill: 0,
     rates: perHour(s),
     ...(s.world.users ? { users: s.world.users } : {}),
-    // raw: the alert JSON alone, which the connector recognises by shape. (The envelope's type
-    // 'systemAlert' is not one of the connector's markers, so enveloped system alerts are rejected.)
+    // Real and accelerated clocks are stepped by the harness from wall time about every 50 ms; a step
+    // that lands late because the loop was blocked must publish its records as created now, not in
+    // the past behind the connector's poll overlap (docs/reference/simulator.md, "Late insertion").
+    ...(s.clock.mode === 'stepped' ? {} : { lateInsertionToleranceMs: Math.max(1000, 50 * s.clock.speed) }),
+    // raw: the alert JSON alone, which the connector recognises by shape.
     ...(push ? { push: [{ url: push.url, token: push.token, types: push.types, format: 'raw' as const, initialBackoffMs: 50, maxBackoffMs: 1000 }] } : {}),
   });
   const { url } = await sim.listen();
