@@ -157,11 +157,34 @@ describe('413 ContentLengthLimitExceeded (1,048,576 bytes)', () => {
   });
 });
 
+describe('429 TooManyRequests (fault injection, spec B4/B8)', () => {
+  it('a fault rule with retryAfter answers 429 with Retry-After in seconds, the Azure.Core shape, and stores nothing', async () => {
+    const lab = await startLabMock({ faults: { rules: [{ route: 'logsIngestion', fault: 429, retryAfter: 7, count: 1 }] } });
+    const res = await rawUpload(lab, { body: JSON.stringify([modelAlert()]) });
+    expectAzureError(res, 429, 'TooManyRequests');
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect((await getJson(lab, '/_lab/tables')).map((t: { name: string }) => t.name)).not.toContain('DarktraceModelAlerts_CL');
+    expect((await rawUpload(lab, { body: JSON.stringify([modelAlert()]) })).status).toBe(204);
+  });
+
+  it('a fault rule without retryAfter answers 429 with no Retry-After (the case the SDK does not retry, spec B7)', async () => {
+    const lab = await startLabMock({ faults: { rules: [{ route: 'logsIngestion', fault: 429, count: 1 }] } });
+    const res = await rawUpload(lab);
+    expectAzureError(res, 429, 'TooManyRequests');
+    expect(res.headers.get('retry-after')).toBeNull();
+  });
+});
+
 describe('headers and body', () => {
   it('UnsupportedMediaType: a Content-Type other than application/json → 415', async () => {
     const lab = await startLabMock();
     expectAzureError(await rawUpload(lab, { contentType: 'text/plain' }), 415, 'UnsupportedMediaType');
     expectAzureError(await rawUpload(lab, { contentType: null }), 415, 'UnsupportedMediaType');
+  });
+
+  it('Content-Type application/json with a charset parameter is accepted (spec B3: JSON, UTF-8)', async () => {
+    const lab = await startLabMock();
+    expect((await rawUpload(lab, { contentType: 'application/json; charset=utf-8' })).status).toBe(204);
   });
 
   it('InvalidContentEncoding: an encoding other than gzip, or a body that is not gzip', async () => {

@@ -47,6 +47,15 @@ describe('@azure/monitor-ingestion against the mock over HTTPS', () => {
     expect(routes).toEqual(['token 200', 'logsIngestion 204']);
   });
 
+  it('the SDK gzips every body (spec B7) and the mock decompresses it', async () => {
+    const lab = await startLabMock();
+    await sdkClient(lab).upload(DCR_ID, MODEL_ALERTS, [modelAlert()]);
+    const entry = (await getJson(lab, '/_lab/requests')).find((e: { route: string }) => e.route === 'logsIngestion');
+    expect(entry.status).toBe(204);
+    expect(entry.flags.join('\n')).toMatch(/gzip body: \d+ bytes on the wire, \d+ decompressed/);
+    expect(await getJson(lab, '/_lab/tables/DarktraceModelAlerts_CL/rows')).toHaveLength(1);
+  });
+
   it('a wrong secret fails with the SDK’s own error (AADSTS7000215) and nothing is uploaded', async () => {
     const lab = await startLabMock();
     const err = await sdkClient(lab, 'wrong-secret').upload(DCR_ID, MODEL_ALERTS, [modelAlert()]).then(
@@ -96,6 +105,19 @@ describe('@azure/monitor-ingestion against the mock over HTTPS', () => {
     ]);
     const rows = await getJson(lab, '/_lab/tables/DarktraceModelAlerts_CL/rows');
     expect(rows).toHaveLength(1);
+  });
+
+  it('a 429 without Retry-After is not retried by the SDK (spec B7): one request, AggregateLogsUploadError', async () => {
+    const lab = await startLabMock({ faults: { rules: [{ route: 'logsIngestion', fault: 429, count: 1 }] } });
+    const ends: RequestEndEvent[] = [];
+    lab.mock.events.on('request:end', (e) => ends.push(e));
+    const err = await sdkClient(lab)
+      .upload(DCR_ID, MODEL_ALERTS, [modelAlert()])
+      .then(() => undefined, (e: unknown) => e);
+    expect(isAggregateLogsUploadError(err)).toBe(true);
+    const ingest = ends.filter((e) => e.route === 'logsIngestion');
+    expect(ingest.map((e) => [e.status, e.errorCode ?? null])).toEqual([[429, 'TooManyRequests']]);
+    expect(await getJson(lab, '/_lab/tables')).not.toContainEqual(expect.objectContaining({ name: 'DarktraceModelAlerts_CL' }));
   });
 
   it('a value that does not fit its declared column type is stored as null and reported in the audit log', async () => {

@@ -65,6 +65,8 @@ async function handleUpload(req: Request, res: Response, lab: LabContext, servic
   const body = await readUploadBody(req, gzip, (n) => {
     tracker.bytes = n;
   });
+  // Audited so a test can tell what the client sent (the SDK gzips every body, spec B7).
+  if (body.gzip) tracker.flags.push(`gzip body: ${body.wireBytes} bytes on the wire, ${body.json.length} decompressed`);
 
   // 5. JSON; a non-array body is answered 204 and dropped, as observed (spec B3).
   let parsed: unknown;
