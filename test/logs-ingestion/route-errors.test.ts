@@ -66,6 +66,12 @@ describe('401: bearer token checks', () => {
     expectAzureError(res, 401, 'InvalidAuthenticationTokenAudience');
   });
 
+  it('the token audience is configurable per cloud (spec B2: https://monitor.azure.cn)', async () => {
+    const lab = await startLabMock({ logsIngestion: { audience: 'https://monitor.azure.cn' } });
+    expectAzureError(await rawUpload(lab, { token: await tokenFor(lab, undefined, { audience: 'https://monitor.azure.com' }) }), 401, 'InvalidAuthenticationTokenAudience');
+    expect((await rawUpload(lab, { token: await tokenFor(lab, undefined, { audience: 'https://monitor.azure.cn' }) })).status).toBe(204);
+  });
+
   it('the 401 codes are configurable (spec B8)', async () => {
     const lab = await startLabMock({ logsIngestion: { unauthorizedCodes: { missing: 'Unauthorized' } } });
     expectAzureError(await rawUpload(lab, { token: null }), 401, 'Unauthorized');
