@@ -1,6 +1,6 @@
 // The signing clock's debug hook and what a 403 caused by clock skew does: every signature (SharedKey
 // x-ms-date, DTAPI-Date) reads the skewed clock; a skew 403 keeps the records spooled and retries,
-// so they land once the clock is fixed (docs/decisions/0007-connector-403-clock-skew-retried.md),
+// so they land once the clock is fixed (docs/decisions/0002-connector-403-clock-skew-retried.md),
 // while a 403 with a right clock is still permanent (secondary key once, then dead-letter).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConnector, type Connector } from '../../connector/index.ts';

@@ -3,7 +3,7 @@
 // jitter, Retry-After honoured, bounded), 400/403 permanent (403 first retried once with the
 // secondary key), 404/413 split and resend. A 403 whose response `Date` is minutes away from the
 // x-ms-date we signed is clock skew, not a bad key: retried like a transient error, never
-// dead-lettered (docs/decisions/0007-connector-403-clock-skew-retried.md).
+// dead-lettered (docs/decisions/0002-connector-403-clock-skew-retried.md).
 import { Agent, request } from 'undici';
 import type { DataCollectorSinkConfig } from '../../config/types.ts';
 import { backoffDelay, parseRetryAfter } from '../../delivery/backoff.ts';
