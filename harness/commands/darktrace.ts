@@ -1,9 +1,8 @@
 // dtlab darktrace — run the Darktrace simulator (fake Threat Visualizer + Darktrace/Email API,
 // seeded alerts, push mode, /_lab admin API).
 import process from 'node:process';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
-import { UsageError, numberFlag, oneOf, untilStopSignal } from './cli-args.ts';
+import { UsageError, numberFlag, oneOf, parseFlags, serveUntilStopped } from './cli-args.ts';
 import { ALERT_TYPES, DEFAULT_TOKENS, createSimulator, type AlertType, type ApiPolicy, type PushTarget, type SimulatorOptions, type TokenPair } from '../../simulator/index.ts';
 
 const DEFAULT_PORT = 4790;
@@ -47,40 +46,35 @@ Rate SPEC, stories, the push body and the /_lab API: docs/reference/simulator.md
 
 
 export function optionsFrom(argv: string[]): SimulatorOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        seed: { type: 'string' },
-        'clock-start': { type: 'string' },
-        backfill: { type: 'string' },
-        speed: { type: 'string' },
-        rate: { type: 'string', multiple: true },
-        'public-token': { type: 'string' },
-        'private-token': { type: 'string' },
-        token: { type: 'string', multiple: true },
-        push: { type: 'string', multiple: true },
-        'push-token': { type: 'string' },
-        'push-types': { type: 'string' },
-        'push-format': { type: 'string' },
-        'instance-url': { type: 'string' },
-        'date-reference': { type: 'string' },
-        'max-skew': { type: 'string' },
-        'accept-encoded-query': { type: 'boolean' },
-        'post-signing': { type: 'string' },
-        'error-key': { type: 'string' },
-        'check-order': { type: 'string' },
-        'unknown-params': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      seed: { type: 'string' },
+      'clock-start': { type: 'string' },
+      backfill: { type: 'string' },
+      speed: { type: 'string' },
+      rate: { type: 'string', multiple: true },
+      'public-token': { type: 'string' },
+      'private-token': { type: 'string' },
+      token: { type: 'string', multiple: true },
+      push: { type: 'string', multiple: true },
+      'push-token': { type: 'string' },
+      'push-types': { type: 'string' },
+      'push-format': { type: 'string' },
+      'instance-url': { type: 'string' },
+      'date-reference': { type: 'string' },
+      'max-skew': { type: 'string' },
+      'accept-encoded-query': { type: 'boolean' },
+      'post-signing': { type: 'string' },
+      'error-key': { type: 'string' },
+      'check-order': { type: 'string' },
+      'unknown-params': { type: 'string' },
+    },
+  });
   const base = DEFAULT_TOKENS[0]!;
   if ((values['public-token'] === undefined) !== (values['private-token'] === undefined)) throw new UsageError('--public-token and --private-token must be given together');
   const tokens: TokenPair[] = [{ public: values['public-token'] ?? base.public, private: values['private-token'] ?? base.private }];
@@ -139,35 +133,23 @@ export function optionsFrom(argv: string[]): SimulatorOptions {
 export const command: Command = {
   summary: 'run the Darktrace simulator (Threat Visualizer + Darktrace/Email API, push mode)',
   help,
-  async run(argv) {
-    let sim;
-    try {
-      sim = createSimulator(optionsFrom(argv));
-    } catch (err) {
-      process.stderr.write(`dtlab darktrace: ${(err as Error).message}\n`);
-      return 2;
-    }
-    let url: string;
-    try {
-      ({ url } = await sim.listen());
-    } catch (err) {
-      process.stderr.write(`dtlab darktrace: ${(err as Error).message}\n`);
-      await sim.close();
-      return 2;
-    }
-    sim.start();
-    const c = sim.engine.counts;
-    const lines = [
-      `darktrace simulator listening on ${url}`,
-      `  clock:   ${new Date(sim.clock.now()).toISOString()} (${sim.clock.stepped ? 'stepped' : `×${sim.clock.speed}`}), seed ${sim.options.seed}`,
-      `  history: ${c.modelBreach} model breaches, ${c.aiAnalyst} AI Analyst events, ${c.systemAlert} system alerts, ${c.email} emails`,
-      `  tokens:  public ${sim.policy.tokens[0]!.public}${sim.policy.tokens[0]!.public === DEFAULT_TOKENS[0]!.public ? ' (documented test-only pair)' : ''}`,
-      `  lab:     ${url}/_lab/generated   ${url}/_lab/health   ${url}/_lab/faults`,
-      ...sim.pushers.map((p) => `  push:    ${p.target.url} (${(p.target.types ?? ALERT_TYPES).join(',')})`),
-    ];
-    process.stdout.write(lines.join('\n') + '\n');
-    await untilStopSignal();
-    await sim.close();
-    return 0;
-  },
+  run: (argv) =>
+    serveUntilStopped(
+      'darktrace',
+      () => createSimulator(optionsFrom(argv)),
+      (sim) => sim.listen(),
+      (sim, { url }) => {
+        sim.start();
+        const c = sim.engine.counts;
+        const lines = [
+          `darktrace simulator listening on ${url}`,
+          `  clock:   ${new Date(sim.clock.now()).toISOString()} (${sim.clock.stepped ? 'stepped' : `×${sim.clock.speed}`}), seed ${sim.options.seed}`,
+          `  history: ${c.modelBreach} model breaches, ${c.aiAnalyst} AI Analyst events, ${c.systemAlert} system alerts, ${c.email} emails`,
+          `  tokens:  public ${sim.policy.tokens[0]!.public}${sim.policy.tokens[0]!.public === DEFAULT_TOKENS[0]!.public ? ' (documented test-only pair)' : ''}`,
+          `  lab:     ${url}/_lab/generated   ${url}/_lab/health   ${url}/_lab/faults`,
+          ...sim.pushers.map((p) => `  push:    ${p.target.url} (${(p.target.types ?? ALERT_TYPES).join(',')})`),
+        ];
+        process.stdout.write(lines.join('\n') + '\n');
+      },
+    ),
 };

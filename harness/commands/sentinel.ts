@@ -1,8 +1,7 @@
 // dtlab sentinel — run the mock Log Analytics workspace (HTTP Data Collector API + /_lab admin API).
 import process from 'node:process';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
-import { UsageError, numberFlag, oneOf, untilStopSignal } from './cli-args.ts';
+import { UsageError, numberFlag, oneOf, parseFlags, serveUntilStopped } from './cli-args.ts';
 import {
   DEFAULT_WORKSPACE,
   createMockSentinel,
@@ -68,35 +67,30 @@ function parseWorkspace(value: string, index: number): WorkspaceConfig {
 
 
 async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        db: { type: 'string' },
-        workspace: { type: 'string', multiple: true },
-        faults: { type: 'string' },
-        'prefer-faults': { type: 'boolean' },
-        'clock-skew': { type: 'string' },
-        nested: { type: 'string' },
-        'invalid-log-type': { type: 'string' },
-        'content-type-params': { type: 'string' },
-        'log-level': { type: 'string' },
-        'https-port': { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        app: { type: 'string', multiple: true },
-        dcr: { type: 'string', multiple: true },
-        'no-query-auth': { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      db: { type: 'string' },
+      workspace: { type: 'string', multiple: true },
+      faults: { type: 'string' },
+      'prefer-faults': { type: 'boolean' },
+      'clock-skew': { type: 'string' },
+      nested: { type: 'string' },
+      'invalid-log-type': { type: 'string' },
+      'content-type-params': { type: 'string' },
+      'log-level': { type: 'string' },
+      'https-port': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      app: { type: 'string', multiple: true },
+      dcr: { type: 'string', multiple: true },
+      'no-query-auth': { type: 'boolean' },
+    },
+  });
   const policy: Partial<DataCollectorPolicy> = {};
   if (values['clock-skew'] !== undefined) policy.clockSkewMinutes = numberFlag('--clock-skew', values['clock-skew'], 0, 10_080);
   const nested = oneOf('--nested', values.nested, ['json-string', 'flatten'] as const);
@@ -135,48 +129,29 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
 export const command: Command = {
   summary: 'run the mock Log Analytics workspace (HTTP Data Collector API, /_lab admin API)',
   help,
-  async run(argv) {
-    let options: MockSentinelOptions;
-    try {
-      options = await optionsFrom(argv);
-    } catch (err) {
-      process.stderr.write(`dtlab sentinel: ${(err as Error).message}\n`);
-      return 2;
-    }
-    let mock;
-    try {
-      mock = createMockSentinel(options);
-    } catch (err) {
-      process.stderr.write(`dtlab sentinel: ${(err as Error).message}\n`);
-      return 2;
-    }
-    let url: string;
-    let httpsUrl: string | undefined;
-    let caPath: string | undefined;
-    try {
-      ({ url, httpsUrl, caPath } = await mock.listen());
-    } catch (err) {
-      process.stderr.write(`dtlab sentinel: ${(err as Error).message}\n`);
-      await mock.close();
-      return 2;
-    }
-    const workspaceIds = (options.workspaces ?? [DEFAULT_WORKSPACE]).map((w) => w.id.toLowerCase());
-    const lines = [
-      `mock-sentinel listening on ${url}`,
-      `  post:   POST ${url}/api/logs?api-version=2016-04-01  (SharedKey; headers Log-Type, x-ms-date)`,
-      `  workspace${workspaceIds.length > 1 ? 's' : ''}: ${workspaceIds.join(', ')}${options.workspaces ? '' : '  (documented test-only keys: see docs/reference/mock-sentinel.md)'}`,
-      `  tables: ${url}/_lab/tables   audit: ${url}/_lab/requests`,
-      `  store:  ${options.dbPath ?? 'in memory (--db PATH to keep it)'}`,
-      `  https:  ${httpsUrl}  (Logs Ingestion and the mock Entra; same app as HTTP)`,
-      `  trust:  ${caPath}  (NODE_EXTRA_CA_CERTS=${caPath})`,
-      `  entra:  authorityHost ${httpsUrl}  tenant ${DEFAULT_TENANT_ID}${options.apps ? '' : `  client ${DEFAULT_CLIENT_ID} (documented test-only secret)`}`,
-      `  ingest: POST ${httpsUrl}/dataCollectionRules/${DEFAULT_DCR_IMMUTABLE_ID}/streams/Custom-DarktraceModelAlerts?api-version=2023-01-01`,
-      `  dcrs:   ${url}/_lab/dcrs`,
-      `  query:  POST ${url}/v1/workspaces/${workspaceIds[0]}/query  (${options.noQueryAuth ? 'open: --no-query-auth' : 'bearer token of the mock Entra, aud https://api.loganalytics.io'})`,
-    ];
-    process.stdout.write(lines.join('\n') + '\n');
-    await untilStopSignal();
-    await mock.close();
-    return 0;
+  run(argv) {
+    let options!: MockSentinelOptions;
+    return serveUntilStopped(
+      'sentinel',
+      async () => createMockSentinel((options = await optionsFrom(argv))),
+      (mock) => mock.listen(),
+      (_mock, { url, httpsUrl, caPath }) => {
+        const workspaceIds = (options.workspaces ?? [DEFAULT_WORKSPACE]).map((w) => w.id.toLowerCase());
+        const lines = [
+          `mock-sentinel listening on ${url}`,
+          `  post:   POST ${url}/api/logs?api-version=2016-04-01  (SharedKey; headers Log-Type, x-ms-date)`,
+          `  workspace${workspaceIds.length > 1 ? 's' : ''}: ${workspaceIds.join(', ')}${options.workspaces ? '' : '  (documented test-only keys: see docs/reference/mock-sentinel.md)'}`,
+          `  tables: ${url}/_lab/tables   audit: ${url}/_lab/requests`,
+          `  store:  ${options.dbPath ?? 'in memory (--db PATH to keep it)'}`,
+          `  https:  ${httpsUrl}  (Logs Ingestion and the mock Entra; same app as HTTP)`,
+          `  trust:  ${caPath}  (NODE_EXTRA_CA_CERTS=${caPath})`,
+          `  entra:  authorityHost ${httpsUrl}  tenant ${DEFAULT_TENANT_ID}${options.apps ? '' : `  client ${DEFAULT_CLIENT_ID} (documented test-only secret)`}`,
+          `  ingest: POST ${httpsUrl}/dataCollectionRules/${DEFAULT_DCR_IMMUTABLE_ID}/streams/Custom-DarktraceModelAlerts?api-version=2023-01-01`,
+          `  dcrs:   ${url}/_lab/dcrs`,
+          `  query:  POST ${url}/v1/workspaces/${workspaceIds[0]}/query  (${options.noQueryAuth ? 'open: --no-query-auth' : 'bearer token of the mock Entra, aud https://api.loganalytics.io'})`,
+        ];
+        process.stdout.write(lines.join('\n') + '\n');
+      },
+    );
   },
 };
