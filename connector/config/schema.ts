@@ -8,6 +8,18 @@ const secret = { type: 'string', minLength: 1 };
 const listen = { anyOf: [{ type: 'integer', minimum: 0, maximum: 65535 }, { type: 'string', pattern: '^([^\\s:]+:)?\\d{1,5}$' }] };
 const base64Key = { type: 'string', pattern: '^[A-Za-z0-9+/]+={0,2}$', minLength: 4 };
 
+const httpUrl = { type: 'string', format: 'uri', pattern: '^https?://' };
+
+/** How a sink groups records into posts; the same knobs for either Sentinel API. */
+const batch = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    maxBytes: size,
+    maxRecords: { type: 'integer', minimum: 1 },
+  },
+};
+
 const retry = {
   type: 'object',
   additionalProperties: false,
@@ -28,19 +40,12 @@ const dataCollector = {
     workspaceId: { type: 'string', format: 'uuid' },
     sharedKey: base64Key,
     secondaryKey: base64Key,
-    endpoint: { type: 'string', format: 'uri', pattern: '^https?://' },
+    endpoint: httpUrl,
     logType: { type: 'string', pattern: '^[A-Za-z0-9_]{1,100}$' },
     timeGeneratedField: { type: 'string', pattern: '^([A-Za-z0-9_]{1,45})?$' },
     azureResourceId: { type: 'string' },
     timeout: duration,
-    batch: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        maxBytes: size,
-        maxRecords: { type: 'integer', minimum: 1 },
-      },
-    },
+    batch,
     retry,
   },
 };
@@ -53,12 +58,12 @@ const logsIngestion = {
   required: ['mode', 'endpoint', 'dcrImmutableId', 'tenantId', 'clientId', 'clientSecret'],
   properties: {
     mode: { const: 'logsIngestion' },
-    endpoint: { type: 'string', format: 'uri', pattern: '^https?://' },
+    endpoint: httpUrl,
     dcrImmutableId: { type: 'string', pattern: '^dcr-[0-9a-f]{32}$' },
     tenantId: { type: 'string', minLength: 1 },
     clientId: { type: 'string', format: 'uuid' },
     clientSecret: secret,
-    authorityHost: { type: 'string', format: 'uri', pattern: '^https?://' },
+    authorityHost: httpUrl,
     caFile: { type: 'string', minLength: 1 },
     streams: {
       type: 'object',
@@ -68,14 +73,7 @@ const logsIngestion = {
     customLabel: { type: 'string' },
     maxConcurrency: { type: 'integer', minimum: 1, maximum: 32 },
     timeout: duration,
-    batch: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        maxBytes: size,
-        maxRecords: { type: 'integer', minimum: 1 },
-      },
-    },
+    batch,
     retry,
   },
 };
@@ -90,10 +88,10 @@ export const configSchema = {
       additionalProperties: false,
       required: ['url', 'publicToken', 'privateToken'],
       properties: {
-        url: { type: 'string', format: 'uri', pattern: '^https?://' },
+        url: httpUrl,
         publicToken: secret,
         privateToken: secret,
-        linkBase: { type: 'string', format: 'uri', pattern: '^https?://' },
+        linkBase: httpUrl,
         timeout: duration,
         emailPathPrefix: { type: 'string', pattern: '^/' },
       },
