@@ -32,27 +32,9 @@ function expandComponents(components: TriggeredComponent[]): TriggeredComponent[
   }));
 }
 
-/** Builds the API object for a breach; key order follows the stored (default) shape. */
-export function breachView(b: ModelBreach, o: BreachViewOptions): Record<string, unknown> {
-  const model = o.historicmodelonly ? b.model.then : b.model;
-  if (o.minimal) {
-    const slim = (m: ModelBreach['model']['then']) => ({ name: m.name, pid: m.pid, phid: m.phid, uuid: m.uuid });
-    const out: Record<string, unknown> = {
-      commentCount: b.commentCount,
-      pbid: b.pbid,
-      time: b.time,
-      creationTime: b.creationTime,
-      score: b.score,
-      percentscore: b.percentscore,
-      acknowledged: b.acknowledged,
-    };
-    if (o.deviceattop) out.device = { did: b.device.did };
-    out.model = o.historicmodelonly ? slim(b.model.then) : { then: slim(b.model.then), now: slim(b.model.now) };
-    return out;
-  }
-  let components = o.expandenums ? expandComponents(b.triggeredComponents) : b.triggeredComponents;
-  if (!o.deviceattop) components = components.map((c) => ({ ...c, device: b.device }));
-  const out: Record<string, unknown> = {
+/** The fields every shape starts with, in the stored order. */
+function breachHead(b: ModelBreach): Record<string, unknown> {
+  return {
     commentCount: b.commentCount,
     pbid: b.pbid,
     time: b.time,
@@ -61,6 +43,21 @@ export function breachView(b: ModelBreach, o: BreachViewOptions): Record<string,
     percentscore: b.percentscore,
     acknowledged: b.acknowledged,
   };
+}
+
+/** Builds the API object for a breach; key order follows the stored (default) shape. */
+export function breachView(b: ModelBreach, o: BreachViewOptions): Record<string, unknown> {
+  const model = o.historicmodelonly ? b.model.then : b.model;
+  if (o.minimal) {
+    const slim = (m: ModelBreach['model']['then']) => ({ name: m.name, pid: m.pid, phid: m.phid, uuid: m.uuid });
+    const out = breachHead(b);
+    if (o.deviceattop) out.device = { did: b.device.did };
+    out.model = o.historicmodelonly ? slim(b.model.then) : { then: slim(b.model.then), now: slim(b.model.now) };
+    return out;
+  }
+  let components = o.expandenums ? expandComponents(b.triggeredComponents) : b.triggeredComponents;
+  if (!o.deviceattop) components = components.map((c) => ({ ...c, device: b.device }));
+  const out = breachHead(b);
   if (o.includebreachurl) out.breachUrl = b.breachUrl;
   out.mitreTechniques = b.mitreTechniques;
   out.aianalystData = b.aianalystData;
