@@ -40,6 +40,27 @@ function categoryFilter(q: Params, names: { compliance: string; suspicious: stri
   return included.length ? (c) => included.includes(c) : (c) => !excluded.includes(c);
 }
 
+/**
+ * includeonlypinned, includeallpinned and includeacknowledged (§2.2), alike for events and groups:
+ * whether an item, inside the time window or not, is listed.
+ */
+function pinAckFilter(q: Params): (item: { pinned: boolean; acknowledged: boolean }, inWindow: boolean) => boolean {
+  const includeAck = q.bool('includeacknowledged', false);
+  const allPinned = q.bool('includeallpinned', true);
+  const onlyPinned = q.bool('includeonlypinned', false);
+  return (item, inWindow) => {
+    if (onlyPinned ? !item.pinned : !(inWindow || (allPinned && item.pinned))) return false;
+    return includeAck || !item.acknowledged;
+  };
+}
+
+/** An inclusive score range from a pair of optional parameters. */
+function scoreRange(q: Params, minParam: string, maxParam: string): (score: number) => boolean {
+  const min = q.num(minParam);
+  const max = q.num(maxParam);
+  return (score) => !(min !== undefined && score < min) && !(max !== undefined && score > max);
+}
+
 function deviceFilter(q: Params): (dids: number[], sids: number[]) => boolean {
   const did = q.ints('did');
   const exDid = q.ints('excludedid');
@@ -74,24 +95,15 @@ function incidentEvents(req: ApiRequest): ApiResult {
   if (groupid) return respond(all.map((r) => r.alert).filter((e) => e.currentGroup === groupid));
 
   const { start, end } = window(req);
-  const includeAck = q.bool('includeacknowledged', false);
-  const allPinned = q.bool('includeallpinned', true);
-  const onlyPinned = q.bool('includeonlypinned', false);
-  const minscore = q.num('minscore');
-  const maxscore = q.num('maxscore');
-  const minGroup = q.num('mingroupscore');
-  const maxGroup = q.num('maxgroupscore');
+  const listed = pinAckFilter(q);
+  const aiaScore = scoreRange(q, 'minscore', 'maxscore');
+  const groupScore = scoreRange(q, 'mingroupscore', 'maxgroupscore');
   const category = categoryFilter(q, { compliance: 'groupcompliance', suspicious: 'groupsuspicious', critical: 'groupcritical' });
   const devices = deviceFilter(q);
   const out: IncidentEvent[] = [];
   for (const { alert: e, key } of all) {
     const inWindow = key >= start && key <= end;
-    if (onlyPinned ? !e.pinned : !(inWindow || (allPinned && e.pinned))) continue;
-    if (!includeAck && e.acknowledged) continue;
-    if (minscore !== undefined && e.aiaScore < minscore) continue;
-    if (maxscore !== undefined && e.aiaScore > maxscore) continue;
-    if (minGroup !== undefined && e.groupScore < minGroup) continue;
-    if (maxGroup !== undefined && e.groupScore > maxGroup) continue;
+    if (!listed(e, inWindow) || !aiaScore(e.aiaScore) || !groupScore(e.groupScore)) continue;
     if (category && !category(e.groupCategory)) continue;
     if (!devices(e.breachDevices.map((d) => d.did), e.breachDevices.map((d) => d.sid))) continue;
     out.push(e);
@@ -165,19 +177,13 @@ function groups(req: ApiRequest): ApiResult {
   if (uuids?.length) return finish(entries.filter(({ group }) => group.incidentEvents.some((e) => uuids.includes(e.uuid))));
   if (groupid) return finish(entries.filter(({ group }) => group.id === groupid));
   const { start, end } = window(req);
-  const includeAck = q.bool('includeacknowledged', false);
-  const allPinned = q.bool('includeallpinned', true);
-  const onlyPinned = q.bool('includeonlypinned', false);
-  const minscore = q.num('minscore');
-  const maxscore = q.num('maxscore');
+  const listed = pinAckFilter(q);
+  const groupScore = scoreRange(q, 'minscore', 'maxscore');
   const category = categoryFilter(q, { compliance: 'compliance', suspicious: 'suspicious', critical: 'critical' });
   const devices = deviceFilter(q);
   entries = entries.filter(({ group: g, sids }) => {
     const overlaps = g.start <= end && g.end >= start;
-    if (onlyPinned ? !g.pinned : !(overlaps || (allPinned && g.pinned))) return false;
-    if (!includeAck && g.acknowledged) return false;
-    if (minscore !== undefined && g.groupScore < minscore) return false;
-    if (maxscore !== undefined && g.groupScore > maxscore) return false;
+    if (!listed(g, overlaps) || !groupScore(g.groupScore)) return false;
     if (category && !category(g.category)) return false;
     return devices(g.devices, sids);
   });
