@@ -2,7 +2,7 @@
 // DuckDB workspace store, with the /_lab admin API, fault injection, an audit log and typed events.
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Express } from 'express';
 import { pino } from 'pino';
 import { buildApp } from './app.ts';
@@ -94,30 +94,12 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
       lab.attachStore(store);
       const host = options.host ?? '127.0.0.1';
       server = createServer(app);
-      await new Promise<void>((resolve, reject) => {
-        server!.once('error', reject);
-        server!.listen(options.port ?? 0, host, () => {
-          server!.off('error', reject);
-          resolve();
-        });
-      });
-      const address = server.address() as AddressInfo;
-      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      url = `http://${shownHost}:${address.port}`;
+      url = await listenAt(server, options.port ?? 0, host, 'http');
       if (options.tls) {
         // HTTPS next to HTTP, same app: the Azure SDKs send bearer tokens over HTTPS only (spec B1).
         const tls = await prepareLabTls(options.tls === true ? {} : options.tls);
         httpsServer = createHttpsServer({ cert: tls.cert, key: tls.key }, app);
-        await new Promise<void>((resolve, reject) => {
-          httpsServer!.once('error', reject);
-          httpsServer!.listen(options.httpsPort ?? 0, host, () => {
-            httpsServer!.off('error', reject);
-            resolve();
-          });
-        });
-        const httpsAddress = httpsServer.address() as AddressInfo;
-        const httpsHost = httpsAddress.family === 'IPv6' ? `[${httpsAddress.address}]` : httpsAddress.address;
-        httpsUrl = `https://${httpsHost}:${httpsAddress.port}`;
+        httpsUrl = await listenAt(httpsServer, options.httpsPort ?? 0, host, 'https');
         caPath = tls.caPath;
       }
       logger.info({ url, httpsUrl, workspaces: workspaces.ids() }, 'mock-sentinel listening');
@@ -161,3 +143,17 @@ export { entraFor } from './entra/lab-entra.ts';
 export { logsIngestionFor, DEFAULT_DCR_IMMUTABLE_ID, type LogsIngestionOptions, type DcrSummary } from './logs-ingestion/index.ts';
 export { DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MONITOR_AUDIENCE, parseAppSpec, type AppSpec } from './entra/index.ts';
 export type { LabTlsOptions } from './tls/lab-tls.ts';
+
+/** Listens on host:port; resolves to the URL it serves (an IPv6 address in brackets). */
+async function listenAt(server: NetServer, port: number, host: string, scheme: 'http' | 'https'): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${scheme}://${shownHost}:${address.port}`;
+}
