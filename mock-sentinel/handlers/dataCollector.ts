@@ -5,12 +5,11 @@ import { DataCollectorAuthenticator } from '../authentication/dataCollectorAuthe
 import { GUID_PATTERN, type Workspace } from '../authentication/workspaces.ts';
 import type { DataCollectorPolicy } from '../config.ts';
 import { dataCollectorErrors } from '../errors/dataCollectorErrors.ts';
-import { ServiceError } from '../errors/serviceError.ts';
 import { ingestRecords } from '../ingestion/ingestRecords.ts';
 import type { LabContext } from '../labContext.ts';
 import { injectFaults } from '../middlewares/injectFaults.ts';
 import { readBodyLimited } from '../middlewares/readBody.ts';
-import { sendEmpty, sendServiceError, trackRequest, trackerOf, type RequestTracker } from '../middlewares/requestTracking.ts';
+import { sendEmpty, serviceHandler, trackRequest, type RequestTracker } from '../middlewares/requestTracking.ts';
 
 export const DATA_COLLECTOR_ROUTE = 'dataCollector';
 
@@ -25,19 +24,7 @@ export function dataCollectorRouter(lab: LabContext): Router {
     '/api/logs',
     trackRequest(lab, DATA_COLLECTOR_ROUTE),
     injectFaults(lab, DATA_COLLECTOR_ROUTE, dataCollectorErrors.fromFault),
-    async (req: Request, res: Response) => {
-      const tracker = trackerOf(res)!;
-      try {
-        await handlePost(req, res, lab, policy, authenticator, tracker);
-      } catch (err) {
-        if (err instanceof ServiceError) {
-          sendServiceError(req, res, err);
-          return;
-        }
-        lab.logger.error({ err, route: DATA_COLLECTOR_ROUTE }, 'unexpected error while ingesting');
-        if (!res.headersSent) sendServiceError(req, res, dataCollectorErrors.unspecifiedError());
-      }
-    },
+    serviceHandler(lab, DATA_COLLECTOR_ROUTE, dataCollectorErrors.unspecifiedError, (req, res, tracker) => handlePost(req, res, lab, policy, authenticator, tracker)),
   );
   return router;
 }

@@ -4,7 +4,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { RequestOutcome } from '../events.ts';
 import type { LabContext } from '../labContext.ts';
-import type { ServiceError } from '../errors/serviceError.ts';
+import { ServiceError } from '../errors/serviceError.ts';
 
 export class RequestTracker {
   workspace: string | undefined;
@@ -107,4 +107,30 @@ export function sendEmpty(req: Request, res: Response, status: number, outcome?:
   }
   res.status(status).end();
   drain(req);
+}
+
+/**
+ * The last step of an ingestion route: runs `handle` with the request's tracker. A ServiceError it
+ * throws is the service's answer; anything else is logged and answered with `unexpected()` when no
+ * response has gone out yet.
+ */
+export function serviceHandler(
+  lab: LabContext,
+  route: string,
+  unexpected: () => ServiceError,
+  handle: (req: Request, res: Response, tracker: RequestTracker) => Promise<void>,
+): (req: Request, res: Response) => Promise<void> {
+  return async (req, res) => {
+    const tracker = trackerOf(res)!;
+    try {
+      await handle(req, res, tracker);
+    } catch (err) {
+      if (err instanceof ServiceError) {
+        sendServiceError(req, res, err);
+        return;
+      }
+      lab.logger.error({ err, route }, 'unexpected error while ingesting');
+      if (!res.headersSent) sendServiceError(req, res, unexpected());
+    }
+  };
 }

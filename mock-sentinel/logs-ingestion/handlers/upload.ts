@@ -3,10 +3,9 @@
 // Azure.Core error with `x-ms-error-code`; success is 204 even when values had to be nulled
 // (those land in the audit log, as DCRLogErrors would).
 import { Router, type Request, type Response } from 'express';
-import { ServiceError } from '../../errors/serviceError.ts';
 import type { LabContext } from '../../labContext.ts';
 import { injectFaults } from '../../middlewares/injectFaults.ts';
-import { sendEmpty, sendServiceError, trackRequest, trackerOf, type RequestTracker } from '../../middlewares/requestTracking.ts';
+import { sendEmpty, serviceHandler, trackRequest, type RequestTracker } from '../../middlewares/requestTracking.ts';
 import { authenticateBearer, authorizeDcr } from '../authentication/bearer-authenticator.ts';
 import { ingestionErrors, SUPPORTED_API_VERSIONS } from '../errors/ingestion-error.ts';
 import { LOGS_INGESTION_ROUTE, logsIngestionFor, type LogsIngestionService } from '../logs-ingestion-service.ts';
@@ -21,19 +20,7 @@ export function logsIngestionRouter(lab: LabContext): Router {
     '/dataCollectionRules/:immutableId/streams/:stream',
     trackRequest(lab, LOGS_INGESTION_ROUTE),
     injectFaults(lab, LOGS_INGESTION_ROUTE, ingestionErrors.fromFault),
-    async (req: Request, res: Response) => {
-      const tracker = trackerOf(res)!;
-      try {
-        await handleUpload(req, res, lab, service, tracker);
-      } catch (err) {
-        if (err instanceof ServiceError) {
-          sendServiceError(req, res, err);
-          return;
-        }
-        lab.logger.error({ err, route: LOGS_INGESTION_ROUTE }, 'unexpected error while ingesting');
-        if (!res.headersSent) sendServiceError(req, res, ingestionErrors.internalServerError());
-      }
-    },
+    serviceHandler(lab, LOGS_INGESTION_ROUTE, ingestionErrors.internalServerError, (req, res, tracker) => handleUpload(req, res, lab, service, tracker)),
   );
   return router;
 }
