@@ -107,16 +107,12 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
     },
     async close() {
       if (server) {
-        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeAllConnections();
-        await closing;
+        await closeNow(server);
         server = undefined;
       }
       url = undefined;
       if (httpsServer) {
-        const closing = new Promise<void>((resolve) => httpsServer!.close(() => resolve()));
-        httpsServer.closeAllConnections();
-        await closing;
+        await closeNow(httpsServer);
         httpsServer = undefined;
         httpsUrl = undefined;
       }
@@ -156,4 +152,11 @@ async function listenAt(server: NetServer, port: number, host: string, scheme: '
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `${scheme}://${shownHost}:${address.port}`;
+}
+
+/** Stops listening and drops open (keep-alive) connections, so close does not wait on idle clients. */
+async function closeNow(server: Server): Promise<void> {
+  const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closing;
 }
