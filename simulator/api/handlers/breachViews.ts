@@ -55,14 +55,49 @@ export function breachView(b: ModelBreach, o: BreachViewOptions): Record<string,
     out.model = o.historicmodelonly ? slim(b.model.then) : { then: slim(b.model.then), now: slim(b.model.now) };
     return out;
   }
-  let components = o.expandenums ? expandComponents(b.triggeredComponents) : b.triggeredComponents;
-  if (!o.deviceattop) components = components.map((c) => ({ ...c, device: b.device }));
+  const out = fullHead(b, o);
+  out.model = model;
+  out.triggeredComponents = fullComponents(b, o);
+  return out;
+}
+
+/** The full shape's fields before `model` (which, with triggeredComponents, always comes last). */
+function fullHead(b: ModelBreach, o: BreachViewOptions): Record<string, unknown> {
   const out = breachHead(b);
   if (o.includebreachurl) out.breachUrl = b.breachUrl;
   out.mitreTechniques = b.mitreTechniques;
   out.aianalystData = b.aianalystData;
   if (o.deviceattop) out.device = b.device;
-  out.model = model;
-  out.triggeredComponents = components;
   return out;
+}
+
+function fullComponents(b: ModelBreach, o: BreachViewOptions): TriggeredComponent[] {
+  let components = o.expandenums ? expandComponents(b.triggeredComponents) : b.triggeredComponents;
+  if (!o.deviceattop) components = components.map((c) => ({ ...c, device: b.device }));
+  return components;
+}
+
+/**
+ * JSON of the objects breaches share and nothing changes after the world and catalogue are built:
+ * models (`model.then`/`model.now`, about half of a breach's bytes) and devices (about a seventh).
+ * Anything that starts mutating a world device must drop this cache (and the breaches' views).
+ */
+const sharedJson = new WeakMap<object, string>();
+
+function jsonOfShared(m: object): string {
+  let text = sharedJson.get(m);
+  if (text === undefined) sharedJson.set(m, (text = JSON.stringify(m)));
+  return text;
+}
+
+/** `JSON.stringify(breachView(b, o))`, byte for byte, reusing the shared models' and devices' JSON. */
+export function breachViewJson(b: ModelBreach, o: BreachViewOptions): string {
+  if (o.minimal) return JSON.stringify(breachView(b, o));
+  // The head without the device (which, when at top, is the last field before model).
+  const head = JSON.stringify(o.deviceattop ? fullHead(b, { ...o, deviceattop: false }) : fullHead(b, o));
+  const device = o.deviceattop ? `,"device":${jsonOfShared(b.device)}` : '';
+  const model = o.historicmodelonly
+    ? jsonOfShared(b.model.then)
+    : `{"then":${jsonOfShared(b.model.then)},"now":${jsonOfShared(b.model.now)}}`;
+  return `${head.slice(0, -1)}${device},"model":${model},"triggeredComponents":${JSON.stringify(fullComponents(b, o))}}`;
 }
