@@ -12,7 +12,7 @@ import { spoolRecord } from '../../connector/spool/record-format.ts';
 import { SigningClock } from '../../connector/util/signing-clock.ts';
 import { startFakeDarktrace } from './helpers/fake-darktrace.ts';
 import { startVerifyingSink, type ReceivedPost, type Reply, type VerifyingSink } from './helpers/verifying-sink.ts';
-import { DT_TOKENS, PRIMARY, PUSH_TOKEN, WS, silentLogger, tempState, testConfig, waitForDelivered, waitForEvent } from './helpers/connector-env.ts';
+import { DT_TOKENS, PRIMARY, PUSH_TOKEN, WS, dataCollectorSinkConfig, silentLogger, tempState, testConfig, waitForDelivered, waitForEvent } from './helpers/connector-env.ts';
 import { systemStatusAlert } from './helpers/fixtures.ts';
 
 const SECONDARY = 'PQotrdhE7hJx0w+bvR5Q5I4LnofH6be8xEvJ3s3p7L585P8F/HSU6PFMAD1jh93I5Xp+oFVPFVtmekWK06ZLZg==';
@@ -37,13 +37,7 @@ async function skewSink(keys: { primary?: string; secondary?: string }, also?: (
 }
 
 function sinkCfg(endpoint: string, over: Partial<DataCollectorSinkConfig> = {}): DataCollectorSinkConfig {
-  return {
-    mode: 'dataCollector', workspaceId: WS, sharedKey: PRIMARY, endpoint, logType: 'darktrace_model_alerts',
-    timeGeneratedField: 'alertTime', timeoutMs: 5000,
-    batch: { maxBytes: 5 * 1024 * 1024, maxRecords: 10_000 },
-    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, pauseMs: 10 },
-    ...over,
-  };
+  return dataCollectorSinkConfig(endpoint, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, pauseMs: 10 }, ...over });
 }
 
 const recs = (n: number) => Array.from({ length: n }, (_, i) => spoolRecord(i + 1, `k:${i}`, JSON.stringify({ dtProduct: 'System Alert', n: i, alertTime: '2024-01-15T09:30:00.000Z' })));

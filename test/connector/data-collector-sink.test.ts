@@ -7,9 +7,8 @@ import { RetryExhaustedError, type SinkOutcome } from '../../connector/sinks/sin
 import type { SpoolRecord } from '../../connector/spool/spool.ts';
 import { spoolRecord } from '../../connector/spool/record-format.ts';
 import { startVerifyingSink, type Reply, type ReceivedPost, type VerifyingSink } from './helpers/verifying-sink.ts';
+import { PRIMARY, WS, dataCollectorSinkConfig } from './helpers/connector-env.ts';
 
-const WS = '97ce69d9-b4be-4241-8dbd-d265edcf06c4';
-const PRIMARY = 'SERsIYhgMVlJB6uPsq49gCxNiruf6v0vhMYE+lfzbSGcXjdViZdV/e5pEMTYtw9f8SkVLf4LFlLCc2KxtRZfCA==';
 const SECONDARY = 'PQotrdhE7hJx0w+bvR5Q5I4LnofH6be8xEvJ3s3p7L585P8F/HSU6PFMAD1jh93I5Xp+oFVPFVtmekWK06ZLZg==';
 
 let sink: VerifyingSink | undefined;
@@ -18,15 +17,6 @@ afterEach(async () => {
   sink = undefined;
 });
 
-function cfg(endpoint: string, over: Partial<DataCollectorSinkConfig> = {}): DataCollectorSinkConfig {
-  return {
-    mode: 'dataCollector', workspaceId: WS, sharedKey: PRIMARY, endpoint, logType: 'darktrace_model_alerts',
-    timeGeneratedField: 'alertTime', timeoutMs: 5000,
-    batch: { maxBytes: 5 * 1024 * 1024, maxRecords: 10_000 },
-    retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5, pauseMs: 10 },
-    ...over,
-  };
-}
 
 const records = (n: number, text = 'héllo ✓'): SpoolRecord[] =>
   Array.from({ length: n }, (_, i) => spoolRecord(i + 1, `k:${i}`, JSON.stringify({ dtProduct: 'Policy Breach', threatID: i, message: text, alertTime: '2024-01-15T09:30:00.000Z' })));
@@ -34,7 +24,7 @@ const records = (n: number, text = 'héllo ✓'): SpoolRecord[] =>
 async function run(reply: (p: ReceivedPost) => Reply | undefined, recs: SpoolRecord[], over: Partial<DataCollectorSinkConfig> = {}, keys: { primary?: string; secondary?: string } = { primary: PRIMARY }) {
   sink = await startVerifyingSink({ workspaceId: WS, keys, reply });
   const retries: Array<{ reason: string; delayMs: number }> = [];
-  const s = createDataCollectorSink(cfg(sink.url, over), { onRetry: (r) => retries.push(r) });
+  const s = createDataCollectorSink(dataCollectorSinkConfig(sink.url, over), { onRetry: (r) => retries.push(r) });
   const outcomes: SinkOutcome[] = [];
   let error: unknown;
   try {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { resolveConfig } from '../../../connector/config/load.ts';
-import type { ConnectorConfig } from '../../../connector/config/types.ts';
+import type { ConnectorConfig, DataCollectorSinkConfig } from '../../../connector/config/types.ts';
 
 export const WS = '97ce69d9-b4be-4241-8dbd-d265edcf06c4';
 export const PRIMARY = 'SERsIYhgMVlJB6uPsq49gCxNiruf6v0vhMYE+lfzbSGcXjdViZdV/e5pEMTYtw9f8SkVLf4LFlLCc2KxtRZfCA==';
@@ -27,6 +27,17 @@ export function testConfig(o: { darktraceUrl: string; sentinelUrl: string; state
   };
   for (const [k, v] of Object.entries(o.extra ?? {})) raw[k] = typeof v === 'object' && !Array.isArray(v) ? { ...raw[k], ...v } : v;
   return resolveConfig(raw);
+}
+
+/** A resolved Data Collector sink config for unit tests: the lab workspace, tiny backoff steps. */
+export function dataCollectorSinkConfig(endpoint: string, over: Partial<DataCollectorSinkConfig> = {}): DataCollectorSinkConfig {
+  return {
+    mode: 'dataCollector', workspaceId: WS, sharedKey: PRIMARY, endpoint, logType: 'darktrace_model_alerts',
+    timeGeneratedField: 'alertTime', timeoutMs: 5000,
+    batch: { maxBytes: 5 * 1024 * 1024, maxRecords: 10_000 },
+    retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5, pauseMs: 10 },
+    ...over,
+  };
 }
 
 export const silentLogger = () => pino({ level: 'silent' });
