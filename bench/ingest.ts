@@ -203,6 +203,10 @@ const scenarios: Scenario[] = [
   { name: '10-record posts', recordsPerPost: 10, posts: Math.max(50, Math.round(3000 * SCALE)) },
 ];
 
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
@@ -219,11 +223,15 @@ async function main(): Promise<void> {
     const { bodies, records } = makeBodies(scenario.recordsPerPost, scenario.posts, 7);
     const bytes = bodies.reduce((s, b) => s + b.length, 0) / bodies.length;
     await drive(baseline.url, bodies, Math.min(3, scenario.posts)); // warm-up
+    const baseCpu = process.cpuUsage();
     const baseSeconds = await drive(baseline.url, bodies, scenario.posts);
+    const baseCpuMs = cpuMs(process.cpuUsage(baseCpu));
     const mock = createMockSentinel();
     const { url } = await mock.listen();
     await drive(url, bodies, Math.min(3, scenario.posts)); // warm-up: table created, schema settled
+    const mockCpu = process.cpuUsage();
     const mockSeconds = await drive(url, bodies, scenario.posts);
+    const mockCpuMs = cpuMs(process.cpuUsage(mockCpu));
     await mock.close();
     const total = records * scenario.posts;
     const baseRate = total / baseSeconds;
@@ -231,7 +239,8 @@ async function main(): Promise<void> {
     const ratio = mockRate / baseRate;
     if (scenario.name === '1 MB posts') ratio1mb = ratio;
     process.stdout.write(
-      `${scenario.name.padEnd(16)} ${fmt(baseRate).padStart(15)} ${fmt((bytes * scenario.posts) / MB / baseSeconds, 1).padStart(8)} ${fmt(mockRate).padStart(12)} ${fmt((bytes * scenario.posts) / MB / mockSeconds, 1).padStart(8)} ${fmt(ratio, 2).padStart(6)}x\n`,
+      `${scenario.name.padEnd(16)} ${fmt(baseRate).padStart(15)} ${fmt((bytes * scenario.posts) / MB / baseSeconds, 1).padStart(8)} ${fmt(mockRate).padStart(12)} ${fmt((bytes * scenario.posts) / MB / mockSeconds, 1).padStart(8)} ${fmt(ratio, 2).padStart(6)}x\n` +
+        `${''.padEnd(16)} CPU per post, all threads, client included: baseline ${fmt(baseCpuMs / scenario.posts, 1)} ms, mock ${fmt(mockCpuMs / scenario.posts, 1)} ms\n`,
     );
   }
   baseline.server.close();

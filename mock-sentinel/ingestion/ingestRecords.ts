@@ -1,8 +1,10 @@
-// Stores one accepted Data Collector request: types every record, evolves the table schema and
-// appends the rows, all under the table's lock so concurrent requests cannot race on the schema.
+// Stores one accepted Data Collector request: types every record into a column batch, evolves the
+// table schema and appends the rows, all under the table's lock so concurrent requests cannot race on
+// the schema.
 import type { DataCollectorPolicy } from '../config.ts';
+import type { ColumnBatch } from '../persistence/columnBatch.ts';
 import type { ColumnDef } from '../persistence/columnTypes.ts';
-import type { StoredRow, WorkspaceStore } from '../persistence/workspaceStore.ts';
+import type { WorkspaceStore } from '../persistence/workspaceStore.ts';
 import { RecordTyper } from './recordTyping.ts';
 import { asIsoDatetime } from './valueShapes.ts';
 
@@ -32,30 +34,41 @@ export interface IngestResult {
 }
 
 export async function ingestRecords(store: WorkspaceStore, policy: DataCollectorPolicy, request: IngestRequest): Promise<IngestResult> {
-  if (request.records.length === 0) return { stored: 0, newColumns: [], flags: [] };
+  const count = request.records.length;
+  if (count === 0) return { stored: 0, newColumns: [], flags: [] };
   return store.withTableLock(request.table, async () => {
     const existing = store.columns(request.table) ?? DATA_COLLECTOR_STANDARD_COLUMNS;
     const typer = new RecordTyper(existing, policy);
     const flags: string[] = [];
-    const rows: StoredRow[] = request.records.map((record) => {
-      const timeGenerated = pickTimeGenerated(record, request, policy, flags);
-      const source = policy.keepTimeGeneratedField || !request.timeGeneratedField ? record : without(record, request.timeGeneratedField);
-      const row = typer.typeRecord(source);
-      row.TimeGenerated = timeGenerated;
-      row.TenantId = request.workspaceId;
-      row.Type = request.table;
-      row.SourceSystem = policy.sourceSystem;
-      row._ResourceId = request.resourceId ?? null;
-      return row;
-    });
+    const omitted = policy.keepTimeGeneratedField ? undefined : request.timeGeneratedField;
+    const batch = typer.typeRecords(request.records, omitted);
+    const timeGenerated = request.timeGeneratedField
+      ? request.records.map((record) => pickTimeGenerated(record, request, policy, flags))
+      : new Array<Date>(count).fill(request.receivedAt);
+    setColumn(batch, 'TimeGenerated', timeGenerated);
+    setColumn(batch, 'TenantId', new Array<string>(count).fill(request.workspaceId));
+    setColumn(batch, 'Type', new Array<string>(count).fill(request.table));
+    setColumn(batch, 'SourceSystem', new Array<string>(count).fill(policy.sourceSystem));
+    if (request.resourceId !== undefined) setColumn(batch, '_ResourceId', new Array<string>(count).fill(request.resourceId));
     if (!store.hasTable(request.table)) {
       await store.ensureTable(request.table, [...DATA_COLLECTOR_STANDARD_COLUMNS, ...typer.newColumns]);
     } else if (typer.newColumns.length > 0) {
       await store.addColumns(request.table, typer.newColumns);
     }
-    const stored = await store.insertRows(request.table, rows);
+    const stored = await store.insertBatch(request.table, batch);
     return { stored, newColumns: typer.newColumns, flags: [...new Set([...flags, ...typer.flags])] };
   });
+}
+
+/** Sets a standard column, replacing a typed column of the same name (the standard value wins). */
+function setColumn(batch: ColumnBatch, name: string, values: unknown[]): void {
+  const i = batch.names.indexOf(name);
+  if (i >= 0) {
+    batch.values[i] = values;
+  } else {
+    batch.names.push(name);
+    batch.values.push(values);
+  }
 }
 
 /** The `time-generated-field` value when it is ISO-8601 within the window and at most 100-ns precise; otherwise ingestion time (A7, A9.7). */
@@ -82,9 +95,4 @@ function pickTimeGenerated(record: Record<string, unknown>, request: IngestReque
     return request.receivedAt;
   }
   return new Date(t);
-}
-
-function without(record: Record<string, unknown>, key: string): Record<string, unknown> {
-  const { [key]: _omitted, ...rest } = record;
-  return rest;
 }

@@ -6,9 +6,10 @@
 // - once a column exists, a string that converts to its type reuses it (`"7"` into `n_d`); a value that
 //   does not convert gets a new suffixed column (`5` next to `b_b` creates `b_d`).
 // Per-property decisions that do not depend on the value (name cleaning, column names) are cached,
-// since a batch repeats the same keys thousands of times.
+// since a batch repeats the same keys thousands of times. Values go straight into per-column arrays
+// (a ColumnBatch), not into one object per record.
+import type { ColumnBatch } from '../persistence/columnBatch.ts';
 import type { ColumnDef, LaType } from '../persistence/columnTypes.ts';
-import type { StoredRow } from '../persistence/workspaceStore.ts';
 import { asGuid, asIsoDatetime, isBooleanString, isNumericString, truncateUtf8 } from './valueShapes.ts';
 
 export interface TypingPolicy {
@@ -37,6 +38,10 @@ interface PropertyPlan {
 
 export class RecordTyper {
   private readonly known = new Map<string, LaType>();
+  /** Column name → its values by record index, for the batch being typed. */
+  private readonly values = new Map<string, unknown[]>();
+  private rowCount = 0;
+  private row = 0;
   private columnCount: number;
   readonly newColumns: ColumnDef[] = [];
   private readonly flagSet = new Set<string>();
@@ -60,10 +65,20 @@ export class RecordTyper {
     if (this.flagSet.size < MAX_FLAGS) this.flagSet.add(message);
   }
 
-  /** Types one record into `row` (column name → stored value), registering any new columns. */
-  typeRecord(record: Record<string, unknown>, row: StoredRow = {}): StoredRow {
-    for (const rawKey in record) this.placeProperty(row, rawKey, record[rawKey]);
-    return row;
+  /**
+   * Types every record into one column batch (record i is row i), registering any new columns.
+   * `omitKey` is a property left out of every record (the time-generated field, by policy).
+   */
+  typeRecords(records: readonly Record<string, unknown>[], omitKey?: string): ColumnBatch {
+    this.values.clear();
+    this.rowCount = records.length;
+    for (this.row = 0; this.row < records.length; this.row++) {
+      const record = records[this.row]!;
+      for (const rawKey in record) {
+        if (rawKey !== omitKey) this.placeProperty(rawKey, record[rawKey]);
+      }
+    }
+    return { rowCount: records.length, names: [...this.values.keys()], values: [...this.values.values()] };
   }
 
   private plan(rawKey: string): PropertyPlan {
@@ -83,61 +98,61 @@ export class RecordTyper {
     return plan;
   }
 
-  private placeProperty(row: StoredRow, rawKey: string, value: unknown): void {
+  private placeProperty(rawKey: string, value: unknown): void {
     if (value === null || value === undefined) return;
     const plan = this.plan(rawKey);
     switch (typeof value) {
       case 'number':
-        this.place(row, plan, 'd', value, undefined);
+        this.place(plan, 'd', value, undefined);
         return;
       case 'boolean':
-        this.place(row, plan, 'b', value, undefined);
+        this.place(plan, 'b', value, undefined);
         return;
       case 'string': {
         const guid = asGuid(value);
-        if (guid !== undefined) return this.place(row, plan, 'g', guid, value);
+        if (guid !== undefined) return this.place(plan, 'g', guid, value);
         const datetime = asIsoDatetime(value);
-        if (datetime !== undefined) return this.place(row, plan, 't', datetime, value);
+        if (datetime !== undefined) return this.place(plan, 't', datetime, value);
         const text = this.truncate(plan.key, value);
         if (plan.unsuffixed === undefined && this.known.get(plan.columnNames.s) === 'string') {
-          this.assign(row, plan.columnNames.s, text); // the common case, short-circuited
+          this.assign(plan.columnNames.s, text); // the common case, short-circuited
           return;
         }
-        return this.placeString(row, plan, text);
+        return this.placeString(plan, text);
       }
       default:
         if (this.policy.nested === 'flatten' && typeof value === 'object' && !Array.isArray(value)) {
           for (const childKey in value as Record<string, unknown>) {
-            this.placeProperty(row, `${plan.key}_${childKey}`, (value as Record<string, unknown>)[childKey]);
+            this.placeProperty(`${plan.key}_${childKey}`, (value as Record<string, unknown>)[childKey]);
           }
           return;
         }
         // JSON text: a string, but never converted into a number or boolean column.
-        this.place(row, plan, 's', this.truncate(plan.key, JSON.stringify(value)), undefined);
+        this.place(plan, 's', this.truncate(plan.key, JSON.stringify(value)), undefined);
     }
   }
 
   /** A value whose natural suffix is fixed; `text` is the string as sent (for unsuffixed string columns). */
-  private place(row: StoredRow, plan: PropertyPlan, suffix: Suffix, value: unknown, text: string | undefined): void {
+  private place(plan: PropertyPlan, suffix: Suffix, value: unknown, text: string | undefined): void {
     if (plan.unsuffixed) {
       const type = plan.unsuffixed.type;
       const fits = type === TYPE_OF[suffix] ? value : type === 'string' && text !== undefined ? text : undefined;
       if (fits !== undefined && this.register(plan.unsuffixed)) {
-        this.assign(row, plan.unsuffixed.name, fits);
+        this.assign(plan.unsuffixed.name, fits);
         return;
       }
       if (fits !== undefined) return; // column limit reached: flagged in register()
     }
     const name = plan.columnNames[suffix];
-    if (this.register({ name, type: TYPE_OF[suffix] })) this.assign(row, name, value);
+    if (this.register({ name, type: TYPE_OF[suffix] })) this.assign(name, value);
   }
 
   /** A plain string: unsuffixed column, its own _s column, or an existing _d/_b column it converts into. */
-  private placeString(row: StoredRow, plan: PropertyPlan, text: string): void {
+  private placeString(plan: PropertyPlan, text: string): void {
     if (plan.unsuffixed) {
       const converted = convertString(plan.unsuffixed.type, text);
       if (converted !== undefined) {
-        if (this.register(plan.unsuffixed)) this.assign(row, plan.unsuffixed.name, converted);
+        if (this.register(plan.unsuffixed)) this.assign(plan.unsuffixed.name, converted);
         return;
       }
     }
@@ -149,12 +164,12 @@ export class RecordTyper {
         if (this.known.get(name) !== TYPE_OF[suffix]) continue;
         const converted = convertString(TYPE_OF[suffix], text);
         if (converted !== undefined) {
-          this.assign(row, name, converted);
+          this.assign(name, converted);
           return;
         }
       }
     }
-    if (this.register({ name: natural, type: 'string' })) this.assign(row, natural, text);
+    if (this.register({ name: natural, type: 'string' })) this.assign(natural, text);
   }
 
   private truncate(key: string, value: string): string {
@@ -177,9 +192,15 @@ export class RecordTyper {
     return true;
   }
 
-  private assign(row: StoredRow, column: string, value: unknown): void {
-    if (this.policy.duplicateKeys === 'first-wins' && column in row) return;
-    row[column] = value;
+  private assign(column: string, value: unknown): void {
+    let values = this.values.get(column);
+    if (values === undefined) {
+      values = new Array(this.rowCount);
+      this.values.set(column, values);
+    } else if (this.policy.duplicateKeys === 'first-wins' && values[this.row] !== undefined) {
+      return;
+    }
+    values[this.row] = value;
   }
 }
 

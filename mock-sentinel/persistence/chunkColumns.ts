@@ -103,25 +103,24 @@ export function createChunk(types: readonly DuckDBType[]): DuckDBDataChunk {
 }
 
 /**
- * Refills `chunk` with rows[start, start + count) column by column (the appender copies a chunk when
- * it is appended, so one chunk serves every batch). `names[i]` is read from each row for the chunk's
- * column i; missing keys are null.
+ * Refills `chunk` with rows [start, start + count) column by column (the appender copies a chunk when
+ * it is appended, so one chunk serves every batch). `values[i]` holds the chunk's column i, one value
+ * per row; a missing column or value is null.
  */
 export function fillChunk(
   chunk: DuckDBDataChunk,
-  names: readonly string[],
+  values: readonly (readonly unknown[] | undefined)[],
   converters: readonly ChunkValueConverter[],
-  rows: readonly Record<string, unknown>[],
   start: number,
   count: number,
 ): DuckDBDataChunk {
   chunk.reset(); // all valid again, string data released
   chunk.rowCount = count;
-  for (let c = 0; c < names.length; c++) {
+  for (let c = 0; c < values.length; c++) {
     const vector = chunk.getColumnVector(c);
-    const name = names[c]!;
+    const column = values[c];
     const convert = converters[c]!;
-    for (let r = 0; r < count; r++) vector.setItem(r, convert(rows[start + r]![name]));
+    for (let r = 0; r < count; r++) vector.setItem(r, column === undefined ? null : convert(column[start + r]));
     vector.flush();
   }
   return chunk;

@@ -14,6 +14,7 @@ import {
 } from './columnTypes.ts';
 import { KeyedSerialQueue } from './serialQueue.ts';
 import { CHUNK_ROWS, chunkValueConverter, createChunk, fillChunk } from './chunkColumns.ts';
+import { rowsToColumnBatch, type ColumnBatch } from './columnBatch.ts';
 import { columnWriter, renderValue } from './valueConversion.ts';
 
 export interface TableInfo {
@@ -151,57 +152,73 @@ export class WorkspaceStore {
    */
   async insertRows(name: string, rows: readonly StoredRow[]): Promise<number> {
     if (rows.length === 0) return 0;
+    const columns = this.schemas.get(name);
+    if (!columns) throw new Error(`table ${name} does not exist`);
+    return this.insertBatch(name, rowsToColumnBatch(name, columns, rows));
+  }
+
+  /** Appends a column batch (same rules as insertRows); its columns must exist when the write runs. */
+  async insertBatch(name: string, batch: ColumnBatch): Promise<number> {
+    if (batch.rowCount === 0) return 0;
     return this.write(async () => {
       const columns = this.schemas.get(name);
       if (!columns) throw new Error(`table ${name} does not exist`);
-      const known = new Set(columns.map((c) => c.name));
-      for (const row of rows) {
-        for (const key in row) {
-          if (!known.has(key)) throw new Error(`table ${name} has no column ${key}`);
-        }
+      const position = new Map(batch.names.map((column, i) => [column, i]));
+      if (position.size !== batch.names.length) throw new Error(`batch for table ${name} names a column twice`);
+      const values = columns.map((c) => {
+        const i = position.get(c.name);
+        return i === undefined ? undefined : batch.values[i];
+      });
+      for (const column of batch.names) {
+        if (!columns.some((c) => c.name === column)) throw new Error(`table ${name} has no column ${column}`);
       }
-      await this.appendRows(name, columns, rows);
-      this.rowsSinceCheckpoint += rows.length;
+      await this.appendColumns(name, columns, values, batch.rowCount);
+      this.rowsSinceCheckpoint += batch.rowCount;
       if (this.path === ':memory:' && this.rowsSinceCheckpoint >= WorkspaceStore.checkpointEveryRows) {
         this.rowsSinceCheckpoint = 0;
         for (const table of [...this.appenders.keys()]) this.dropAppender(table);
         await this.writer.run('CHECKPOINT');
       }
-      return rows.length;
+      return batch.rowCount;
     });
   }
 
   /**
-   * One appender batch: every value converted in JS (null when it does not fit its column), one flush
-   * for the batch. Large batches go column-wise, one data chunk per ≤ 2048 rows; small ones row by row,
-   * since a chunk's fixed cost (a few native calls per column) outweighs its per-value saving below
-   * about 40 rows (store micro-benchmark: 10-row batches 15 % slower as chunks, 728-row batches 15–30 % faster).
+   * One appender batch (`values[i]` holds column i's values, one per row): every value converted in
+   * JS (null when it does not fit its column), one flush for the batch. Large batches go column-wise,
+   * one data chunk per ≤ 2048 rows; small ones row by row, since a chunk's fixed cost (a few native
+   * calls per column) outweighs its per-value saving below about 40 rows (store micro-benchmark:
+   * 10-row batches 15 % slower as chunks, 728-row batches 15–30 % faster).
    */
-  private async appendRows(name: string, columns: readonly ColumnDef[], rows: readonly StoredRow[]): Promise<void> {
-    const names = columns.map((c) => c.name);
+  private async appendColumns(
+    name: string,
+    columns: readonly ColumnDef[],
+    values: readonly (readonly unknown[] | undefined)[],
+    rowCount: number,
+  ): Promise<void> {
     let appender = this.appenders.get(name);
     if (!appender) {
       appender = await this.writer.createAppender(name);
       this.appenders.set(name, appender);
     }
     try {
-      if (rows.length < WorkspaceStore.chunkedFromRows) {
+      if (rowCount < WorkspaceStore.chunkedFromRows) {
         const writers = columns.map((c) => columnWriter(c.type));
-        const width = names.length;
-        for (const row of rows) {
-          for (let i = 0; i < width; i++) writers[i]!(appender, row[names[i]!]);
+        const width = columns.length;
+        for (let r = 0; r < rowCount; r++) {
+          for (let i = 0; i < width; i++) writers[i]!(appender, values[i]?.[r]);
           appender.endRow();
         }
       } else {
         let chunk = this.appenderChunks.get(name);
         if (!chunk) {
-          chunk = createChunk(names.map((_, i) => appender!.columnType(i)));
+          chunk = createChunk(columns.map((_, i) => appender!.columnType(i)));
           this.appenderChunks.set(name, chunk);
         }
         const converters = columns.map((c) => chunkValueConverter(c.type));
-        for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-          const count = Math.min(CHUNK_ROWS, rows.length - start);
-          appender.appendDataChunk(fillChunk(chunk, names, converters, rows, start, count));
+        for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
+          const count = Math.min(CHUNK_ROWS, rowCount - start);
+          appender.appendDataChunk(fillChunk(chunk, values, converters, start, count));
         }
       }
       appender.flushSync();
