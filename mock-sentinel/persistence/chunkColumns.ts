@@ -10,6 +10,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { LaType } from './columnTypes.ts';
+import { fillStringVector } from './stringVector.ts';
 import { guidToUint128, toEpochMicros } from './valueConversion.ts';
 
 /** DuckDB's vector size: the most rows one data chunk holds. */
@@ -102,24 +103,35 @@ export function createChunk(types: readonly DuckDBType[]): DuckDBDataChunk {
   return DuckDBDataChunk.create(types);
 }
 
+/** Whether a column of this type is a VARCHAR vector (JSON is stored as VARCHAR). */
+export function isVarcharColumn(type: LaType): boolean {
+  return type === 'string' || type === 'dynamic';
+}
+
 /**
  * Refills `chunk` with rows [start, start + count) column by column (the appender copies a chunk when
  * it is appended, so one chunk serves every batch). `values[i]` holds the chunk's column i, one value
- * per row; a missing column or value is null.
+ * per row; a missing column or value is null. VARCHAR columns (`varchar[i]`) go through
+ * fillStringVector, which avoids most per-string native calls.
  */
 export function fillChunk(
   chunk: DuckDBDataChunk,
   values: readonly (readonly unknown[] | undefined)[],
   converters: readonly ChunkValueConverter[],
+  varchar: readonly boolean[],
   start: number,
   count: number,
 ): DuckDBDataChunk {
   chunk.reset(); // all valid again, string data released
   chunk.rowCount = count;
   for (let c = 0; c < values.length; c++) {
-    const vector = chunk.getColumnVector(c);
     const column = values[c];
     const convert = converters[c]!;
+    if (varchar[c]) {
+      fillStringVector(chunk, c, column, convert, start, count);
+      continue;
+    }
+    const vector = chunk.getColumnVector(c);
     for (let r = 0; r < count; r++) vector.setItem(r, column === undefined ? null : convert(column[start + r]));
     vector.flush();
   }

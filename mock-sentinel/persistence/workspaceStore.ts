@@ -13,7 +13,7 @@ import {
   type LaType,
 } from './columnTypes.ts';
 import { KeyedSerialQueue } from './serialQueue.ts';
-import { CHUNK_ROWS, chunkValueConverter, createChunk, fillChunk } from './chunkColumns.ts';
+import { CHUNK_ROWS, chunkValueConverter, createChunk, fillChunk, isVarcharColumn } from './chunkColumns.ts';
 import { rowsToColumnBatch, type ColumnBatch } from './columnBatch.ts';
 import { columnWriter, renderValue } from './valueConversion.ts';
 
@@ -216,9 +216,10 @@ export class WorkspaceStore {
           this.appenderChunks.set(name, chunk);
         }
         const converters = columns.map((c) => chunkValueConverter(c.type));
+        const varchar = columns.map((c) => isVarcharColumn(c.type));
         for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
           const count = Math.min(CHUNK_ROWS, rowCount - start);
-          appender.appendDataChunk(fillChunk(chunk, values, converters, start, count));
+          appender.appendDataChunk(fillChunk(chunk, values, converters, varchar, start, count));
         }
       }
       appender.flushSync();

@@ -258,6 +258,50 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
     expect(small[1]).toMatchObject({ t: '2024-01-15T09:30:00.000Z', g: null, s: '7', d: null, b: null, i: 1, l: null });
   });
 
+  it('string columns: short, non-ASCII, repeated and unique strings land exactly as sent, across chunk edges', async () => {
+    const store = await open();
+    const columns = [
+      { name: 's', type: 'string' as const },
+      { name: 'j', type: 'dynamic' as const },
+    ];
+    await store.ensureTable('Strings_CL', columns);
+    const samples = [
+      '',
+      'a',
+      'twelve chars',
+      'thirteen char',
+      'héllo',
+      '日本語',
+      'tab\tand\nnewline',
+      'a\u0000b',
+      '🦆 duck',
+      'Compromise::Beaconing Activity To External Rare',
+      null,
+    ];
+    // 5,000 rows: every sample repeated (reused entries), plus a unique long string every third row.
+    const rows = Array.from({ length: 5000 }, (_, n) => ({
+      s: n % 3 === 0 ? `https://darktrace-dt-7996-01/#modelbreach/${n}` : samples[n % samples.length],
+      j: n % 7 === 0 ? null : { n: n % 4, tag: samples[n % 5] },
+    }));
+    await store.insertRows('Strings_CL', rows);
+    const stored = await store.rows('Strings_CL', 5000);
+    // Row by row (the appender's own string calls) is the reference for what DuckDB keeps.
+    await store.ensureTable('StringsRef_CL', columns);
+    for (const n of [0, 1, 2, 4, 5, 7, 8, 10, 11, 13, 14, 16, 17, 19, 2047, 2048, 2049, 4095, 4096, 4999]) {
+      await store.insertRows('StringsRef_CL', [rows[n]!]);
+      const [reference] = await store.rows('StringsRef_CL', 1, (await store.rowCount('StringsRef_CL')) - 1);
+      expect(stored[n], `row ${n}`).toEqual(reference);
+    }
+    expect(stored.map((r) => r.s)).toEqual(rows.map((r) => (r.s === 'a\u0000b' ? stored[7]!.s : r.s)));
+    expect(stored[1]!.s).toBe('a');
+    expect(stored[2]!.s).toBe('twelve chars');
+    expect(stored[3]!.s).toBe('https://darktrace-dt-7996-01/#modelbreach/3');
+    expect(stored[4]!.s).toBe('héllo');
+    expect(stored[10]!.s).toBeNull();
+    expect(stored[9]!.j).toEqual({ n: 1, tag: 'héllo' });
+    expect(stored[14]!.j).toBeNull();
+  });
+
   it('clear() empties the workspace', async () => {
     const store = await open();
     await store.ensureTable('Z_CL', [{ name: 'a_s', type: 'string' }]);
