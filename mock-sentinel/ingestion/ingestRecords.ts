@@ -1,6 +1,6 @@
 // Stores one accepted Data Collector request: types every record into a column batch, evolves the
-// table schema and appends the rows, all under the table's lock so concurrent requests cannot race on
-// the schema.
+// table schema and queues the rows, under the table's lock so concurrent requests cannot race on the
+// schema; then waits, without the lock, until the store has flushed them.
 import type { DataCollectorPolicy } from '../config.ts';
 import type { ColumnBatch } from '../persistence/columnBatch.ts';
 import type { ColumnDef } from '../persistence/columnTypes.ts';
@@ -36,7 +36,7 @@ export interface IngestResult {
 export async function ingestRecords(store: WorkspaceStore, policy: DataCollectorPolicy, request: IngestRequest): Promise<IngestResult> {
   const count = request.records.length;
   if (count === 0) return { stored: 0, newColumns: [], flags: [] };
-  return store.withTableLock(request.table, async () => {
+  const queued = await store.withTableLock(request.table, async () => {
     const existing = store.columns(request.table) ?? DATA_COLLECTOR_STANDARD_COLUMNS;
     const typer = new RecordTyper(existing, policy);
     const flags: string[] = [];
@@ -55,9 +55,13 @@ export async function ingestRecords(store: WorkspaceStore, policy: DataCollector
     } else if (typer.newColumns.length > 0) {
       await store.addColumns(request.table, typer.newColumns);
     }
-    const stored = await store.insertBatch(request.table, batch);
+    // Queued, not awaited: the lock is free for the next request while this one waits for its flush
+    // (the store's write lane keeps the order; docs/decisions/0003).
+    const stored = store.insertBatch(request.table, batch);
+    stored.catch(() => undefined); // awaited below, once the lock is released
     return { stored, newColumns: typer.newColumns, flags: [...new Set([...flags, ...typer.flags])] };
   });
+  return { stored: await queued.stored, newColumns: queued.newColumns, flags: queued.flags };
 }
 
 /** Sets a standard column, replacing a typed column of the same name (the standard value wins). */

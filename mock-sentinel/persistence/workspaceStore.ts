@@ -30,6 +30,15 @@ export interface SqlResult {
 
 export type StoredRow = Record<string, unknown>;
 
+/** A batch appended but not yet flushed, kept so that it can be stored alone if its group's flush fails. */
+interface PendingAppend {
+  columns: readonly ColumnDef[];
+  values: readonly (readonly unknown[] | undefined)[];
+  rowCount: number;
+  resolve: (rows: number) => void;
+  reject: (err: Error) => void;
+}
+
 const WRITE_LANE = '\u0000write';
 
 export class WorkspaceStore {
@@ -37,11 +46,18 @@ export class WorkspaceStore {
   private readonly queue = new KeyedSerialQueue();
   private closed = false;
   private rowsSinceCheckpoint = 0;
+  /** Batches appended to one table's appender since its last flush. */
+  private pending: { table: string; items: PendingAppend[] } | undefined;
+  private flushScheduled = false;
+  /** Flushes run and batches stored: batches / flushes is how many requests shared a commit. */
+  readonly writeStats = { flushes: 0, batches: 0 };
   private readonly appenders = new Map<string, DuckDBAppender>();
   /** Each kept appender's data chunk, created once from its column types. */
   private readonly appenderChunks = new Map<string, DuckDBDataChunk>();
   /** In memory, a checkpoint after this many appended rows compresses them (file databases checkpoint themselves). */
   static checkpointEveryRows = 100_000;
+  /** Batches under this many rows wait for a flush shared with the batches queued behind them. */
+  static groupFlushBelowRows = 64;
   /** Batches of at least this many rows are appended as data chunks, smaller ones row by row. */
   static chunkedFromRows = 64;
 
@@ -91,7 +107,15 @@ export class WorkspaceStore {
     return this.queue.run(`table:${table}`, job);
   }
 
+  /** Runs `job` on the write lane once the rows appended before it are flushed. */
   private write<T>(job: () => Promise<T>): Promise<T> {
+    return this.onWriteLane(async () => {
+      await this.flushPending();
+      return job();
+    });
+  }
+
+  private onWriteLane<T>(job: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('workspace store is closed'));
     return this.queue.run(WRITE_LANE, job);
   }
@@ -157,35 +181,109 @@ export class WorkspaceStore {
     return this.insertBatch(name, rowsToColumnBatch(name, columns, rows));
   }
 
-  /** Appends a column batch (same rules as insertRows); its columns must exist when the write runs. */
-  async insertBatch(name: string, batch: ColumnBatch): Promise<number> {
-    if (batch.rowCount === 0) return 0;
-    return this.write(async () => {
-      const columns = this.schemas.get(name);
-      if (!columns) throw new Error(`table ${name} does not exist`);
-      const position = new Map(batch.names.map((column, i) => [column, i]));
-      if (position.size !== batch.names.length) throw new Error(`batch for table ${name} names a column twice`);
-      const values = columns.map((c) => {
-        const i = position.get(c.name);
-        return i === undefined ? undefined : batch.values[i];
-      });
-      for (const column of batch.names) {
-        if (!columns.some((c) => c.name === column)) throw new Error(`table ${name} has no column ${column}`);
-      }
-      await this.appendColumns(name, columns, values, batch.rowCount);
-      this.rowsSinceCheckpoint += batch.rowCount;
-      if (this.path === ':memory:' && this.rowsSinceCheckpoint >= WorkspaceStore.checkpointEveryRows) {
-        this.rowsSinceCheckpoint = 0;
-        for (const table of [...this.appenders.keys()]) this.dropAppender(table);
-        await this.writer.run('CHECKPOINT');
-      }
-      return batch.rowCount;
+  /**
+   * Appends a column batch (same rules as insertRows); resolves with its row count once the rows are
+   * stored. Its columns must exist when its turn on the write lane comes.
+   *
+   * Small batches of one table appended back to back share one flush (a group commit): the flush
+   * runs after the event loop has taken in the other requests already waiting, so four 10-record
+   * posts pay DuckDB's per-commit cost (~1 ms) once instead of four times. A batch is never
+   * acknowledged before the flush that stores it.
+   */
+  insertBatch(name: string, batch: ColumnBatch): Promise<number> {
+    if (batch.rowCount === 0) return Promise.resolve(0);
+    return new Promise<number>((resolve, reject) => {
+      this.onWriteLane(async () => {
+        const columns = this.schemas.get(name);
+        if (!columns) throw new Error(`table ${name} does not exist`);
+        const position = new Map(batch.names.map((column, i) => [column, i]));
+        if (position.size !== batch.names.length) throw new Error(`batch for table ${name} names a column twice`);
+        for (const column of batch.names) {
+          if (!columns.some((c) => c.name === column)) throw new Error(`table ${name} has no column ${column}`);
+        }
+        const values = columns.map((c) => {
+          const i = position.get(c.name);
+          return i === undefined ? undefined : batch.values[i];
+        });
+        if (this.pending && this.pending.table !== name) await this.flushPending();
+        const item: PendingAppend = { columns, values, rowCount: batch.rowCount, resolve, reject };
+        try {
+          await this.appendColumns(name, columns, values, batch.rowCount);
+        } catch (err) {
+          // The appender was cleared: the rows of the batches waiting with this one went too.
+          await this.storeAlone(name, this.pending?.items ?? []);
+          this.pending = undefined;
+          throw err;
+        }
+        (this.pending ??= { table: name, items: [] }).items.push(item);
+        // A large batch's flush cost is per row, so waiting buys nothing and keeps more requests' rows
+        // in memory (RSS after 1 M rows: 350-381 MB waiting, ~305 MB not).
+        if (batch.rowCount >= WorkspaceStore.groupFlushBelowRows) await this.flushPending();
+        else this.scheduleFlush();
+      }).catch(reject);
     });
   }
 
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.onWriteLane(() => this.flushPending()).catch(() => undefined); // settles each batch itself
+    });
+  }
+
+  /** Flushes the appended batches (one commit) and settles them; a failed flush stores each batch alone. */
+  private async flushPending(): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    const appender = this.appenders.get(pending.table)!;
+    try {
+      appender.flushSync();
+    } catch {
+      appender.clear();
+      this.dropAppender(pending.table);
+      await this.storeAlone(pending.table, pending.items);
+      return;
+    }
+    this.writeStats.flushes++;
+    this.writeStats.batches += pending.items.length;
+    for (const item of pending.items) item.resolve(item.rowCount);
+    await this.countTowardsCheckpoint(pending.items.reduce((sum, item) => sum + item.rowCount, 0));
+  }
+
+  /** One batch, one flush each: how one batch's failure is kept from failing the batches grouped with it. */
+  private async storeAlone(table: string, items: readonly PendingAppend[]): Promise<void> {
+    for (const item of items) {
+      try {
+        await this.appendColumns(table, item.columns, item.values, item.rowCount);
+        this.appenders.get(table)!.flushSync();
+      } catch (err) {
+        this.appenders.get(table)?.clear();
+        this.dropAppender(table);
+        item.reject(err as Error);
+        continue;
+      }
+      this.writeStats.flushes++;
+      this.writeStats.batches++;
+      item.resolve(item.rowCount);
+      await this.countTowardsCheckpoint(item.rowCount);
+    }
+  }
+
+  private async countTowardsCheckpoint(rows: number): Promise<void> {
+    this.rowsSinceCheckpoint += rows;
+    if (this.path === ':memory:' && this.rowsSinceCheckpoint >= WorkspaceStore.checkpointEveryRows) {
+      this.rowsSinceCheckpoint = 0;
+      for (const table of [...this.appenders.keys()]) this.dropAppender(table);
+      await this.writer.run('CHECKPOINT');
+    }
+  }
+
   /**
-   * One appender batch (`values[i]` holds column i's values, one per row): every value converted in
-   * JS (null when it does not fit its column), one flush for the batch. Large batches go column-wise,
+   * Appends one batch (`values[i]` holds column i's values, one per row) without flushing it: every
+   * value converted in JS (null when it does not fit its column). Large batches go column-wise,
    * one data chunk per ≤ 2048 rows; small ones row by row, since a chunk's fixed cost (a few native
    * calls per column) outweighs its per-value saving below about 40 rows (store micro-benchmark:
    * 10-row batches 15 % slower as chunks, 728-row batches 15–30 % faster).
@@ -222,7 +320,6 @@ export class WorkspaceStore {
           appender.appendDataChunk(fillChunk(chunk, values, converters, varchar, start, count));
         }
       }
-      appender.flushSync();
     } catch (err) {
       appender.clear();
       this.dropAppender(name);

@@ -302,6 +302,45 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
     expect(stored[14]!.j).toBeNull();
   });
 
+  it('batches queued together share one flush, land in call order, and a schema change between them waits for the earlier ones', async () => {
+    const store = await open();
+    await store.ensureTable('G_CL', [{ name: 'n_d', type: 'double' }]);
+    const before = { ...store.writeStats };
+    const batch = (from: number) => ({ rowCount: 10, names: ['n_d'], values: [Array.from({ length: 10 }, (_, i) => from + i)] });
+    // Not awaited one by one: four requests arriving together.
+    const stored = await Promise.all([0, 10, 20, 30].map((from) => store.insertBatch('G_CL', batch(from))));
+    expect(stored).toEqual([10, 10, 10, 10]);
+    expect(store.writeStats.batches - before.batches).toBe(4);
+    expect(store.writeStats.flushes - before.flushes).toBe(1);
+    const first = store.insertBatch('G_CL', batch(40));
+    const evolve = store.addColumns('G_CL', [{ name: 'm_s', type: 'string' }]);
+    const second = evolve.then(() => store.insertBatch('G_CL', { rowCount: 1, names: ['n_d', 'm_s'], values: [[50], ['after']] }));
+    await Promise.all([first, evolve, second]);
+    const rows = await store.rows('G_CL', 100);
+    expect(rows.map((r) => r.n_d)).toEqual(Array.from({ length: 51 }, (_, i) => i));
+    expect(rows.at(-1)).toEqual({ n_d: 50, m_s: 'after' });
+  });
+
+  it('a batch that fails in a shared flush fails alone: the batches grouped with it are stored', async () => {
+    const store = await open();
+    await store.ensureTable('F_CL', [
+      { name: 'k_s', type: 'string' },
+      { name: 'v_d', type: 'double' },
+    ]);
+    // A constraint the store does not know about makes DuckDB refuse one batch at flush time.
+    await store.runSql(`ALTER TABLE "F_CL" ALTER COLUMN "k_s" SET NOT NULL`);
+    const good = (k: string) => ({ rowCount: 2, names: ['k_s', 'v_d'], values: [[k, k], [1, 2]] });
+    const bad = { rowCount: 2, names: ['v_d'], values: [[3, 4]] };
+    const results = await Promise.allSettled([
+      store.insertBatch('F_CL', good('a')),
+      store.insertBatch('F_CL', bad),
+      store.insertBatch('F_CL', good('b')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/NOT NULL/i);
+    expect((await store.rows('F_CL', 10)).map((r) => r.k_s)).toEqual(['a', 'a', 'b', 'b']);
+  });
+
   it('clear() empties the workspace', async () => {
     const store = await open();
     await store.ensureTable('Z_CL', [{ name: 'a_s', type: 'string' }]);
