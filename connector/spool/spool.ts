@@ -300,13 +300,29 @@ export class Spool extends EventEmitter {
       });
     }
     if (this.closed || signal?.aborted) return [];
+    let out = this.readFromCursor(maxBytes, maxRecords);
+    if (out.records.length === 0 && out.corrupt === 0) {
+      // Records are due but the cursor found none: it is off. Find the next record by its seq
+      // rather than skip records nobody has seen.
+      this.opts.onWarning?.('spool: reader cursor resynchronised', { readSeq: this.readSeq, nextSeq: this.nextSeq });
+      this.seekReaderTo(this.readSeq + 1);
+      out = this.readFromCursor(maxBytes, maxRecords);
+    }
+    // Only corrupt lines were left: their seqs are gone, so the reader moves past them.
+    if (out.records.length === 0) this.readSeq = this.nextSeq - 1;
+    return out.records;
+  }
+
+  private readFromCursor(maxBytes: number, maxRecords: number): { records: SpoolRecord[]; corrupt: number } {
     const out: SpoolRecord[] = [];
+    let corrupt = 0;
     let size = 0;
     while (out.length < maxRecords && this.readSeg < this.segments.length) {
       const seg = this.segments[this.readSeg]!;
       let stopped = false;
       this.forEachLine(seg, this.readOffset, (rec, end) => {
         if (!rec) {
+          corrupt++;
           this.opts.onWarning?.('spool: corrupt record skipped', { file: path.basename(seg.file), endOffset: end });
           this.readOffset = end;
           return true;
@@ -331,9 +347,7 @@ export class Spool extends EventEmitter {
         this.readOffset = 0;
       } else break;
     }
-    // Only corrupt lines were left: their seqs are gone, so the reader moves past them.
-    if (out.length === 0) this.readSeq = this.nextSeq - 1;
-    return out;
+    return { records: out, corrupt };
   }
 
   /** Records that a batch up to `lastSeq` is about to be sent (so a crash before commit is visible). */
@@ -360,7 +374,11 @@ export class Spool extends EventEmitter {
       const seg = this.segments.shift()!;
       unlinkSync(seg.file);
       this.totalBytes -= seg.bytes;
-      this.readSeg = Math.max(0, this.readSeg - 1);
+      // The reader's cursor moves with the segments. One that sat in the removed segment had handed
+      // out all of it (every record there is committed) and goes on at the start of the next one;
+      // keeping its offset skipped that many bytes of the next segment (docs/decisions/0004).
+      if (this.readSeg === 0) this.readOffset = 0;
+      else this.readSeg--;
       removed = true;
     }
     if (removed) fsyncDir(this.dir);
