@@ -61,6 +61,8 @@ export class Deliverer {
     // The next batch is read while the current one is in flight (the sink's round trip overlaps the
     // spool read); batches are still sent and committed strictly in order.
     let next: Promise<SpoolRecord[]> | undefined;
+    // Records an earlier run read but never settled are handed out again, not skipped.
+    spool.rewindReader();
     this.updateGauges();
     if (spool.pending === 0) this.o.events.emit('idle');
     while (!signal.aborted) {
@@ -70,14 +72,15 @@ export class Deliverer {
         if (batch.length === 0) continue;
       }
       try {
-        spool.markInflight(batch[batch.length - 1]!.seq);
+        // Read before delivering: a sink may settle (and so empty `batch`) before its first await.
+        const lastInBatch = batch[batch.length - 1]!.seq;
+        spool.markInflight(lastInBatch);
         const sending = sink.deliver(batch, (o) => {
           this.settle(o);
           const last = o.records[o.records.length - 1]!.seq;
           batch = batch.filter((r) => r.seq > last);
         }, requestSignal);
-        if (!next && spool.lastSeq > batch[batch.length - 1]!.seq) {
-          const lastInBatch = batch[batch.length - 1]!.seq;
+        if (!next && spool.lastSeq > lastInBatch) {
           next = new Promise((resolve) => setImmediate(resolve)).then(() => (spool.lastSeq > lastInBatch ? readNext() : []));
         }
         await sending;

@@ -55,6 +55,8 @@ export class Spool extends EventEmitter {
   private totalBytes = 0;
   private spaceWaiters: Array<() => void> = [];
   private closed = false;
+  /** Set when a failed append could not be undone: appending after its bytes would corrupt the segment. */
+  private writeFailure?: Error;
   // Reader cursor: next unread byte of segment `readSeg`; every seq ≤ readSeq has been handed out.
   private readSeg = 0;
   private readOffset = 0;
@@ -207,6 +209,7 @@ export class Spool extends EventEmitter {
    */
   async append(entries: Array<{ key: string; json: string }>, waitMs = Infinity): Promise<{ firstSeq: number; lastSeq: number }> {
     if (this.closed) throw new Error('spool is closed');
+    if (this.writeFailure) throw new Error(`spool is unusable after a failed write: ${this.writeFailure.message}`);
     if (entries.length === 0) return { firstSeq: this.nextSeq, lastSeq: this.nextSeq - 1 };
     let text = '';
     let seq = this.nextSeq;
@@ -221,9 +224,20 @@ export class Spool extends EventEmitter {
       this.rotate();
       active = this.segments[this.segments.length - 1]!;
     }
-    let off = 0;
-    while (off < final.length) off += writeSync(this.fd, final, off, final.length - off);
-    fdatasyncSync(this.fd);
+    try {
+      let off = 0;
+      while (off < final.length) off += writeSync(this.fd, final, off, final.length - off);
+      fdatasyncSync(this.fd);
+    } catch (err) {
+      // A failed append leaves nothing behind: the next one is written at the file's end, and bytes
+      // of this one before it would glue onto its first line (read as corrupt, records skipped).
+      try {
+        ftruncateSync(this.fd, active.bytes);
+      } catch (truncateErr) {
+        this.writeFailure = truncateErr as Error;
+      }
+      throw err;
+    }
     const firstSeq = this.nextSeq;
     this.nextSeq += entries.length;
     active.lastSeq = this.nextSeq - 1;
@@ -348,6 +362,16 @@ export class Spool extends EventEmitter {
       } else break;
     }
     return { records: out, corrupt };
+  }
+
+  /**
+   * The next read starts again after the last commit: a deliverer starting (again) on an open spool
+   * gets every record not yet committed, including those an earlier run had read but not settled
+   * (a batch whose retries ran out, a read-ahead batch dropped by stop()).
+   */
+  rewindReader(): void {
+    this.readSeq = this.committed;
+    this.seekReaderTo(this.committed + 1);
   }
 
   /** Records that a batch up to `lastSeq` is about to be sent (so a crash before commit is visible). */

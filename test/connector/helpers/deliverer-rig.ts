@@ -1,0 +1,45 @@
+// A Deliverer on a real spool in a temp directory, with a sink the test supplies, recording which
+// seqs were delivered or dead-lettered and what was logged at error level.
+import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { DeadLetterFile } from '../../../connector/delivery/dead-letter.ts';
+import { Deliverer } from '../../../connector/delivery/deliverer.ts';
+import { createMetrics } from '../../../connector/server/metrics.ts';
+import type { Sink } from '../../../connector/sinks/sink.ts';
+import { Spool } from '../../../connector/spool/spool.ts';
+
+export const spoolEntries = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => ({ key: `k${from + i}`, json: JSON.stringify({ n: from + i, pad: 'x'.repeat(50) }) }));
+
+export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?: number } = {}) {
+  const state = mkdtempSync(join(tmpdir(), 'dtlab-deliverer-'));
+  const spool = Spool.open(join(state, 'spool'), { maxBytes: 1 << 26, segmentBytes: 1 << 20 });
+  const events = new EventEmitter();
+  const delivered: number[] = [];
+  const deadLettered: number[] = [];
+  events.on('delivered', (e: { records: { seq: number }[] }) => delivered.push(...e.records.map((r) => r.seq)));
+  events.on('dead-lettered', (e: { records?: { seq: number }[] }) => deadLettered.push(...(e.records ?? []).map((r) => r.seq)));
+  const errors: { msg: string }[] = [];
+  const log = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line) as { msg: string }) });
+  const deliverer = new Deliverer({
+    spool,
+    sink,
+    deadLetters: new DeadLetterFile(state),
+    metrics: createMetrics(),
+    events,
+    log,
+    maxBatchBytes: 1 << 20,
+    maxBatchRecords: o.maxBatchRecords ?? 5,
+    pauseMs: o.pauseMs ?? 60_000,
+    stopGraceMs: 5_000,
+  });
+  /** Seqs the spool committed that were neither delivered nor dead-lettered: lost. */
+  const lost = () => {
+    const fate = new Set([...delivered, ...deadLettered]);
+    return Array.from({ length: spool.committedSeq }, (_, i) => i + 1).filter((seq) => !fate.has(seq));
+  };
+  return { spool, events, delivered, deadLettered, errors, deliverer, lost };
+}
