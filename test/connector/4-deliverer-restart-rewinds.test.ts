@@ -6,26 +6,20 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createDataCollectorSink } from '../../connector/sinks/data-collector/sink.ts';
-import { RetryExhaustedError, type Sink, type SinkOutcome } from '../../connector/sinks/sink.ts';
-import type { SpoolRecord } from '../../connector/spool/spool.ts';
+import { RetryExhaustedError } from '../../connector/sinks/sink.ts';
 import { dataCollectorSinkConfig } from './helpers/connector-env.ts';
-import { delivererRig, spoolEntries } from './helpers/deliverer-rig.ts';
+import { delivererRig, fakeSink, spoolEntries } from './helpers/deliverer-rig.ts';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('deliverer restarted on the same spool', () => {
   it('sends again the batch whose retries ran out in the previous run', async () => {
     let failing = true;
-    const sink: Sink = {
-      name: 'fake',
-      async deliver(records: SpoolRecord[], settle: (o: SinkOutcome) => void | Promise<void>) {
-        await turn();
-        if (failing) throw new RetryExhaustedError('503', 3);
-        await settle({ kind: 'delivered', records });
-      },
-      async check() {},
-      async close() {},
-    };
+    const sink = fakeSink(async (records, settle) => {
+      await turn();
+      if (failing) throw new RetryExhaustedError('503', 3);
+      await settle({ kind: 'delivered', records });
+    });
     const t = delivererRig(sink);
     await t.spool.append(spoolEntries(1, 10));
     const paused = once(t.events, 'delivery-paused');
@@ -46,16 +40,11 @@ describe('deliverer restarted on the same spool', () => {
     const gate = new Promise<void>((resolve) => (open = resolve));
     let entered!: () => void;
     const firstPost = new Promise<void>((resolve) => (entered = resolve));
-    const sink: Sink = {
-      name: 'fake',
-      async deliver(records: SpoolRecord[], settle: (o: SinkOutcome) => void | Promise<void>) {
-        entered();
-        await gate;
-        await settle({ kind: 'delivered', records });
-      },
-      async check() {},
-      async close() {},
-    };
+    const sink = fakeSink(async (records, settle) => {
+      entered();
+      await gate;
+      await settle({ kind: 'delivered', records });
+    });
     const t = delivererRig(sink, { maxBatchRecords: 5 });
     await t.spool.append(spoolEntries(1, 20));
     t.deliverer.start();

@@ -8,11 +8,16 @@ import { pino } from 'pino';
 import { DeadLetterFile } from '../../../connector/delivery/dead-letter.ts';
 import { Deliverer } from '../../../connector/delivery/deliverer.ts';
 import { createMetrics } from '../../../connector/server/metrics.ts';
-import type { Sink } from '../../../connector/sinks/sink.ts';
-import { Spool } from '../../../connector/spool/spool.ts';
+import type { Sink, SinkOutcome } from '../../../connector/sinks/sink.ts';
+import { Spool, type SpoolRecord } from '../../../connector/spool/spool.ts';
 
 export const spoolEntries = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => ({ key: `k${from + i}`, json: JSON.stringify({ n: from + i, pad: 'x'.repeat(50) }) }));
+
+/** A sink whose `deliver` the test writes; `check` and `close` do nothing. */
+export function fakeSink(deliver: (records: SpoolRecord[], settle: (o: SinkOutcome) => void | Promise<void>) => Promise<void>): Sink {
+  return { name: 'fake', deliver, async check() {}, async close() {} };
+}
 
 export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?: number } = {}) {
   const state = mkdtempSync(join(tmpdir(), 'dtlab-deliverer-'));
