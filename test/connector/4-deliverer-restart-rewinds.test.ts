@@ -27,10 +27,7 @@ describe('deliverer restarted on the same spool', () => {
     await paused;
     await t.deliverer.stop();
     failing = false;
-    const idle = once(t.events, 'idle');
-    t.deliverer.start();
-    await idle;
-    await t.deliverer.stop();
+    await t.runUntilIdle();
     expect(t.delivered).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     expect(t.lost()).toEqual([]);
   });
@@ -55,10 +52,7 @@ describe('deliverer restarted on the same spool', () => {
     open();
     await stopped;
     expect(t.delivered).toEqual([1, 2, 3, 4, 5]);
-    const idle = once(t.events, 'idle');
-    t.deliverer.start();
-    await idle;
-    await t.deliverer.stop();
+    await t.runUntilIdle();
     expect(t.delivered).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(t.lost()).toEqual([]);
   });
@@ -69,10 +63,7 @@ describe('a sink that settles before its first await', () => {
     const sink = createDataCollectorSink(dataCollectorSinkConfig('http://127.0.0.1:9', { batch: { maxBytes: 30 * 1024 * 1024, maxRecords: 10_000 } }));
     const t = delivererRig(sink, { pauseMs: 60_000 });
     await t.spool.append([{ key: 'big', json: JSON.stringify({ pad: 'x'.repeat(31 * 1024 * 1024) }) }]);
-    const idle = once(t.events, 'idle');
-    t.deliverer.start();
-    await idle; // with the old code: only after the 60 s pause
-    await t.deliverer.stop();
+    await t.runUntilIdle(); // with the old code: idle only after the 60 s pause
     await sink.close();
     expect(t.deadLettered).toEqual([1]);
     expect(t.spool.pending).toBe(0);

@@ -1,6 +1,6 @@
 // A Deliverer on a real spool in a temp directory, with a sink the test supplies, recording which
 // seqs were delivered or dead-lettered and what was logged at error level.
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,5 +46,12 @@ export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?
     const fate = new Set([...delivered, ...deadLettered]);
     return Array.from({ length: spool.committedSeq }, (_, i) => i + 1).filter((seq) => !fate.has(seq));
   };
-  return { spool, events, delivered, deadLettered, errors, deliverer, lost };
+  /** Starts the deliverer, waits for its 'idle' event (spool drained), stops it. */
+  const runUntilIdle = async () => {
+    const idle = once(events, 'idle');
+    deliverer.start();
+    await idle;
+    await deliverer.stop();
+  };
+  return { spool, events, delivered, deadLettered, errors, deliverer, lost, runUntilIdle };
 }
