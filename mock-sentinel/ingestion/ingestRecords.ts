@@ -49,7 +49,8 @@ export async function ingestRecords(store: WorkspaceStore, policy: DataCollector
     setColumn(batch, 'TenantId', new Array<string>(count).fill(request.workspaceId));
     setColumn(batch, 'Type', new Array<string>(count).fill(request.table));
     setColumn(batch, 'SourceSystem', new Array<string>(count).fill(policy.sourceSystem));
-    if (request.resourceId !== undefined) setColumn(batch, '_ResourceId', new Array<string>(count).fill(request.resourceId));
+    // Always set, null without the header: a record's own `_ResourceId` never lands there.
+    setColumn(batch, '_ResourceId', new Array<string | null>(count).fill(request.resourceId ?? null));
     if (!store.hasTable(request.table)) {
       await store.ensureTable(request.table, [...DATA_COLLECTOR_STANDARD_COLUMNS, ...typer.newColumns]);
     } else if (typer.newColumns.length > 0) {

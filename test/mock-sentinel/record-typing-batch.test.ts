@@ -1,7 +1,9 @@
 // The typer writes records straight into per-column arrays: row i of every column is record i,
 // whatever keys each record has, and the duplicate-key policy holds within a record.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_COLLECTOR_POLICY } from '../../mock-sentinel/config.ts';
+import { DEFAULT_DATA_COLLECTOR_POLICY, DEFAULT_UNSUFFIXED_COLUMNS } from '../../mock-sentinel/config.ts';
+import { ingestRecords } from '../../mock-sentinel/ingestion/ingestRecords.ts';
+import { WorkspaceStore } from '../../mock-sentinel/persistence/workspaceStore.ts';
 import { RecordTyper } from '../../mock-sentinel/ingestion/recordTyping.ts';
 import { rowsToColumnBatch } from '../../mock-sentinel/persistence/columnBatch.ts';
 import type { ColumnBatch } from '../../mock-sentinel/persistence/columnBatch.ts';
@@ -56,5 +58,27 @@ describe('rowsToColumnBatch', () => {
 
   it('refuses a key the table does not have', () => {
     expect(() => rowsToColumnBatch('T', [{ name: 'a', type: 'double' }], [{ nope: 1 }])).toThrow('table T has no column nope');
+  });
+});
+
+describe('ingestRecords standard columns', () => {
+  it('_ResourceId is the header value or null, whatever a record carries (even where a policy makes it an unsuffixed column)', async () => {
+    const store = await WorkspaceStore.open();
+    try {
+      const policy = { ...DEFAULT_DATA_COLLECTOR_POLICY, unsuffixedColumns: [...DEFAULT_UNSUFFIXED_COLUMNS, { name: '_ResourceId', type: 'string' as const }] };
+      const request = (resourceId: string | undefined) => ({
+        table: 'R_CL',
+        workspaceId: '11111111-2222-3333-4444-555555555555',
+        records: [{ _ResourceId: 'from-record', a: 1 }],
+        timeGeneratedField: undefined,
+        resourceId,
+        receivedAt: new Date(),
+      });
+      await ingestRecords(store, policy, request(undefined));
+      await ingestRecords(store, policy, request('/subscriptions/s/resourceGroups/g'));
+      expect((await store.rows('R_CL', 2)).map((r) => r._ResourceId)).toEqual([null, '/subscriptions/s/resourceGroups/g']);
+    } finally {
+      await store.close();
+    }
   });
 });

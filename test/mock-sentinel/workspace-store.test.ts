@@ -341,6 +341,52 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
     expect((await store.rows('F_CL', 10)).map((r) => r.k_s)).toEqual(['a', 'a', 'b', 'b']);
   });
 
+  it('a small batch queued before a large one lands before it (the large one flushes alone)', async () => {
+    const store = await open();
+    await store.ensureTable('O_CL', [{ name: 'n_d', type: 'double' }]);
+    const batch = (from: number, n: number) => ({ rowCount: n, names: ['n_d'], values: [Array.from({ length: n }, (_, i) => from + i)] });
+    // Two requests arriving together: 10 records (appended row by row), then 100 (as data chunks).
+    await Promise.all([store.insertBatch('O_CL', batch(0, 10)), store.insertBatch('O_CL', batch(10, 100))]);
+    expect((await store.rows('O_CL', 200)).map((r) => r.n_d)).toEqual(Array.from({ length: 110 }, (_, i) => i));
+  });
+
+  it('a failing in-memory checkpoint settles every batch and leaves the store writable', async () => {
+    const store = await open();
+    await store.ensureTable('K2_CL', [
+      { name: 'k_s', type: 'string' },
+      { name: 'v_d', type: 'double' },
+    ]);
+    await store.runSql(`ALTER TABLE "K2_CL" ALTER COLUMN "k_s" SET NOT NULL`);
+    // White-box fault: a checkpoint after every row, and the first one throws.
+    const saved = WorkspaceStore.checkpointEveryRows;
+    WorkspaceStore.checkpointEveryRows = 1;
+    try {
+      const writer = (store as unknown as { writer: { run: (sql: string) => Promise<unknown> } }).writer;
+      const run = writer.run.bind(writer);
+      let failed = false;
+      writer.run = async (sql: string) => {
+        if (sql === 'CHECKPOINT' && !failed) {
+          failed = true;
+          throw new Error('injected checkpoint failure');
+        }
+        return run(sql);
+      };
+      const good = (k: string) => ({ rowCount: 2, names: ['k_s', 'v_d'], values: [[k, k], [1, 2]] });
+      // The middle batch fails the shared flush, so each is stored alone, with a checkpoint after each.
+      const results = await Promise.allSettled([
+        store.insertBatch('K2_CL', good('a')),
+        store.insertBatch('K2_CL', { rowCount: 2, names: ['v_d'], values: [[3, 4]] }),
+        store.insertBatch('K2_CL', good('b')),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(store.writeStats.checkpointFailures).toBe(1);
+      await store.addColumns('K2_CL', [{ name: 'z_s', type: 'string' }]);
+      expect((await store.rows('K2_CL', 10)).map((r) => r.k_s)).toEqual(['a', 'a', 'b', 'b']);
+    } finally {
+      WorkspaceStore.checkpointEveryRows = saved;
+    }
+  });
+
   it('clear() empties the workspace', async () => {
     const store = await open();
     await store.ensureTable('Z_CL', [{ name: 'a_s', type: 'string' }]);
