@@ -34,10 +34,17 @@ interface PropertyPlan {
   key: string;
   unsuffixed: ColumnDef | undefined;
   columnNames: Record<Suffix, string>;
+  /** The same names lower-cased: columns are matched without regard to case (see `known`). */
+  lowerNames: Record<Suffix, string>;
 }
 
 export class RecordTyper {
-  private readonly known = new Map<string, LaType>();
+  /**
+   * Columns by lower-cased name. DuckDB (like SQL) cannot hold two columns whose names differ only in
+   * case, so `count` and `Count` land in one column, named by the first spelling seen; the
+   * duplicate-key policy decides between two such values in one record.
+   */
+  private readonly known = new Map<string, ColumnDef>();
   /** Column name → its values by record index, for the batch being typed. */
   private readonly values = new Map<string, unknown[]>();
   private rowCount = 0;
@@ -52,7 +59,7 @@ export class RecordTyper {
     existing: readonly ColumnDef[],
     private readonly policy: TypingPolicy,
   ) {
-    for (const column of existing) this.known.set(column.name, column.type);
+    for (const column of existing) this.known.set(column.name.toLowerCase(), column);
     this.columnCount = existing.length;
     this.unsuffixedByLowerName = new Map(policy.unsuffixedColumns.map((c) => [c.name.toLowerCase(), c]));
   }
@@ -89,10 +96,12 @@ export class RecordTyper {
     const max = this.policy.maxColumnNameLength - 2;
     const base = key.length <= max ? key : key.slice(0, max);
     if (base !== key) this.flag(`column name for '${key}' truncated to ${this.policy.maxColumnNameLength} characters`);
+    const lower = base.toLowerCase();
     plan = {
       key,
       unsuffixed: this.unsuffixedByLowerName.get(key.toLowerCase()),
       columnNames: { s: `${base}_s`, d: `${base}_d`, b: `${base}_b`, t: `${base}_t`, g: `${base}_g` },
+      lowerNames: { s: `${lower}_s`, d: `${lower}_d`, b: `${lower}_b`, t: `${lower}_t`, g: `${lower}_g` },
     };
     this.plans.set(rawKey, plan);
     return plan;
@@ -114,8 +123,9 @@ export class RecordTyper {
         const datetime = asIsoDatetime(value);
         if (datetime !== undefined) return this.place(plan, 't', datetime, value);
         const text = this.truncate(plan.key, value);
-        if (plan.unsuffixed === undefined && this.known.get(plan.columnNames.s) === 'string') {
-          this.assign(plan.columnNames.s, text); // the common case, short-circuited
+        const existing = plan.unsuffixed === undefined ? this.known.get(plan.lowerNames.s) : undefined;
+        if (existing?.type === 'string') {
+          this.assign(existing.name, text); // the common case, short-circuited
           return;
         }
         return this.placeString(plan, text);
@@ -137,14 +147,15 @@ export class RecordTyper {
     if (plan.unsuffixed) {
       const type = plan.unsuffixed.type;
       const fits = type === TYPE_OF[suffix] ? value : type === 'string' && text !== undefined ? text : undefined;
-      if (fits !== undefined && this.register(plan.unsuffixed)) {
-        this.assign(plan.unsuffixed.name, fits);
+      const column = fits === undefined ? undefined : this.register(plan.unsuffixed, plan.unsuffixed.name.toLowerCase());
+      if (column !== undefined) {
+        this.assign(column, fits);
         return;
       }
       if (fits !== undefined) return; // column limit reached: flagged in register()
     }
-    const name = plan.columnNames[suffix];
-    if (this.register({ name, type: TYPE_OF[suffix] })) this.assign(name, value);
+    const column = this.register({ name: plan.columnNames[suffix], type: TYPE_OF[suffix] }, plan.lowerNames[suffix]);
+    if (column !== undefined) this.assign(column, value);
   }
 
   /** A plain string: unsuffixed column, its own _s column, or an existing _d/_b column it converts into. */
@@ -152,24 +163,25 @@ export class RecordTyper {
     if (plan.unsuffixed) {
       const converted = convertString(plan.unsuffixed.type, text);
       if (converted !== undefined) {
-        if (this.register(plan.unsuffixed)) this.assign(plan.unsuffixed.name, converted);
+        const column = this.register(plan.unsuffixed, plan.unsuffixed.name.toLowerCase());
+        if (column !== undefined) this.assign(column, converted);
         return;
       }
     }
-    const natural = plan.columnNames.s;
-    if (this.known.get(natural) !== 'string') {
+    if (this.known.get(plan.lowerNames.s)?.type !== 'string') {
       // An existing column of this property whose type the string converts to (A6 worked example).
       for (const suffix of ['d', 'b'] as const) {
-        const name = plan.columnNames[suffix];
-        if (this.known.get(name) !== TYPE_OF[suffix]) continue;
+        const existing = this.known.get(plan.lowerNames[suffix]);
+        if (existing?.type !== TYPE_OF[suffix]) continue;
         const converted = convertString(TYPE_OF[suffix], text);
         if (converted !== undefined) {
-          this.assign(name, converted);
+          this.assign(existing.name, converted);
           return;
         }
       }
     }
-    if (this.register({ name: natural, type: 'string' })) this.assign(natural, text);
+    const column = this.register({ name: plan.columnNames.s, type: 'string' }, plan.lowerNames.s);
+    if (column !== undefined) this.assign(column, text);
   }
 
   private truncate(key: string, value: string): string {
@@ -179,17 +191,18 @@ export class RecordTyper {
     return result.value;
   }
 
-  private register(column: ColumnDef): boolean {
-    const type = this.known.get(column.name);
-    if (type !== undefined) return type === column.type;
+  /** The name of the column a value of `column`'s type lands in (an existing one whatever its case), or undefined when none can take it. */
+  private register(column: ColumnDef, lowerName: string): string | undefined {
+    const found = this.known.get(lowerName);
+    if (found !== undefined) return found.type === column.type ? found.name : undefined;
     if (this.columnCount >= this.policy.maxColumns) {
       this.flag(`column limit ${this.policy.maxColumns} reached: '${column.name}' dropped`);
-      return false;
+      return undefined;
     }
-    this.known.set(column.name, column.type);
+    this.known.set(lowerName, column);
     this.columnCount++;
     this.newColumns.push(column);
-    return true;
+    return column.name;
   }
 
   private assign(column: string, value: unknown): void {

@@ -107,6 +107,19 @@ describe('unsuffixed standard columns', () => {
     expect((await rowsOf(url, T))[0]!.Severity).toBe(9);
   });
 
+  it('property names that differ only in case share one column, named by the first spelling seen, in later requests too', async () => {
+    const { url } = await startMock();
+    await post(url, [{ count: 1, Count: 2, name: 'x' }]);
+    await post(url, [{ COUNT: 3, NAME: 'y' }]);
+    const columns = await columnsOf(url, T);
+    expect(Object.keys(columns).filter((c) => c.toLowerCase() === 'count_d')).toEqual(['count_d']);
+    expect(Object.keys(columns).filter((c) => c.toLowerCase() === 'name_s')).toEqual(['name_s']);
+    expect((await rowsOf(url, T)).map((r) => [r.count_d, r.name_s])).toEqual([
+      [2, 'x'],
+      [3, 'y'],
+    ]);
+  });
+
   it('duplicateKeys=first-wins keeps the first', async () => {
     const { url } = await startMock({ dataCollector: { duplicateKeys: 'first-wins' } });
     await post(url, [{ severity: 10, Severity: 9 }]);
