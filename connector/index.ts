@@ -78,6 +78,10 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
 
   events.on('delivery-paused', (e: { reason: string }) => (pausedReason = e.reason));
   events.on('delivered', () => (pausedReason = undefined));
+  // A record refused by Sentinel is in the dead-letter file: replaying it must not be a "duplicate".
+  events.on('dead-lettered', (e: { stage: string; records?: { key: string }[] }) => {
+    if (e.stage === 'delivery' && e.records) ingest?.forget(e.records.map((r) => r.key));
+  });
 
   function open(): AlertIngest {
     if (ingest) return ingest;

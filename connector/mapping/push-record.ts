@@ -18,6 +18,17 @@ function parseUtc(s: string): number {
 
 const PRODUCTS: AlertType[] = ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'];
 
+/**
+ * The alert's identity, which its dedupe key is built from. Without one, every such record would share
+ * one key and all but the first would be dropped as duplicates: the record is dead-lettered instead.
+ */
+function identity(type: AlertType, field: string, value: number | string): number | string {
+  if (typeof value === 'number' ? !Number.isFinite(value) : value === '') {
+    throw new MalformedAlertError(`push record (${type}): ${field} is missing; it identifies the alert`);
+  }
+  return value;
+}
+
 export function acceptPushRecord(rec: Json): MappedAlert {
   const type = rec.dtProduct as AlertType;
   if (!PRODUCTS.includes(type)) throw new MalformedAlertError(`push record: unknown dtProduct ${JSON.stringify(rec.dtProduct)}`);
@@ -31,11 +42,11 @@ export function acceptPushRecord(rec: Json): MappedAlert {
   switch (type) {
     case 'Policy Breach':
       timeMs = parseUtc(optString(rec.breachTime));
-      key = `pb:${optNumber(rec.threatID, NaN)}`;
+      key = `pb:${identity(type, 'threatID', optNumber(rec.threatID, NaN))}`;
       break;
     case 'AI Analyst':
       timeMs = parseProse(optString(rec.time)) || parseProse(optString(rec.endTime));
-      key = `aia:${optString(rec.url).split('/').pop() ?? ''}`;
+      key = `aia:${identity(type, 'url (its last path segment)', optString(rec.url).split('/').pop() ?? '')}`;
       break;
     case 'System Alert':
       timeMs = parseProse(optString(rec.time));
@@ -43,7 +54,7 @@ export function acceptPushRecord(rec: Json): MappedAlert {
       break;
     default:
       timeMs = parseUtc(optString(rec.timestamp));
-      key = `email:${optString(rec.uuid)}`;
+      key = `email:${identity(type, 'uuid', optString(rec.uuid))}`;
   }
   if (!Number.isFinite(timeMs)) throw new MalformedAlertError(`push record (${type}): its time field does not parse`);
   const score = optNumber(rec.score ?? rec.anomaly_score ?? rec.priority_code, 0);

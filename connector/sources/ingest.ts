@@ -46,6 +46,14 @@ export class AlertIngest {
     if (this.recent.size > RECENT_KEYS) this.recent.delete(this.recent.keys().next().value!);
   }
 
+  /**
+   * Keys of records dead-lettered at delivery: not duplicates any more, so a replay of the
+   * dead-letter file (or a later poll of the same alert) is accepted again.
+   */
+  forget(keys: Iterable<string>): void {
+    for (const key of keys) this.recent.delete(key);
+  }
+
   /** Serialises a mapped alert as the record the sink posts (plus the time-generated field). */
   serialise(a: MappedAlert): string {
     if (!this.d.timeGeneratedField) return JSON.stringify(a.record);
