@@ -150,6 +150,14 @@ export const command: Command = {
           ...sim.pushers.map((p) => `  push:    ${p.target.url} (${(p.target.types ?? ALERT_TYPES).join(',')})`),
         ];
         process.stdout.write(lines.join('\n') + '\n');
+        // A pushed alert the receiver refused for good, or one dropped from a full queue, is gone
+        // from the connector's view: say so, or it would vanish without a trace.
+        sim.events.on('push:failed', (e: { url: string; type: string; id: string; status?: number; error?: string; attempts: number }) =>
+          process.stderr.write(`push: ${e.type} ${e.id} refused by ${e.url} (${e.status ?? e.error}) after ${e.attempts} attempt(s); not retried\n`),
+        );
+        sim.events.on('push:dropped', (e: { url: string; type: string; id: string }) =>
+          process.stderr.write(`push: ${e.type} ${e.id} dropped: the queue for ${e.url} is full\n`),
+        );
       },
     ),
 };

@@ -1,5 +1,8 @@
 // `dtlab darktrace`: the start line, --help, usage errors, and a signed read on its defaults.
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { optionsFrom } from '../../harness/commands/darktrace.ts';
@@ -18,6 +21,29 @@ describe('dtlab darktrace', () => {
       expect(((await res.json()) as unknown[]).length).toBeGreaterThan(0);
     } finally {
       expect(await p.stop()).toBe(0);
+    }
+  });
+
+  it('says on stderr when a pushed alert is refused for good (it is then gone from the receiver\'s view)', async () => {
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(401).end());
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    const push = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/push`;
+    const p = await startCli(['--port', '0', '--backfill', '0s', '--speed', '60', '--rate', 'modelBreach=60/m', '--rate', 'story=0', '--push', push, '--push-types', 'modelBreach']);
+    try {
+      let err = '';
+      await new Promise<void>((resolve) => {
+        p.child.stderr!.on('data', (d) => {
+          err += d;
+          if (/push: modelBreach \S+ refused by .* \(401\) after 1 attempt\(s\); not retried/.test(err)) resolve();
+        });
+      });
+    } finally {
+      await p.stop();
+      receiver.close();
     }
   });
 
