@@ -128,6 +128,10 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
   const s = obj.sentinel;
   const batchBytes = parseSize(s.batch?.maxBytes ?? '5MB');
   if (s.mode === 'dataCollector' && batchBytes > MAX_BATCH_BYTES) throw new ConfigError([`sentinel.batch.maxBytes: must not exceed 30MB (the Data Collector API limit per post)`]);
+  if (/^(timegenerated|tenant|rawdata)$/i.test(s.timeGeneratedField ?? '')) {
+    // azure-ingestion.md A5: the service refuses a record carrying a reserved property.
+    throw new ConfigError([`sentinel.timeGeneratedField: '${s.timeGeneratedField}' is a reserved property; every record would be refused (400 InvalidDataFormat)`]);
+  }
   const retry = {
     maxAttempts: s.retry?.maxAttempts ?? 8,
     baseDelayMs: parseDuration(s.retry?.baseDelay ?? '500ms'),

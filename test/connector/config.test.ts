@@ -58,6 +58,14 @@ describe('config errors name the key path and the reason', () => {
     expect(issues(cfg)).toEqual(['sentinel.batch.maxBytes: must not exceed 30MB (the Data Collector API limit per post)']);
   });
 
+  it('a reserved property as sentinel.timeGeneratedField is refused (every record would be a 400)', () => {
+    const cfg = valid() as any;
+    cfg.sentinel.timeGeneratedField = 'TimeGenerated';
+    expect(issues(cfg)).toEqual([
+      "sentinel.timeGeneratedField: 'TimeGenerated' is a reserved property; every record would be refused (400 InvalidDataFormat)",
+    ]);
+  });
+
   it('a missing environment variable is named without any secret value', () => {
     const cfg = valid() as any;
     cfg.darktrace.privateToken = '${DT_PRIVATE}';
