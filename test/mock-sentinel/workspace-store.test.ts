@@ -15,6 +15,25 @@ async function open(path?: string): Promise<WorkspaceStore> {
   return store;
 }
 
+/** A table whose `k_s` is NOT NULL: a constraint the store does not know about, so DuckDB refuses a batch without `k_s` at flush time. */
+async function notNullKeyTable(store: WorkspaceStore, name: string): Promise<void> {
+  await store.ensureTable(name, [
+    { name: 'k_s', type: 'string' },
+    { name: 'v_d', type: 'double' },
+  ]);
+  await store.runSql(`ALTER TABLE "${name}" ALTER COLUMN "k_s" SET NOT NULL`);
+}
+
+/** Three small batches queued together (one shared flush): 'a' rows, a batch without `k_s`, 'b' rows. */
+function insertGoodBadGood(store: WorkspaceStore, name: string) {
+  const good = (k: string) => ({ rowCount: 2, names: ['k_s', 'v_d'], values: [[k, k], [1, 2]] });
+  return Promise.allSettled([
+    store.insertBatch(name, good('a')),
+    store.insertBatch(name, { rowCount: 2, names: ['v_d'], values: [[3, 4]] }),
+    store.insertBatch(name, good('b')),
+  ]);
+}
+
 describe('workspace store (DuckDB contract of decision 0001)', () => {
   it('maps every Log Analytics type to its DuckDB type and renders rows as admin JSON', async () => {
     const store = await open();
@@ -323,19 +342,8 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
 
   it('a batch that fails in a shared flush fails alone: the batches grouped with it are stored', async () => {
     const store = await open();
-    await store.ensureTable('F_CL', [
-      { name: 'k_s', type: 'string' },
-      { name: 'v_d', type: 'double' },
-    ]);
-    // A constraint the store does not know about makes DuckDB refuse one batch at flush time.
-    await store.runSql(`ALTER TABLE "F_CL" ALTER COLUMN "k_s" SET NOT NULL`);
-    const good = (k: string) => ({ rowCount: 2, names: ['k_s', 'v_d'], values: [[k, k], [1, 2]] });
-    const bad = { rowCount: 2, names: ['v_d'], values: [[3, 4]] };
-    const results = await Promise.allSettled([
-      store.insertBatch('F_CL', good('a')),
-      store.insertBatch('F_CL', bad),
-      store.insertBatch('F_CL', good('b')),
-    ]);
+    await notNullKeyTable(store, 'F_CL');
+    const results = await insertGoodBadGood(store, 'F_CL');
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/NOT NULL/i);
     expect((await store.rows('F_CL', 10)).map((r) => r.k_s)).toEqual(['a', 'a', 'b', 'b']);
@@ -352,11 +360,7 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
 
   it('a failing in-memory checkpoint settles every batch and leaves the store writable', async () => {
     const store = await open();
-    await store.ensureTable('K2_CL', [
-      { name: 'k_s', type: 'string' },
-      { name: 'v_d', type: 'double' },
-    ]);
-    await store.runSql(`ALTER TABLE "K2_CL" ALTER COLUMN "k_s" SET NOT NULL`);
+    await notNullKeyTable(store, 'K2_CL');
     // White-box fault: a checkpoint after every row, and the first one throws.
     const saved = WorkspaceStore.checkpointEveryRows;
     WorkspaceStore.checkpointEveryRows = 1;
@@ -371,13 +375,8 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
         }
         return run(sql);
       };
-      const good = (k: string) => ({ rowCount: 2, names: ['k_s', 'v_d'], values: [[k, k], [1, 2]] });
       // The middle batch fails the shared flush, so each is stored alone, with a checkpoint after each.
-      const results = await Promise.allSettled([
-        store.insertBatch('K2_CL', good('a')),
-        store.insertBatch('K2_CL', { rowCount: 2, names: ['v_d'], values: [[3, 4]] }),
-        store.insertBatch('K2_CL', good('b')),
-      ]);
+      const results = await insertGoodBadGood(store, 'K2_CL');
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(store.writeStats.checkpointFailures).toBe(1);
       await store.addColumns('K2_CL', [{ name: 'z_s', type: 'string' }]);
