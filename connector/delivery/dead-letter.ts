@@ -23,7 +23,16 @@ export interface AlertDeadLetter {
   alert: unknown;
 }
 
-export type DeadLetterEntry = DeliveryDeadLetter | AlertDeadLetter;
+/** A pushed body that could not be read as alerts at all (not JSON): kept as received. */
+export interface BodyDeadLetter {
+  kind: 'body';
+  time: string;
+  source: string;
+  reason: string;
+  body: string;
+}
+
+export type DeadLetterEntry = DeliveryDeadLetter | AlertDeadLetter | BodyDeadLetter;
 
 export class DeadLetterFile {
   readonly file: string;
@@ -57,6 +66,10 @@ export class DeadLetterFile {
 
   alert(source: string, alert: unknown, reason: string): void {
     this.write({ kind: 'alert', time: new Date().toISOString(), source, reason, alert });
+  }
+
+  body(source: string, body: string, reason: string): void {
+    this.write({ kind: 'body', time: new Date().toISOString(), source, reason, body });
   }
 
   close(): void {

@@ -108,10 +108,13 @@ export function createHttpServer(d: HttpServerDeps): { server: Server; listen(li
       throw err;
     }
     let parsed: unknown;
+    const text = body.toString('utf8');
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      parsed = JSON.parse(text);
     } catch (err) {
-      return send(res, 400, { error: `body is not valid JSON: ${(err as Error).message}` });
+      const reason = `body is not valid JSON: ${(err as Error).message}`;
+      d.ingest.rejectBody('push', text, reason); // whatever alerts it held are kept, with the reason
+      return send(res, 400, { error: reason });
     }
     const items = Array.isArray(parsed) ? parsed : [parsed];
     let result;

@@ -46,6 +46,13 @@ export class AlertIngest {
     if (this.recent.size > RECENT_KEYS) this.recent.delete(this.recent.keys().next().value!);
   }
 
+  /** A pushed body that is not JSON: dead-lettered as received, with the reason, before the 400. */
+  rejectBody(source: string, body: string, reason: string): void {
+    this.d.deadLetters.body(source, body, reason);
+    this.d.metrics.deadLettered.inc({ stage: 'body' });
+    this.d.log.warn({ source, reason, bytes: Buffer.byteLength(body) }, 'unreadable body dead-lettered');
+  }
+
   /**
    * Keys of records dead-lettered at delivery: not duplicates any more, so a replay of the
    * dead-letter file (or a later poll of the same alert) is accepted again.

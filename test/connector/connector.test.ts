@@ -220,11 +220,13 @@ describe('push receiver', () => {
     expect(JSON.stringify(await res.json())).toMatch(/rejected/);
   });
 
-  it('4xx with a reason for malformed input', async () => {
-    const { post } = await receiver();
+  it('4xx with a reason for malformed input; a body that is not JSON is dead-lettered as received', async () => {
+    const { post, state } = await receiver();
     const bad = await post('{not json', PUSH_TOKEN, true);
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/not valid JSON/);
+    const lines = readFileSync(path.join(state, 'dead-letter', 'dead-letter.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([expect.objectContaining({ kind: 'body', source: 'push', body: '{not json', reason: expect.stringMatching(/not valid JSON/) })]);
     const unknown = await post({ hello: 'world' });
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).rejected[0].reason).toMatch(/cannot tell the alert type/);
