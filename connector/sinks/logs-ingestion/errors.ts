@@ -33,6 +33,13 @@ function responseOf(e: RestErrorLike, status: number): SinkResponse {
   return { status, headers: {}, body: JSON.stringify(e.errorResponse ?? { message: e.message }).slice(0, BODY_LIMIT) };
 }
 
+/**
+ * Entra's transient failures, whatever OAuth code they travel under: AADSTS90033 ("A transient error
+ * has occurred", sent as `invalid_request` with a 500 that @azure/identity does not pass on) and
+ * AADSTS50196 (throttled), plus `temporarily_unavailable`. Checked before the permanent codes.
+ */
+const TRANSIENT_TOKEN_ERRORS = /\b(?:AADSTS)?(?:90033|50196)\b|temporarily_unavailable/;
+
 /** OAuth errors that no retry can fix (RFC 6749 §5.2 and Entra's additions). */
 const PERMANENT_TOKEN_ERRORS = /^(invalid_client|unauthorized_client|invalid_request|invalid_scope|invalid_resource|invalid_grant|invalid_tenant|unsupported_grant_type|access_denied)\b/;
 
@@ -43,6 +50,7 @@ const PERMANENT_TOKEN_ERRORS = /^(invalid_client|unauthorized_client|invalid_req
  */
 function classifyTokenError(e: RestErrorLike): Verdict {
   const message = firstLine(e.message);
+  if (TRANSIENT_TOKEN_ERRORS.test(e.message)) return { kind: 'retry', reason: `token ${e.name}: ${message}`, status: 'network' };
   if (PERMANENT_TOKEN_ERRORS.test(message)) return { kind: 'dead-letter', reason: `${e.name} (token): ${message}`, status: 'network' };
   // temporarily_unavailable (Entra 429/503), network_error, discovery failures: keep and retry.
   return { kind: 'retry', reason: `token ${e.name}: ${message}`, status: 'network' };

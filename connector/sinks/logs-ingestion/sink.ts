@@ -99,19 +99,46 @@ export function createLogsIngestionSink(cfg: LogsIngestionSinkConfig, observer: 
   async function emitSettled(entries: Entry[], onOutcome: (o: SinkOutcome) => Promise<void> | void): Promise<Entry | undefined> {
     let i = 0;
     while (i < entries.length) {
-      const v = entries[i]!.verdict!;
-      if (v.kind === 'retry') break;
+      const v = entries[i]!.verdict;
+      if (!v || v.kind === 'retry') break; // no verdict yet: a stop came before its upload
+      const same = (e: Entry) => (v.kind === 'delivered' ? e.verdict?.kind === 'delivered' : e.verdict === v);
       let j = i + 1;
       // A run: contiguous records with the same fate (a dead-letter run shares one failure).
-      while (j < entries.length && (v.kind === 'delivered' ? entries[j]!.verdict!.kind === 'delivered' : entries[j]!.verdict === v)) j++;
+      while (j < entries.length && same(entries[j]!)) j++;
       const records = entries.slice(i, j).map((e) => e.rec);
       for (const r of records) settledAhead.delete(r.seq);
       await onOutcome(v.kind === 'delivered' ? { kind: 'delivered', records } : { kind: 'dead-letter', records, reason: v.reason, response: v.response });
       i = j;
     }
     const stuck = entries[i];
-    for (const e of entries.slice(i + 1)) if (e.verdict!.kind !== 'retry') settledAhead.set(e.rec.seq, e.verdict!);
+    for (const e of entries.slice(i + 1)) if (e.verdict && e.verdict.kind !== 'retry') settledAhead.set(e.rec.seq, e.verdict);
     return stuck;
+  }
+
+  /** Uploads and retries until every record has a final fate (then settles all), or attempts run out. */
+  async function settleAll(entries: Entry[], onOutcome: (o: SinkOutcome) => Promise<void> | void, signal?: AbortSignal): Promise<void> {
+    let attempt = 0;
+    for (;;) {
+      if (signal?.aborted) throw new DeliveryAbortedError();
+      await round(entries, signal);
+      const transient = entries.filter((e) => e.verdict?.kind === 'retry' && !e.verdict.alone);
+      const aloneLeft = entries.some((e) => e.verdict?.kind === 'retry' && e.verdict.alone);
+      if (!transient.length) {
+        if (aloneLeft) continue; // not a retry: the split of a 413 chunk
+        break;
+      }
+      attempt++;
+      const reason = (transient[0]!.verdict as Extract<Verdict, { kind: 'retry' }>).reason;
+      if (attempt >= cfg.retry.maxAttempts) {
+        const stuck = await emitSettled(entries, onOutcome);
+        throw new RetryExhaustedError(stuck && stuck.verdict?.kind === 'retry' ? stuck.verdict.reason : reason, attempt);
+      }
+      const retryAfter = Math.max(0, ...transient.map((e) => (e.verdict as Extract<Verdict, { kind: 'retry' }>).retryAfterMs ?? 0));
+      const delayMs = retryAfter || backoffDelay(attempt, cfg.retry);
+      observer.onRetry?.({ reason, attempt, delayMs });
+      await sleep(delayMs, signal);
+    }
+    await emitSettled(entries, onOutcome);
   }
 
   return {
@@ -128,28 +155,14 @@ export function createLogsIngestionSink(cfg: LogsIngestionSinkConfig, observer: 
           return { rec, stream: '', verdict: { kind: 'dead-letter', reason, status: 'network' } };
         }
       });
-      let attempt = 0;
-      for (;;) {
-        if (signal?.aborted) throw new DeliveryAbortedError();
-        await round(entries, signal);
-        const transient = entries.filter((e) => e.verdict?.kind === 'retry' && !e.verdict.alone);
-        const aloneLeft = entries.some((e) => e.verdict?.kind === 'retry' && e.verdict.alone);
-        if (!transient.length) {
-          if (aloneLeft) continue; // not a retry: the split of a 413 chunk
-          break;
-        }
-        attempt++;
-        const reason = (transient[0]!.verdict as Extract<Verdict, { kind: 'retry' }>).reason;
-        if (attempt >= cfg.retry.maxAttempts) {
-          const stuck = await emitSettled(entries, onOutcome);
-          throw new RetryExhaustedError(stuck && stuck.verdict?.kind === 'retry' ? stuck.verdict.reason : reason, attempt);
-        }
-        const retryAfter = Math.max(0, ...transient.map((e) => (e.verdict as Extract<Verdict, { kind: 'retry' }>).retryAfterMs ?? 0));
-        const delayMs = retryAfter || backoffDelay(attempt, cfg.retry);
-        observer.onRetry?.({ reason, attempt, delayMs });
-        await sleep(delayMs, signal);
+      try {
+        await settleAll(entries, onOutcome, signal);
+      } catch (err) {
+        // A stop (during a retry wait, or between streams) must not forget the fates already known:
+        // records that landed are settled now, or a restart would send them again.
+        if (err instanceof DeliveryAbortedError) await emitSettled(entries, onOutcome);
+        throw err;
       }
-      await emitSettled(entries, onOutcome);
     },
     async check() {
       const token = await credential.getToken(MONITOR_SCOPE).catch((err: Error) => {
