@@ -209,7 +209,7 @@ const ROWS: Record<AlertType, (r: PushRecord, ctx: RowContext) => StreamRow> = {
 /** The alert type of a spooled push record; throws UnmappableRecordError when `dtProduct` is not one of the four. */
 export function alertTypeOf(r: PushRecord): AlertType {
   const t = r.dtProduct;
-  if (typeof t === 'string' && t in ROWS) return t as AlertType;
+  if (typeof t === 'string' && Object.hasOwn(ROWS, t)) return t as AlertType;
   throw new UnmappableRecordError(`record has no known dtProduct (got ${JSON.stringify(t)}): no Custom-Darktrace* stream for it`);
 }
 

@@ -126,6 +126,8 @@ describe('push record (§5 examples) → Custom-Darktrace* stream row (§8)', ()
 
   it('a record without a known dtProduct cannot be mapped (it is dead-lettered)', () => {
     expect(() => toStreamRow({ dtProduct: 'Model Breach' } as never, ctx)).toThrow(UnmappableRecordError);
+    // An inherited property name is not a product either (it would pick a function for a stream).
+    expect(() => toStreamRow({ dtProduct: 'constructor' } as never, ctx)).toThrow(UnmappableRecordError);
   });
 
   it('time strings: breach time, prose time (1st/2nd/3rd/11th), email timestamp', () => {
