@@ -242,19 +242,14 @@ export class WorkspaceStore {
     const pending = this.pending;
     if (!pending) return;
     this.pending = undefined;
-    const appender = this.appenders.get(pending.table)!;
     try {
-      appender.flushSync();
+      this.appenders.get(pending.table)!.flushSync();
     } catch {
-      appender.clear();
       this.dropAppender(pending.table);
       await this.storeAlone(pending.table, pending.items);
       return;
     }
-    this.writeStats.flushes++;
-    this.writeStats.batches += pending.items.length;
-    for (const item of pending.items) item.resolve(item.rowCount);
-    await this.countTowardsCheckpoint(pending.items.reduce((sum, item) => sum + item.rowCount, 0));
+    await this.stored(pending.items);
   }
 
   /** One batch, one flush each: how one batch's failure is kept from failing the batches grouped with it. */
@@ -264,16 +259,20 @@ export class WorkspaceStore {
         await this.appendColumns(table, item.columns, item.values, item.rowCount);
         this.appenders.get(table)!.flushSync();
       } catch (err) {
-        this.appenders.get(table)?.clear();
         this.dropAppender(table);
         item.reject(err as Error);
         continue;
       }
-      this.writeStats.flushes++;
-      this.writeStats.batches++;
-      item.resolve(item.rowCount);
-      await this.countTowardsCheckpoint(item.rowCount);
+      await this.stored([item]);
     }
+  }
+
+  /** After one flush stored `items`: counts it, acknowledges each, and checkpoints when due. */
+  private async stored(items: readonly PendingAppend[]): Promise<void> {
+    this.writeStats.flushes++;
+    this.writeStats.batches += items.length;
+    for (const item of items) item.resolve(item.rowCount);
+    await this.countTowardsCheckpoint(items.reduce((sum, item) => sum + item.rowCount, 0));
   }
 
   /**
@@ -329,19 +328,23 @@ export class WorkspaceStore {
         }
       }
     } catch (err) {
-      appender.clear();
       this.dropAppender(name);
       throw err;
     }
   }
 
-  /** Appenders are kept per table between batches; a schema change or a drop needs a fresh one. */
+  /**
+   * Appenders are kept per table between batches; a schema change, a drop or a failed append needs a
+   * fresh one. Every caller has flushed what should be stored, so whatever is left unflushed (a failed
+   * batch) is discarded, never written by the close.
+   */
   private dropAppender(name: string): void {
     const appender = this.appenders.get(name);
     if (!appender) return;
     this.appenders.delete(name);
     this.appenderChunks.delete(name);
     try {
+      appender.clear();
       appender.closeSync();
     } catch {
       // already unusable: nothing left to release
