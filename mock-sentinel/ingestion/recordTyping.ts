@@ -33,6 +33,8 @@ const MAX_FLAGS = 50;
 interface PropertyPlan {
   key: string;
   unsuffixed: ColumnDef | undefined;
+  /** `unsuffixed`'s name lower-cased (its key in `known`). */
+  unsuffixedLower: string;
   columnNames: Record<Suffix, string>;
   /** The same names lower-cased: columns are matched without regard to case (see `known`). */
   lowerNames: Record<Suffix, string>;
@@ -97,9 +99,11 @@ export class RecordTyper {
     const base = key.length <= max ? key : key.slice(0, max);
     if (base !== key) this.flag(`column name for '${key}' truncated to ${this.policy.maxColumnNameLength} characters`);
     const lower = base.toLowerCase();
+    const keyLower = key.toLowerCase();
     plan = {
       key,
-      unsuffixed: this.unsuffixedByLowerName.get(key.toLowerCase()),
+      unsuffixed: this.unsuffixedByLowerName.get(keyLower),
+      unsuffixedLower: keyLower,
       columnNames: { s: `${base}_s`, d: `${base}_d`, b: `${base}_b`, t: `${base}_t`, g: `${base}_g` },
       lowerNames: { s: `${lower}_s`, d: `${lower}_d`, b: `${lower}_b`, t: `${lower}_t`, g: `${lower}_g` },
     };
@@ -147,7 +151,7 @@ export class RecordTyper {
     if (plan.unsuffixed) {
       const type = plan.unsuffixed.type;
       const fits = type === TYPE_OF[suffix] ? value : type === 'string' && text !== undefined ? text : undefined;
-      const column = fits === undefined ? undefined : this.register(plan.unsuffixed, plan.unsuffixed.name.toLowerCase());
+      const column = fits === undefined ? undefined : this.register(plan.unsuffixed, plan.unsuffixedLower);
       if (column !== undefined) {
         this.assign(column, fits);
         return;
@@ -163,7 +167,7 @@ export class RecordTyper {
     if (plan.unsuffixed) {
       const converted = convertString(plan.unsuffixed.type, text);
       if (converted !== undefined) {
-        const column = this.register(plan.unsuffixed, plan.unsuffixed.name.toLowerCase());
+        const column = this.register(plan.unsuffixed, plan.unsuffixedLower);
         if (column !== undefined) this.assign(column, converted);
         return;
       }
