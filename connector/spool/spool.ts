@@ -104,9 +104,8 @@ export class Spool extends EventEmitter {
     if (!last || last.firstSeq > this.nextSeq) this.createSegment();
     this.fd = openSync(this.segments[this.segments.length - 1]!.file, 'a');
     this.totalBytes = this.segments.reduce((n, s) => n + s.bytes, 0);
-    this.readSeq = this.committed;
     this.trim();
-    this.seekReaderTo(this.committed + 1);
+    this.rewindReader();
     this.recovery = {
       committed: this.committed,
       nextSeq: this.nextSeq,
