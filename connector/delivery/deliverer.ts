@@ -86,8 +86,7 @@ export class Deliverer {
         await sending;
         batch = [];
       } catch (err) {
-        if (err instanceof DeliveryAbortedError || requestSignal.aborted) break;
-        if (signal.aborted) break;
+        if (err instanceof DeliveryAbortedError || requestSignal.aborted || signal.aborted) break;
         if (err instanceof RetryExhaustedError) {
           log.error({ sink: sink.name, reason: err.lastReason, attempts: err.attempts, pending: spool.pending, pauseMs: this.o.pauseMs },
             'delivery attempts exhausted; records stay spooled and are retried after a pause');

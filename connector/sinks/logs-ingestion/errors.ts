@@ -36,7 +36,7 @@ function responseOf(e: RestErrorLike, status: number): SinkResponse {
 /**
  * Entra's transient failures, whatever OAuth code they travel under: AADSTS90033 ("A transient error
  * has occurred", sent as `invalid_request` with a 500 that @azure/identity does not pass on) and
- * AADSTS50196 (throttled), plus `temporarily_unavailable`. Checked before the permanent codes.
+ * AADSTS50196 (throttled), plus `temporarily_unavailable`. They override the permanent codes.
  */
 const TRANSIENT_TOKEN_ERRORS = /\b(?:AADSTS)?(?:90033|50196)\b|temporarily_unavailable/;
 
@@ -50,9 +50,10 @@ const PERMANENT_TOKEN_ERRORS = /^(invalid_client|unauthorized_client|invalid_req
  */
 function classifyTokenError(e: RestErrorLike): Verdict {
   const message = firstLine(e.message);
-  if (TRANSIENT_TOKEN_ERRORS.test(e.message)) return { kind: 'retry', reason: `token ${e.name}: ${message}`, status: 'network' };
-  if (PERMANENT_TOKEN_ERRORS.test(message)) return { kind: 'dead-letter', reason: `${e.name} (token): ${message}`, status: 'network' };
-  // temporarily_unavailable (Entra 429/503), network_error, discovery failures: keep and retry.
+  if (PERMANENT_TOKEN_ERRORS.test(message) && !TRANSIENT_TOKEN_ERRORS.test(e.message)) {
+    return { kind: 'dead-letter', reason: `${e.name} (token): ${message}`, status: 'network' };
+  }
+  // Transient AADSTS codes, temporarily_unavailable (Entra 429/503), network_error, discovery failures: keep and retry.
   return { kind: 'retry', reason: `token ${e.name}: ${message}`, status: 'network' };
 }
 
