@@ -13,7 +13,7 @@ import type { DuckDBDataChunk } from '@duckdb/node-api';
 
 const ENTRY_BYTES = 16;
 const INLINE_BYTES = 12;
-/** After this many distinct long strings, a column with fewer than 1 in 8 rows reused stops looking for repeats. */
+/** After this many distinct long strings, a column where fewer than one in eight were repeats stops looking for them. */
 const REPEAT_PROBE_ROWS = 64;
 
 export type StringCellConverter = (value: unknown) => unknown;
@@ -33,6 +33,7 @@ export function fillStringVector(
   const jsSources: (string | number)[] = []; // the inline text, or the row whose entry is copied
   let nulls: Uint8Array<ArrayBuffer> | undefined;
   let lookForRepeats = true;
+  let reused = 0;
   for (let r = 0; r < count; r++) {
     const text = values === undefined ? null : convert(values[start + r]);
     if (typeof text !== 'string') {
@@ -48,13 +49,14 @@ export function fillStringVector(
     if (lookForRepeats) {
       const first = firstRowOf.get(text);
       if (first !== undefined) {
+        reused++;
         jsRows.push(r);
         jsSources.push(first);
         continue;
       }
       firstRowOf.set(text, r);
       // A column of unique values (URLs, times, IPs) pays the lookup for nothing: stop looking.
-      if (firstRowOf.size === REPEAT_PROBE_ROWS && jsRows.length < REPEAT_PROBE_ROWS / 8) lookForRepeats = false;
+      if (firstRowOf.size === REPEAT_PROBE_ROWS && reused < REPEAT_PROBE_ROWS / 8) lookForRepeats = false;
     }
     duckdb.vector_assign_string_element(vector, r, text);
   }
