@@ -297,7 +297,8 @@ describe('DCRs', () => {
         },
       }),
     );
-    const lab = await startLabMock({ dcrFiles: [file] });
+    // Received within a day of Time, so the TimeGenerated window (spec A7) keeps it.
+    const lab = await startLabMock({ dcrFiles: [file], now: () => new Date('2026-01-02T04:00:00Z') });
     const res = await rawUpload(lab, {
       path: `/dataCollectionRules/${id}/streams/Custom-Raw`,
       body: JSON.stringify([{ Time: '2026-01-02T03:04:05Z', Host: 'pc1', Context: '{"code":"7"}' }]),

@@ -71,7 +71,10 @@ async function handleUpload(req: Request, res: Response, lab: LabContext, servic
 
   // 6. Convert to the declared types, transform, store.
   const receivedAt = lab.now();
-  const { tables: outputs, report } = shapeRecords(stream, parsed, receivedAt);
+  // One TimeGenerated window for the workspace, whichever API the rows arrive by (spec A7).
+  const policy = lab.dataCollectorPolicy;
+  const window = { pastMs: policy.timeGeneratedPastMs, futureMs: policy.timeGeneratedFutureMs };
+  const { tables: outputs, report } = shapeRecords(stream, parsed, receivedAt, window);
   tracker.flags.push(...reportFlags(report));
   let stored = 0;
   for (const output of outputs) {
@@ -98,5 +101,11 @@ export function reportFlags(report: IngestionReport): string[] {
   for (const t of report.truncated) flags.push(`record ${t.record} column '${t.column}': ${t.bytes} bytes truncated to 64 KB`);
   if (report.nonObjectRecords > 0) flags.push(`${report.nonObjectRecords} array elements are not objects: skipped`);
   for (const [table, n] of Object.entries(report.filteredOut)) flags.push(`${n} records filtered out by the transform for ${table}`);
+  for (const t of report.timeGeneratedReplaced) {
+    flags.push(`record ${t.record} (${t.table}): TimeGenerated ${t.value} outside [received - 2 d, received + 1 d]; replaced with the received time`);
+  }
+  if (report.timeGeneratedReplacedCount > report.timeGeneratedReplaced.length) {
+    flags.push(`${report.timeGeneratedReplacedCount - report.timeGeneratedReplaced.length} more TimeGenerated values replaced with the received time, not itemised`);
+  }
   return flags;
 }

@@ -33,6 +33,15 @@ export interface IngestionReport {
   nonObjectRecords: number;
   /** Records a `where` in a transform filtered out, per table. */
   filteredOut: Record<string, number>;
+  /** TimeGenerated values outside the window, replaced with the received time (spec A7). */
+  timeGeneratedReplaced: { record: number; table: string; value: string }[];
+  timeGeneratedReplacedCount: number;
+}
+
+/** TimeGenerated is kept within [received − pastMs, received + futureMs] (spec A7: 2 d and 1 d). */
+export interface TimeGeneratedWindow {
+  pastMs: number;
+  futureMs: number;
 }
 
 export interface TableRows {
@@ -42,7 +51,7 @@ export interface TableRows {
   rows: Record<string, unknown>[];
 }
 
-export function shapeRecords(stream: DcrStream, records: unknown[], now: Date): { tables: TableRows[]; report: IngestionReport } {
+export function shapeRecords(stream: DcrStream, records: unknown[], now: Date, window: TimeGeneratedWindow): { tables: TableRows[]; report: IngestionReport } {
   const report: IngestionReport = {
     records: records.length,
     conversionErrors: [],
@@ -51,6 +60,8 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date): 
     truncated: [],
     nonObjectRecords: 0,
     filteredOut: {},
+    timeGeneratedReplaced: [],
+    timeGeneratedReplacedCount: 0,
   };
   const declared = new Map(stream.columns.map((c) => [c.name, c.type]));
   const dropped = new Set<string>();
@@ -97,6 +108,15 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date): 
       }
       // "If the column [TimeGenerated] is missing, it's automatically added" — at ingestion time.
       if (!(out.TimeGenerated instanceof Date)) out.TimeGenerated = now;
+      // "cannot be older than 2 days before received time or more than a day in the future. In such
+      // case, the time that the message is ingested will be used" — silently, so only the audit says so.
+      else if (outsideWindow(out.TimeGenerated, now, window)) {
+        report.timeGeneratedReplacedCount++;
+        if (report.timeGeneratedReplaced.length < MAX_REPORTED_PROBLEMS) {
+          report.timeGeneratedReplaced.push({ record: index, table: flow.table, value: out.TimeGenerated.toISOString() });
+        }
+        out.TimeGenerated = now;
+      }
       rows.push(out);
     });
     const columns = flow.transform.outputColumns.some((c) => c.name === 'TimeGenerated')
@@ -105,6 +125,11 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date): 
     return { table: flow.table, workspaceIds: flow.workspaceIds, columns, rows };
   });
   return { tables, report };
+}
+
+function outsideWindow(t: Date, now: Date, window: TimeGeneratedWindow): boolean {
+  const ms = t.getTime();
+  return ms < now.getTime() - window.pastMs || ms > now.getTime() + window.futureMs;
 }
 
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
