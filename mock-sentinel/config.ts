@@ -3,6 +3,7 @@
 import type { AuthenticationPolicy } from './authentication/dataCollectorAuthenticator.ts';
 import type { WorkspaceConfig } from './authentication/workspaces.ts';
 import type { FaultConfig } from './faults/faultRules.ts';
+import { DEFAULT_MAX_JSON_DEPTH } from './ingestion/json-depth.ts';
 import type { TypingPolicy } from './ingestion/recordTyping.ts';
 import type { ColumnDef } from './persistence/columnTypes.ts';
 import type { AppSpec } from './entra/apps.ts';
@@ -29,6 +30,11 @@ export interface DataCollectorPolicy extends TypingPolicy, AuthenticationPolicy 
   keepTimeGeneratedField: boolean;
   /** Value of the `SourceSystem` standard column. */
   sourceSystem: string;
+  /**
+   * Deepest nesting of objects and arrays a body may have, counted from the body itself (`[{}]` is 2);
+   * deeper → 400 InvalidDataFormat. Undocumented for the real service: policy (README).
+   */
+  maxJsonDepth: number;
 }
 
 export const DEFAULT_UNSUFFIXED_COLUMNS: readonly ColumnDef[] = [
@@ -51,6 +57,7 @@ export const DEFAULT_DATA_COLLECTOR_POLICY: DataCollectorPolicy = {
   timeGeneratedMaxFractionDigits: 7,
   keepTimeGeneratedField: true,
   sourceSystem: 'RestAPI',
+  maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
   nested: 'json-string',
   unsuffixedColumns: DEFAULT_UNSUFFIXED_COLUMNS,
   duplicateKeys: 'last-wins',

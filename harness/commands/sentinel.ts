@@ -40,6 +40,8 @@ options:
   --invalid-log-type reject|drop Log-Type with bad characters: 400 or silent drop (default reject)
   --content-type-params accept|reject
                                  "application/json; charset=utf-8" signed as sent (default accept)
+  --max-json-depth N             deepest nesting of objects/arrays a body may have on both ingestion routes
+                                 (default 64; deeper → 400)
   --https-port N                 HTTPS listener for Logs Ingestion and the mock Entra (default ${DEFAULT_HTTPS_PORT},
                                  or 0 when --port is 0; 0 picks a free one)
   --tls-cert FILE --tls-key FILE serve this certificate (default: a CA + certificate generated at start)
@@ -82,6 +84,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
       nested: { type: 'string' },
       'invalid-log-type': { type: 'string' },
       'content-type-params': { type: 'string' },
+      'max-json-depth': { type: 'string' },
       'log-level': { type: 'string' },
       'https-port': { type: 'string' },
       'tls-cert': { type: 'string' },
@@ -99,6 +102,8 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
   if (invalidLogType) policy.invalidLogType = invalidLogType;
   const contentTypeParameters = oneOf('--content-type-params', values['content-type-params'], ['accept', 'reject'] as const);
   if (contentTypeParameters) policy.contentTypeParameters = contentTypeParameters;
+  const maxJsonDepth = values['max-json-depth'] === undefined ? undefined : numberFlag('--max-json-depth', values['max-json-depth'], 1, 10_000);
+  if (maxJsonDepth !== undefined) policy.maxJsonDepth = maxJsonDepth;
   let faults: FaultConfig | undefined;
   if (values.faults !== undefined) faults = await loadFaultFile(values.faults);
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key must be given together');
@@ -123,6 +128,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
     apps,
     dcrFiles: values.dcr,
     noQueryAuth: values['no-query-auth'] ?? false,
+    ...(maxJsonDepth === undefined ? {} : { logsIngestion: { maxJsonDepth } }),
   };
 }
 

@@ -44,6 +44,8 @@ export const dataCollectorErrors = {
       "The log type can contain only letters, numbers, and the underscore (_) character, and it can't exceed 100 characters.",
     ),
   invalidJson: (detail: string) => e400('InvalidDataFormat', `Invalid JSON was submitted: ${detail}`),
+  tooDeep: (limit: number) =>
+    e400('InvalidDataFormat', `Invalid JSON was submitted: objects and arrays nest deeper than ${limit} levels.`),
   notARecord: (index: number) =>
     e400('InvalidDataFormat', `Record ${index} is not a JSON object: the body must be an object or an array of objects.`),
   reservedProperty: (name: string, index: number) =>

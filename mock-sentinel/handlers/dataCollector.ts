@@ -6,6 +6,7 @@ import { GUID_PATTERN, type Workspace } from '../authentication/workspaces.ts';
 import type { DataCollectorPolicy } from '../config.ts';
 import { dataCollectorErrors } from '../errors/dataCollectorErrors.ts';
 import { ingestRecords } from '../ingestion/ingestRecords.ts';
+import { nestsDeeperThan } from '../ingestion/json-depth.ts';
 import type { LabContext } from '../labContext.ts';
 import { injectFaults } from '../middlewares/injectFaults.ts';
 import { readBodyLimited } from '../middlewares/readBody.ts';
@@ -143,6 +144,7 @@ function parseRecords(body: Buffer, policy: DataCollectorPolicy): Record<string,
   } catch (err) {
     throw dataCollectorErrors.invalidJson((err as Error).message);
   }
+  if (nestsDeeperThan(parsed, policy.maxJsonDepth)) throw dataCollectorErrors.tooDeep(policy.maxJsonDepth);
   const records = Array.isArray(parsed) ? parsed : [parsed];
   const reserved = new Map(policy.reservedProperties.map((p) => [p.toLowerCase(), p]));
   records.forEach((record, index) => {

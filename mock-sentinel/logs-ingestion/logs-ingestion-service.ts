@@ -5,6 +5,7 @@ import type { LabContext } from '../labContext.ts';
 import type { MockEntra } from '../entra/mock-entra.ts';
 import { entraFor } from '../entra/lab-entra.ts';
 import { MONITOR_AUDIENCE } from '../entra/defaults.ts';
+import { DEFAULT_MAX_JSON_DEPTH } from '../ingestion/json-depth.ts';
 import { DcrRegistry, DEFAULT_DCR_FILE } from './dcr/dcr-registry.ts';
 import { DcrValidationError } from './dcr/load-dcr.ts';
 import type { LogsIngestionOptions } from './options.ts';
@@ -15,6 +16,7 @@ export interface LogsIngestionService {
   dcrs: DcrRegistry;
   entra: MockEntra;
   audience: string;
+  maxJsonDepth: number;
   unauthorizedCodes: Required<NonNullable<LogsIngestionOptions['unauthorizedCodes']>>;
 }
 
@@ -45,6 +47,7 @@ export function logsIngestionFor(lab: LabContext): LogsIngestionService {
       dcrs,
       entra: entraFor(lab),
       audience: li.audience ?? MONITOR_AUDIENCE,
+      maxJsonDepth: li.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
       unauthorizedCodes: {
         missing: 'AuthenticationFailed',
         invalid: 'InvalidAuthenticationToken',

@@ -16,4 +16,6 @@ export interface LogsIngestionOptions {
   unauthorizedCodes?: Partial<Record<'missing' | 'invalid' | 'expired' | 'audience', string>>;
   /** The `aud` ingestion tokens must carry (default https://monitor.azure.com). */
   audience?: string;
+  /** Deepest nesting of objects and arrays an upload may have (`[{}]` is 2); deeper → 400 InvalidJson. Default 64 (policy). */
+  maxJsonDepth?: number;
 }

@@ -3,6 +3,7 @@
 // Azure.Core error with `x-ms-error-code`; success is 204 even when values had to be nulled
 // (those land in the audit log, as DCRLogErrors would).
 import { Router, type Request, type Response } from 'express';
+import { nestsDeeperThan } from '../../ingestion/json-depth.ts';
 import type { LabContext } from '../../labContext.ts';
 import { injectFaults } from '../../middlewares/injectFaults.ts';
 import { sendEmpty, serviceHandler, trackRequest, type RequestTracker } from '../../middlewares/requestTracking.ts';
@@ -61,6 +62,9 @@ async function handleUpload(req: Request, res: Response, lab: LabContext, servic
     parsed = JSON.parse(body.json.toString('utf8'));
   } catch (err) {
     throw ingestionErrors.invalidJson((err as Error).message);
+  }
+  if (nestsDeeperThan(parsed, service.maxJsonDepth)) {
+    throw ingestionErrors.invalidJson(`objects and arrays nest deeper than ${service.maxJsonDepth} levels`);
   }
   if (!Array.isArray(parsed)) {
     tracker.flags.push(`non-array body (${parsed === null ? 'null' : typeof parsed}): answered 204, nothing stored (observed behaviour, spec B3)`);
