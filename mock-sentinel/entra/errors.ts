@@ -99,6 +99,15 @@ export const entraErrors = {
     new EntraError(900144, 'invalid_request', `The request body must contain the following parameter: '${name}'.`),
   missingClientSecret: () =>
     new EntraError(7000216, 'invalid_client', `'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.`),
+  /** Observed wording (AADSTS9000411, InvalidRequestFormatDuplicatedParameter; RFC 6749 §3.2: no parameter twice). */
+  duplicatedParameter: (name: string) =>
+    new EntraError(9000411, 'invalid_request', `The request is not properly formatted. The parameter '${name}' is duplicated.`),
+  /**
+   * Observed wording of AADSTS9002313; the mock's answer to a request it cannot read (a form body over
+   * its limits, an unsupported charset, Basic credentials that are not base64 `id:secret` with valid
+   * percent-encoding, or credentials sent both ways). Which cases Entra answers with it is undocumented.
+   */
+  malformedRequest: () => new EntraError(9002313, 'invalid_request', 'Invalid request. Request is malformed or invalid.'),
   unsupportedGrantType: (grantType: string) =>
     new EntraError(70003, 'unsupported_grant_type', `The app requested an unsupported grant type '${grantType}'.`),
 };

@@ -105,36 +105,44 @@ export function createMockEntra(opts: MockEntraOptions = {}): MockEntra {
     res.json({ keys: [key().publicJwk] });
   });
 
+  const readForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 });
+
   router.post(
     '/:tenant/oauth2/v2.0/token',
     ...(opts.tokenMiddlewares ?? []),
-    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }),
+    // A body the form parser refuses (too large, too many parameters, unknown charset) is Entra's own
+    // 400, not the app's generic error.
+    (req: Request, res: Response, next) => readForm(req, res, (err?: unknown) => (err ? failToken(req, res, entraErrors.malformedRequest()) : next())),
     async (req: Request, res: Response) => {
       const tenant = String(req.params.tenant).toLowerCase();
-      const origin = originOf(req);
-      const form = (req.body ?? {}) as Record<string, string | undefined>;
-      const basic = basicCredentials(req.headers.authorization);
-      const clientId = form.client_id ?? basic?.id;
-      const fail = (err: EntraError) => {
-        opts.onTokenRequest?.({ tenant, clientId, status: err.status(policy), errorCode: `AADSTS${err.aadsts}`, message: err.message }, res);
-        sendEntraError(res, err, origin, req);
-      };
+      const form = (req.body ?? {}) as Record<string, string | string[] | undefined>;
+      const fail = (err: EntraError, clientId?: string) => failToken(req, res, err, clientId);
       if (!tenantIds.includes(tenant)) return fail(entraErrors.tenantNotFound(tenant));
-      if (!form.grant_type) return fail(entraErrors.missingParameter('grant_type'));
-      if (form.grant_type !== 'client_credentials') return fail(entraErrors.unsupportedGrantType(form.grant_type));
+      // Repeated parameters arrive as arrays; past this point every value is one string.
+      const duplicated = Object.keys(form).find((name) => Array.isArray(form[name]));
+      if (duplicated !== undefined) return fail(entraErrors.duplicatedParameter(duplicated));
+      const fields = form as Record<string, string | undefined>;
+      const basic = basicCredentials(req.headers.authorization);
+      if (basic === 'malformed') return fail(entraErrors.malformedRequest(), fields.client_id);
+      // RFC 6749 §2.3: one authentication method per request.
+      if (basic && fields.client_secret !== undefined) return fail(entraErrors.malformedRequest(), fields.client_id ?? basic.id);
+      const clientId = fields.client_id ?? basic?.id;
+      if (!fields.grant_type) return fail(entraErrors.missingParameter('grant_type'), clientId);
+      if (fields.grant_type !== 'client_credentials') return fail(entraErrors.unsupportedGrantType(fields.grant_type), clientId);
       if (!clientId) return fail(entraErrors.missingParameter('client_id'));
-      if (form.scope === undefined || form.scope.trim() === '') return fail(entraErrors.missingParameter('scope'));
-      const scopes = form.scope.split(/\s+/).filter((s) => s && !OIDC_SCOPES.has(s));
-      if (scopes.length !== 1) return fail(entraErrors.invalidScope(form.scope));
+      if (fields.scope === undefined || fields.scope.trim() === '') return fail(entraErrors.missingParameter('scope'), clientId);
+      const scopes = fields.scope.split(/\s+/).filter((s) => s && !OIDC_SCOPES.has(s));
+      if (scopes.length !== 1) return fail(entraErrors.invalidScope(fields.scope), clientId);
       const scope = scopes[0]!;
-      if (!scope.endsWith('/.default')) return fail(entraErrors.scopeNotDefault(scope));
+      if (!scope.endsWith('/.default')) return fail(entraErrors.scopeNotDefault(scope), clientId);
       const audience = trimSlash(scope.slice(0, -'/.default'.length));
-      if (!resources.includes(audience)) return fail(entraErrors.resourceNotFound(audience, tenant));
-      const secret = form.client_secret ?? basic?.secret;
-      if (apps.get(clientId)?.tenantId !== tenant) return fail(entraErrors.applicationNotFound(clientId, tenant));
-      if (!secret) return fail(entraErrors.missingClientSecret());
+      if (!resources.includes(audience)) return fail(entraErrors.resourceNotFound(audience, tenant), clientId);
+      const secret = fields.client_secret ?? basic?.secret;
+      if (apps.get(clientId)?.tenantId !== tenant) return fail(entraErrors.applicationNotFound(clientId, tenant), clientId);
+      if (!secret) return fail(entraErrors.missingClientSecret(), clientId);
       const auth = apps.authenticate(clientId, secret);
-      if (!auth.ok) return fail(entraErrors.invalidClientSecret(clientId));
+      if (!auth.ok) return fail(entraErrors.invalidClientSecret(clientId), clientId);
+      const origin = originOf(req);
       const accessToken = await issueAccessToken({
         key: key(),
         app: auth.app,
@@ -173,6 +181,13 @@ export function createMockEntra(opts: MockEntraOptions = {}): MockEntra {
     },
   };
 
+  /** A refused token request: reported (never with the secret), then answered in Entra's shape. */
+  function failToken(req: Request, res: Response, err: EntraError, clientId?: string): void {
+    const tenant = String(req.params.tenant).toLowerCase();
+    opts.onTokenRequest?.({ tenant, clientId, status: err.status(policy), errorCode: `AADSTS${err.aadsts}`, message: err.message }, res);
+    sendEntraError(res, err, originOf(req), req);
+  }
+
   function sendEntraError(res: Response, err: EntraError, origin: string, req: Request): void {
     const body = err.body(origin, correlationIdOf(req), now());
     echoClientRequestId(req, res);
@@ -195,13 +210,24 @@ function echoClientRequestId(req: Request, res: Response): void {
   if (id && /^[0-9a-f-]{36}$/i.test(id)) res.set('client-request-id', id);
 }
 
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  const m = header && /^Basic\s+(\S+)$/i.exec(header);
+/**
+ * `Authorization: Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 §2.3.1; `+` is kept as is,
+ * since clients that skip the encoding are common): the credentials,
+ * undefined when the header is absent or another scheme, 'malformed' when it cannot be read.
+ */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | 'malformed' | undefined {
+  const m = header && /^Basic(?:\s+(.*))?$/i.exec(header.trim());
   if (!m) return undefined;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const encoded = m[1]?.trim() ?? '';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 === 1) return 'malformed';
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  if (colon <= 0) return 'malformed';
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    return 'malformed'; // bad percent-encoding (URIError)
+  }
 }
 
 function trimSlash(s: string): string {
