@@ -36,6 +36,11 @@ export interface MockSentinel {
    * names the field, never the key).
    */
   setWorkspaceKeys(id: string, keys: WorkspaceKeyUpdate): void;
+  /**
+   * Opens the workspace store without a listener, so `app` serves requests handed to it in-process
+   * (the nock interceptors do); listen() calls it too. close() closes the store.
+   */
+  open(): Promise<void>;
   listen(): Promise<{ url: string; httpsUrl?: string; caPath?: string }>;
   close(): Promise<void>;
 }
@@ -66,6 +71,16 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
   let httpsUrl: string | undefined;
   let caPath: string | undefined;
   let store: WorkspaceStore | undefined;
+  // One store per open, however many callers ask at once.
+  let opening: Promise<void> | undefined;
+  const open = (): Promise<void> =>
+    (opening ??= WorkspaceStore.open(options.dbPath).then((opened) => {
+      store = opened;
+      lab.attachStore(opened);
+    }, (err: unknown) => {
+      opening = undefined; // a failed open can be retried
+      throw err;
+    }));
 
   return {
     events,
@@ -88,10 +103,10 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
     setWorkspaceKeys(id, keys) {
       workspaces.replaceKeys(id, keys);
     },
+    open,
     async listen() {
       if (url) return { url, ...(httpsUrl ? { httpsUrl, caPath } : {}) };
-      store = await WorkspaceStore.open(options.dbPath);
-      lab.attachStore(store);
+      await open();
       const host = options.host ?? '127.0.0.1';
       server = createServer(app);
       url = await listenAt(server, options.port ?? 0, host, 'http');
@@ -121,6 +136,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
         lab.attachStore(undefined);
         store = undefined;
       }
+      opening = undefined;
     },
   };
 }

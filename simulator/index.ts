@@ -86,6 +86,8 @@ export interface Simulator {
   readonly policy: ApiPolicy;
   /** Injected API faults (/_lab/faults). */
   readonly faults: FaultSet;
+  /** The API's request listener (built on first use, shared with listen()): serves requests handed to it in-process. */
+  readonly app: http.RequestListener;
   listen(): Promise<{ url: string }>;
   close(): Promise<void>;
   /** Starts the clock and the generation loop (a stepped clock only generates on advance). */
@@ -143,6 +145,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const ctx: ApiContext = { world, catalogue, store, engine, now: () => clock.now(), wallNow, policy, version: world.master.version };
   const faults = new FaultSet(seed);
   let server: http.Server | undefined;
+  let app: http.RequestListener | undefined;
   let ticker: NodeJS.Timeout | undefined;
 
   const tick = () => {
@@ -161,10 +164,12 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     pushers,
     policy,
     faults,
+    get app() {
+      return (app ??= createApiApp(ctx, labRouter(sim), events, faults));
+    },
     async listen() {
       if (server) throw new Error('already listening');
-      const app = createApiApp(ctx, labRouter(sim), events, faults);
-      server = http.createServer(app);
+      server = http.createServer(sim.app);
       const s = server;
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);

@@ -30,6 +30,10 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+function ruleState(rule: FaultRuleInput, index: number, startedAt: number): FaultRuleState {
+  return { ...rule, id: rule.id ?? `rule-${index + 1}`, route: rule.route ?? '*', matched: 0, fired: 0, windowStartedAt: startedAt };
+}
+
 export class FaultEngine {
   private rules: FaultRuleState[] = [];
   private seed = 1;
@@ -42,14 +46,12 @@ export class FaultEngine {
     this.seed = config.seed ?? this.seed;
     this.random = mulberry32(this.seed);
     const startedAt = this.now();
-    this.rules = config.rules.map((rule, i) => ({
-      ...rule,
-      id: rule.id ?? `rule-${i + 1}`,
-      route: rule.route ?? '*',
-      matched: 0,
-      fired: 0,
-      windowStartedAt: startedAt,
-    }));
+    this.rules = config.rules.map((rule, i) => ruleState(rule, i, startedAt));
+  }
+
+  /** Adds a rule after those in force, whose counters carry on (set() would restart them). */
+  add(rule: FaultRuleInput): void {
+    this.rules.push(ruleState(rule, this.rules.length, this.now()));
   }
 
   clear(): void {
