@@ -33,7 +33,11 @@ export interface ConnectorDriver {
   close(): Promise<void>;
 }
 
-const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+// Compiled (the installed package) the CLI is plain JavaScript beside this module; from the sources
+// it is TypeScript, run through tsx.
+const COMPILED = import.meta.url.endsWith('.js');
+const CLI = fileURLToPath(new URL(COMPILED ? '../cli.js' : '../cli.ts', import.meta.url));
+const CLI_ARGS = COMPILED ? [CLI] : ['--import', 'tsx', CLI];
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -145,7 +149,7 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
   let closing = false;
 
   async function spawnOne(): Promise<void> {
-    const c = spawn(process.execPath, ['--import', 'tsx', CLI, 'connector', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, [...CLI_ARGS, 'connector', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     const lines = createInterface({ input: c.stdout! });
     createInterface({ input: c.stderr! }).on('line', (l) => log(`connector stderr: ${l}`));
