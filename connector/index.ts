@@ -1,7 +1,7 @@
 // createConnector(config): Darktrace sources (pollers + push receiver) → mapping → durable spool →
 // sink (HTTP Data Collector API). See docs/reference/connector.md.
 import { EventEmitter } from 'node:events';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { ConnectorConfig } from './config/types.ts';
 import { DarktraceClient } from './darktrace/client.ts';
 import { DeadLetterFile } from './delivery/dead-letter.ts';
@@ -51,6 +51,8 @@ export interface Connector {
 
 export interface ConnectorOptions {
   logger?: Logger;
+  /** Where the connector's own logger writes its JSON lines (default stdout); ignored with `logger`. */
+  logDestination?: DestinationStream;
   /** Clock for poll windows (tests). */
   now?: () => number;
 }
@@ -60,7 +62,7 @@ const REDACT = ['*.sharedKey', '*.secondaryKey', '*.clientSecret', '*.privateTok
 export function createConnector(config: ConnectorConfig, opts: ConnectorOptions = {}): Connector {
   const events = new EventEmitter();
   events.setMaxListeners(100);
-  const log = opts.logger ?? pino({ level: config.log.level, redact: REDACT, base: { service: 'dtconnector' } });
+  const log = opts.logger ?? pino({ level: config.log.level, redact: REDACT, base: { service: 'dtconnector' } }, opts.logDestination);
   const metrics = createMetrics({ defaultMetrics: false });
   // One signing clock for every signature (SharedKey x-ms-date, DTAPI-Date); only the debug hook skews it.
   const clock = new SigningClock(config.debug.enabled ? config.debug.clockSkewMs : 0);

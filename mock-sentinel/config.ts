@@ -86,6 +86,8 @@ export interface MockSentinelOptions {
   now?: () => Date;
   /** Log level of the pino logger (default 'silent' for the library; the CLI uses 'info'). */
   logLevel?: string;
+  /** Where the pino logger writes its JSON lines (default stdout). */
+  logDestination?: { write(line: string): unknown };
   // Reserved for the surfaces that come next (Entra token, Logs Ingestion, query, web page):
   /**
    * An HTTPS listener next to HTTP, serving the same app (the Azure SDKs send bearer tokens over HTTPS

@@ -52,7 +52,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
   if (options.faults) faults.set(options.faults);
   const events = createEvents();
   const audit = new AuditLog(options.auditCapacity);
-  const logger = pino({ name: 'mock-sentinel', level: options.logLevel ?? 'silent' });
+  const logger = pino({ name: 'mock-sentinel', level: options.logLevel ?? 'silent' }, options.logDestination);
   const lab = new LabContext(
     options,
     workspaces,
