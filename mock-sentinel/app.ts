@@ -10,6 +10,7 @@ import { entraRouter } from './entra/lab-entra.ts';
 import { dcrAdminRouter, logsIngestionRouter } from './logs-ingestion/index.ts';
 import { queryRouter } from './query/router.ts';
 import { webPageRouter } from './web/router.ts';
+import { sendDiscardingUnreadBody } from './middlewares/discard-unread-body.ts';
 
 export function buildApp(lab: LabContext): Express {
   const app = express();
@@ -24,16 +25,19 @@ export function buildApp(lab: LabContext): Express {
   app.use(queryRouter(lab)); //             POST|GET /v1/workspaces/:id/query (KQL)
   app.use(webPageRouter(lab)); //           GET / (the web page), /web/config.json
 
-  app.use(notFound);
+  app.use(notFound(lab));
   app.use(errorHandler(lab));
   return app;
 }
 
 /** Unknown URL: the Data Collector API's documented 404 ("the provided URL is incorrect"). */
-const notFound: RequestHandler = (req, res) => {
-  res.status(404).json({ Error: 'NotFound', Message: 'Either the provided URL is incorrect or the request is too large.' });
-  if (!req.readableEnded) req.resume();
-};
+function notFound(lab: LabContext): RequestHandler {
+  return (req, res) => {
+    const body = { Error: 'NotFound', Message: 'Either the provided URL is incorrect or the request is too large.' };
+    res.status(404).type('application/json; charset=utf-8');
+    sendDiscardingUnreadBody(req, res, Buffer.from(JSON.stringify(body), 'utf8'), lab.unreadBodyLimits);
+  };
+}
 
 function errorHandler(lab: LabContext): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {

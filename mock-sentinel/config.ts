@@ -9,6 +9,7 @@ import type { ColumnDef } from './persistence/columnTypes.ts';
 import type { AppSpec } from './entra/apps.ts';
 import type { LogsIngestionOptions } from './logs-ingestion/options.ts';
 import type { LabTlsOptions } from './tls/lab-tls.ts';
+import type { UnreadBodyLimits } from './middlewares/discard-unread-body.ts';
 
 export interface DataCollectorPolicy extends TypingPolicy, AuthenticationPolicy {
   apiVersions: readonly string[];
@@ -104,6 +105,12 @@ export interface MockSentinelOptions {
   logsIngestion?: LogsIngestionOptions;
   /** Open query surface (no bearer token). */
   noQueryAuth?: boolean;
+  /**
+   * A body answered before it was read (over the size limit, or refused first) is read to its end and
+   * thrown away, so a client that writes it all before reading gets the answer: at most `maxBytes`
+   * (default 100 MiB) within `maxMs` (default 30 s), then the connection is dropped.
+   */
+  unreadBody?: Partial<UnreadBodyLimits>;
 }
 
 export function resolveDataCollectorPolicy(partial: Partial<DataCollectorPolicy> = {}): DataCollectorPolicy {

@@ -7,10 +7,13 @@ import type { DataCollectorPolicy, MockSentinelOptions } from './config.ts';
 import type { MockSentinelEvents } from './events.ts';
 import { FaultEngine } from './faults/faultEngine.ts';
 import type { WorkspaceStore } from './persistence/workspaceStore.ts';
+import { DEFAULT_UNREAD_BODY_LIMITS, type UnreadBodyLimits } from './middlewares/discard-unread-body.ts';
 
 export class LabContext {
   private storeRef: WorkspaceStore | undefined;
   private lastRequestId = 0;
+  /** Bounds on discarding the rest of a body answered before it was read (MockSentinelOptions.unreadBody). */
+  readonly unreadBodyLimits: UnreadBodyLimits;
 
   constructor(
     readonly options: Readonly<MockSentinelOptions>,
@@ -22,7 +25,9 @@ export class LabContext {
     readonly logger: Logger,
     readonly now: () => Date,
     readonly preferHeaderFaults: boolean,
-  ) {}
+  ) {
+    this.unreadBodyLimits = { ...DEFAULT_UNREAD_BODY_LIMITS, ...options.unreadBody };
+  }
 
   get store(): WorkspaceStore {
     if (!this.storeRef) throw new Error('the workspace store is not open (call listen() first)');

@@ -5,6 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { RequestOutcome } from '../events.ts';
 import type { LabContext } from '../labContext.ts';
 import { ServiceError } from '../errors/serviceError.ts';
+import { sendDiscardingUnreadBody } from './discard-unread-body.ts';
 
 export class RequestTracker {
   workspace: string | undefined;
@@ -20,7 +21,7 @@ export class RequestTracker {
   private readonly startedAt: Date;
 
   constructor(
-    private readonly lab: LabContext,
+    readonly lab: LabContext,
     readonly id: number,
     readonly route: string,
     private readonly req: Request,
@@ -82,11 +83,6 @@ export function trackerOf(res: Response): RequestTracker | undefined {
   return res.locals.tracker as RequestTracker | undefined;
 }
 
-/** Lets the rest of an unread request body flow to nowhere, so the connection stays usable. */
-function drain(req: Request): void {
-  if (!req.readableEnded) req.resume();
-}
-
 export function sendServiceError(req: Request, res: Response, err: ServiceError, outcome?: RequestOutcome): void {
   const tracker = trackerOf(res);
   if (tracker) {
@@ -95,8 +91,8 @@ export function sendServiceError(req: Request, res: Response, err: ServiceError,
     if (outcome) tracker.outcome = outcome;
     tracker.finish(err.status);
   }
-  res.status(err.status).set(err.headers).json(err.body());
-  drain(req);
+  res.status(err.status).set(err.headers).type('application/json; charset=utf-8');
+  sendDiscardingUnreadBody(req, res, Buffer.from(JSON.stringify(err.body()), 'utf8'), tracker?.lab.unreadBodyLimits);
 }
 
 export function sendEmpty(req: Request, res: Response, status: number, outcome?: RequestOutcome): void {
@@ -105,8 +101,8 @@ export function sendEmpty(req: Request, res: Response, status: number, outcome?:
     if (outcome) tracker.outcome = outcome;
     tracker.finish(status);
   }
-  res.status(status).end();
-  drain(req);
+  res.status(status);
+  sendDiscardingUnreadBody(req, res, Buffer.alloc(0), tracker?.lab.unreadBodyLimits);
 }
 
 /**
