@@ -12,6 +12,7 @@ import { resolveDataCollectorPolicy, type MockSentinelOptions } from './config.t
 import { createEvents, type MockSentinelEvents } from './events.ts';
 import { FaultEngine } from './faults/faultEngine.ts';
 import { LabContext } from './labContext.ts';
+import { deployDcrTables, logsIngestionFor } from './logs-ingestion/index.ts';
 import { WorkspaceStore } from './persistence/workspaceStore.ts';
 import { prepareLabTls } from './tls/lab-tls.ts';
 
@@ -74,9 +75,10 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
   // One store per open, however many callers ask at once.
   let opening: Promise<void> | undefined;
   const open = (): Promise<void> =>
-    (opening ??= WorkspaceStore.open(options.dbPath).then((opened) => {
+    (opening ??= WorkspaceStore.open(options.dbPath).then(async (opened) => {
       store = opened;
       lab.attachStore(opened);
+      await deployDcrTables(opened, logsIngestionFor(lab).dcrs);
     }, (err: unknown) => {
       opening = undefined; // a failed open can be retried
       throw err;

@@ -4,6 +4,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { UnknownWorkspaceError, parseKeyUpdate } from '../authentication/workspaces.ts';
 import { parseFaultConfig } from '../faults/faultRules.ts';
 import type { LabContext } from '../labContext.ts';
+import { deployDcrTables, logsIngestionFor } from '../logs-ingestion/index.ts';
 import { trackRequest, type RequestTracker } from '../middlewares/requestTracking.ts';
 
 const MAX_PAGE = 10_000;
@@ -45,6 +46,8 @@ export function adminRouter(lab: LabContext): Router {
 
   router.delete('/_lab/tables', async (_req, res) => {
     await lab.store.clear();
+    // Emptying a workspace removes rows, not the tables the loaded DCRs declare.
+    await deployDcrTables(lab.store, logsIngestionFor(lab).dcrs);
     res.status(204).end();
   });
 

@@ -7,3 +7,4 @@ export { DEFAULT_DCR_FILE, DEFAULT_DCR_IMMUTABLE_ID, DcrRegistry } from './dcr/d
 export { DcrValidationError } from './dcr/load-dcr.ts';
 export type { DcrSummary } from './dcr/dcr-model.ts';
 export { ingestionErrors, IngestionError, MAX_BODY_BYTES, SUPPORTED_API_VERSIONS } from './errors/ingestion-error.ts';
+export { deployDcrTables } from './persistence/deploy-dcr-tables.ts';

@@ -153,7 +153,8 @@ describe('interceptSentinel: the handle', () => {
     expect(failure?.message).toContain('closest landed row differs in pbid_d: 1 (expected 2), name_s: "a" (expected "b")');
     expect(failure?.message).toMatch(/Requests for nocktest_CL: 1 accepted, 1 refused:\n  \S+ POST \/api\/logs → 403 InvalidAuthorization — An invalid signature/);
     const missingTable = await lab.assertLanded({ table: 'Other_CL', count: 1 }).then(() => undefined, (e: Error) => e);
-    expect(missingTable?.message).toContain('There is no table Other_CL; tables: nocktest_CL.');
+    // The shipped DCR's Darktrace*_CL tables are listed too: they exist from the start (issue 12).
+    expect(missingTable?.message).toMatch(/There is no table Other_CL; tables: (\w+, )*nocktest_CL\./);
   });
 
   it('tables(), faults.set/list/clear, reset() and close()', async () => {
@@ -163,7 +164,8 @@ describe('interceptSentinel: the handle', () => {
       return (await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body })).status;
     };
     expect(await post(1)).toBe(200);
-    expect(await lab.tables()).toEqual([expect.objectContaining({ name: 'nocktest_CL', rowCount: 1, columns: expect.arrayContaining([{ name: 'pbid_d', type: 'double' }]) })]);
+    const tables = await lab.tables();
+    expect(tables.filter((t) => t.rowCount > 0)).toEqual([expect.objectContaining({ name: 'nocktest_CL', rowCount: 1, columns: expect.arrayContaining([{ name: 'pbid_d', type: 'double' }]) })]);
     lab.faults.set([{ route: 'dataCollector', fault: 500 }]);
     expect(await post(2)).toBe(500);
     expect(lab.faults.list().rules).toEqual([expect.objectContaining({ fault: 500, fired: 1 })]);

@@ -11,7 +11,7 @@ export const DCR_STANDARD_COLUMNS: readonly ColumnDef[] = [
   { name: 'Type', type: 'string' },
 ];
 
-export function tableColumnsOf(output: TableRows): ColumnDef[] {
+export function tableColumnsOf(output: Pick<TableRows, 'columns'>): ColumnDef[] {
   const declared = output.columns.filter((c) => !DCR_STANDARD_COLUMNS.some((s) => s.name === c.name));
   return [...DCR_STANDARD_COLUMNS, ...declared.map((c) => ({ name: c.name, type: tableTypeOf(c.type) }))];
 }

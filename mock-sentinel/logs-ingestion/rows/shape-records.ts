@@ -2,7 +2,7 @@
 // column to its type, drop undeclared fields, run each data flow's transform, add TimeGenerated,
 // truncate oversized strings. Nothing here rejects a request: problems are collected in the report,
 // as the real service writes them to DCRLogErrors while still answering 204 (spec B5, B8).
-import type { DcrStream } from '../dcr/dcr-model.ts';
+import type { DcrDataFlow, DcrStream } from '../dcr/dcr-model.ts';
 import { convertValue, preview, type DcrColumnType } from './column-types.ts';
 
 /** Field values over 64 KB are truncated (spec B4). */
@@ -119,12 +119,15 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date, w
       }
       rows.push(out);
     });
-    const columns = flow.transform.outputColumns.some((c) => c.name === 'TimeGenerated')
-      ? flow.transform.outputColumns
-      : [{ name: 'TimeGenerated', type: 'datetime' as const }, ...flow.transform.outputColumns];
-    return { table: flow.table, workspaceIds: flow.workspaceIds, columns, rows };
+    return { table: flow.table, workspaceIds: flow.workspaceIds, columns: flowOutputColumns(flow), rows };
   });
   return { tables, report };
+}
+
+/** The columns a data flow writes: its transform's output, with TimeGenerated added when missing. */
+export function flowOutputColumns(flow: DcrDataFlow): { name: string; type: DcrColumnType }[] {
+  const out = flow.transform.outputColumns;
+  return out.some((c) => c.name === 'TimeGenerated') ? out : [{ name: 'TimeGenerated', type: 'datetime' }, ...out];
 }
 
 function outsideWindow(t: Date, now: Date, window: TimeGeneratedWindow): boolean {
