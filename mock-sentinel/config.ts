@@ -92,7 +92,8 @@ export interface MockSentinelOptions {
   // Reserved for the surfaces that come next (Entra token, Logs Ingestion, query, web page):
   /**
    * An HTTPS listener next to HTTP, serving the same app (the Azure SDKs send bearer tokens over HTTPS
-   * only): `true` generates a CA + certificate at listen(); or give PEMs / files (see LabTlsOptions).
+   * only): `true` generates a CA + certificate at listen() in a temporary folder removed by close();
+   * `{ dir }` keeps one CA across runs; or give PEMs / files (see LabTlsOptions).
    */
   tls?: boolean | LabTlsOptions;
   /** Port of the HTTPS listener (default 0; the CLI uses 4781). */

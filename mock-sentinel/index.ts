@@ -14,7 +14,7 @@ import { FaultEngine } from './faults/faultEngine.ts';
 import { LabContext } from './labContext.ts';
 import { deployDcrTables, logsIngestionFor } from './logs-ingestion/index.ts';
 import { WorkspaceStore } from './persistence/workspaceStore.ts';
-import { prepareLabTls } from './tls/lab-tls.ts';
+import { prepareLabTls, type LabTls } from './tls/lab-tls.ts';
 
 export interface MockSentinel {
   readonly events: MockSentinelEvents;
@@ -71,6 +71,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
   let httpsServer: Server | undefined;
   let httpsUrl: string | undefined;
   let caPath: string | undefined;
+  let tlsMaterial: LabTls | undefined;
   let store: WorkspaceStore | undefined;
   // One store per open, however many callers ask at once.
   let opening: Promise<void> | undefined;
@@ -114,7 +115,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
       url = await listenAt(server, options.port ?? 0, host, 'http');
       if (options.tls) {
         // HTTPS next to HTTP, same app: the Azure SDKs send bearer tokens over HTTPS only (spec B1).
-        const tls = await prepareLabTls(options.tls === true ? {} : options.tls);
+        const tls = (tlsMaterial = await prepareLabTls(options.tls === true ? {} : options.tls));
         httpsServer = createHttpsServer({ cert: tls.cert, key: tls.key }, app);
         httpsUrl = await listenAt(httpsServer, options.httpsPort ?? 0, host, 'https');
         caPath = tls.caPath;
@@ -132,6 +133,12 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
         await closeNow(httpsServer);
         httpsServer = undefined;
         httpsUrl = undefined;
+      }
+      if (tlsMaterial) {
+        // A generated CA in a temporary folder goes with the instance (a kept --tls-dir stays).
+        await tlsMaterial.dispose();
+        tlsMaterial = undefined;
+        caPath = undefined;
       }
       if (store) {
         await store.close();

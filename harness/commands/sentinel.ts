@@ -44,7 +44,10 @@ options:
                                  (default 64; deeper → 400)
   --https-port N                 HTTPS listener for Logs Ingestion and the mock Entra (default ${DEFAULT_HTTPS_PORT},
                                  or 0 when --port is 0; 0 picks a free one)
-  --tls-cert FILE --tls-key FILE serve this certificate (default: a CA + certificate generated at start)
+  --tls-cert FILE --tls-key FILE serve this certificate (default: a CA + certificate generated at start,
+                                 removed at stop)
+  --tls-dir PATH                 keep the generated CA and certificate in PATH and reuse them on every
+                                 start, so clients trust the CA once (PATH/ca.pem for NODE_EXTRA_CA_CERTS)
   --app CLIENT_ID=SECRET[@DCR,…] an Entra app the token endpoint accepts; repeat for several; "@…" limits
                                  the DCRs it may ingest into (default: the documented test app
                                  ${DEFAULT_CLIENT_ID}, every DCR)
@@ -89,6 +92,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
       'https-port': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'tls-dir': { type: 'string' },
       app: { type: 'string', multiple: true },
       dcr: { type: 'string', multiple: true },
       'no-query-auth': { type: 'boolean' },
@@ -107,6 +111,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
   let faults: FaultConfig | undefined;
   if (values.faults !== undefined) faults = await loadFaultFile(values.faults);
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key must be given together');
+  if (values['tls-dir'] !== undefined && values['tls-cert'] !== undefined) throw new UsageError('--tls-dir keeps a generated CA: not with --tls-cert/--tls-key');
   let apps;
   try {
     apps = values.app?.map(parseAppSpec);
@@ -123,7 +128,7 @@ async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
     faults,
     preferHeaderFaults: values['prefer-faults'] ?? false,
     logLevel: values['log-level'] ?? 'warn',
-    tls: { certPath: values['tls-cert'], keyPath: values['tls-key'] },
+    tls: { certPath: values['tls-cert'], keyPath: values['tls-key'], dir: values['tls-dir'] },
     httpsPort: values['https-port'] === undefined ? (port === 0 ? 0 : DEFAULT_HTTPS_PORT) : numberFlag('--https-port', values['https-port'], 0, 65_535),
     apps,
     dcrFiles: values.dcr,

@@ -38,6 +38,7 @@ export async function startEntraServer(opts: MockEntraOptions = {}): Promise<Ent
       await dispatcher.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await tls.dispose();
     },
   };
 }

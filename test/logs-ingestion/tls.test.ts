@@ -7,9 +7,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prepareLabTls, type LabTls } from '../../mock-sentinel/tls/lab-tls.ts';
 
 const servers: https.Server[] = [];
+const made: LabTls[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise<void>((r) => s.close(() => r()));
+  for (const tls of made.splice(0)) await tls.dispose();
 });
+
+/** prepareLabTls, its temporary CA folder removed after the test. */
+async function prepare(opts?: Parameters<typeof prepareLabTls>[0]): Promise<LabTls> {
+  const tls = await prepareLabTls(opts);
+  made.push(tls);
+  return tls;
+}
 
 async function serve(tls: LabTls): Promise<number> {
   const server = https.createServer({ cert: tls.cert, key: tls.key }, (_req, res) => res.end('ok'));
@@ -30,7 +39,7 @@ function get(host: string, port: number, ca?: string): Promise<number> {
 
 describe('lab TLS', () => {
   it('generates a CA and a server certificate for 127.0.0.1 and localhost, and writes the CA to a file', async () => {
-    const tls = await prepareLabTls();
+    const tls = await prepare();
     expect(tls.generated).toBe(true);
     expect(await readFile(tls.caPath, 'utf8')).toBe(tls.ca);
     const port = await serve(tls);
@@ -39,21 +48,21 @@ describe('lab TLS', () => {
   });
 
   it('is not trusted without the lab CA', async () => {
-    const tls = await prepareLabTls();
+    const tls = await prepare();
     const port = await serve(tls);
     await expect(get('127.0.0.1', port)).rejects.toThrow(/self[- ]signed|unable to (get|verify)/i);
   });
 
   it('loads --tls-cert/--tls-key files and points clients at the certificate file', async () => {
-    const made = await prepareLabTls();
+    const generated = await prepare();
     const dir = await mkdtemp(path.join(tmpdir(), 'tls-'));
-    await writeFile(path.join(dir, 'cert.pem'), made.cert + made.ca);
-    await writeFile(path.join(dir, 'key.pem'), made.key);
+    await writeFile(path.join(dir, 'cert.pem'), generated.cert + generated.ca);
+    await writeFile(path.join(dir, 'key.pem'), generated.key);
     const loaded = await prepareLabTls({ certPath: path.join(dir, 'cert.pem'), keyPath: path.join(dir, 'key.pem') });
     expect(loaded.generated).toBe(false);
     expect(loaded.caPath).toBe(path.join(dir, 'cert.pem'));
     const port = await serve(loaded);
-    expect(await get('127.0.0.1', port, made.ca)).toBe(200);
+    expect(await get('127.0.0.1', port, generated.ca)).toBe(200);
   });
 
   it('reports a missing or invalid file with the flag and the path', async () => {
