@@ -68,9 +68,13 @@ export interface SentinelFaults {
 export interface SentinelInterception {
   /** The in-process mock workspace (its store, audit log, events, fault engine, express app). */
   readonly mock: MockSentinel;
+  /** The Data Collector workspace and its primary key (test-only values: what the client under test is configured with). */
   readonly workspaceId: string;
+  readonly sharedKey: string;
+  /** The Entra app the token endpoint accepts, and the shipped Darktrace DCR it may ingest into. */
   readonly tenantId: string;
   readonly clientId: string;
+  readonly clientSecret: string;
   readonly dcrImmutableId: string;
   /** Rows of a table as `GET /_lab/tables/:name/rows` returns them (every workspace; `TenantId` tells them apart); [] before the table exists. */
   rows(table: string, page?: { limit?: number; offset?: number }): Promise<Record<string, unknown>[]>;
@@ -125,8 +129,10 @@ export async function interceptSentinel(options: InterceptSentinelOptions = {}):
   return {
     mock,
     workspaceId: primary.id,
+    sharedKey: primary.primaryKey,
     tenantId,
     clientId: app.clientId,
+    clientSecret: app.clientSecret,
     dcrImmutableId: DEFAULT_DCR_IMMUTABLE_ID,
     rows,
     tables: () => mock.store.listTables(),

@@ -116,6 +116,30 @@ describe('interceptSentinel: Entra and the Logs Ingestion API with Microsoft’s
   });
 });
 
+describe('interceptSentinel: Entra and the query API with fetch', () => {
+  it('a client-credentials token from login.microsoftonline.com is one api.loganalytics.io verifies as the mock Entra’s', async () => {
+    const lab = await sentinel();
+    const token = async (scope: string) => {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: lab.clientId, client_secret: lab.clientSecret, scope });
+      const res = await fetch(`https://login.microsoftonline.com/${lab.tenantId}/oauth2/v2.0/token`, { method: 'POST', body: form });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { access_token: string }).access_token;
+    };
+    const queryWith = async (bearer: string) => {
+      const res = await fetch(`https://api.loganalytics.io/v1/workspaces/${WORKSPACE_ID}/query`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'nocktest_CL | count' }),
+      });
+      return [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+    };
+    // A token of this tenant for another resource is refused for its audience, a forged one as invalid.
+    expect(await queryWith(await token('https://monitor.azure.com/.default'))).toEqual([403, 'InvalidAuthenticationTokenAudience']);
+    expect(await queryWith('not-a-token')).toEqual([403, 'InvalidAuthenticationToken']);
+    expect(lab.requests().map((r) => `${r.route} ${r.status}`)).toEqual(['token 200', 'query 403', 'query 403']);
+  });
+});
+
 describe('interceptSentinel: the handle', () => {
   it('faults.next: a 503 for the next request in the route’s own error shape, then normal service', async () => {
     const lab = await sentinel();
@@ -244,6 +268,11 @@ describe('interceptDarktrace: https://<appliance>/… served by the simulator, D
     expect(JSON.parse(res.body)).toEqual(expect.arrayContaining([expect.objectContaining({ name: expect.any(String) })]));
     expect(dt.requests()).toEqual([{ method: 'GET', url: pathQuery, status: 200 }]);
     await dt.close();
+    const plain = interceptDarktrace({ host: 'dt.internal:8080', protocol: 'http', simulator: { backfill: 0 } });
+    open.push(plain);
+    expect(plain.url).toBe('http://dt.internal:8080');
+    expect((await fetch(`${plain.url}/modelbreaches`)).status).toBe(400); // unsigned: refused by the simulator, not the network
+    expect(plain.requests()).toEqual([expect.objectContaining({ url: '/modelbreaches', status: 400 })]);
     nock.disableNetConnect();
     await expect(fetch(`https://${HOST}${pathQuery}`)).rejects.toThrow();
   });
