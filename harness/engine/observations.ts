@@ -36,6 +36,12 @@ export interface Observations {
   requests: RequestRecord[];
   /** From the connector's metrics; undefined when they could not be read. */
   deadLettered: number | undefined;
+  /**
+   * Requests the connector may have abandoned mid-flight by being killed (kill -9 closes its sockets
+   * before an answer): the kills applied × the requests the sink keeps in flight at most. The mock
+   * logs such a request with status 0; up to this many are not counted as rejections.
+   */
+  abandonedByKills?: number;
   latency: LatencySummary;
   landedPerSecond: number;
 }

@@ -19,6 +19,7 @@ import { connectorConfig, PUSH_TOKEN } from './connector-config.ts';
 import { LandingTracker } from './landing-tracker.ts';
 import { evaluate, alertCounts } from './evaluate.ts';
 import { pushMalformed } from './malformed.ts';
+import { resolveConfig } from '../../connector/config/load.ts';
 
 export interface Progress {
   phase: 'starting' | 'traffic' | 'draining' | 'evaluating';
@@ -50,6 +51,26 @@ export function rotatedKey(seed: number, faultIndex: number): string {
   return createHash('sha512').update(`dtlab mock.rotateKey seed=${seed} fault=${faultIndex}`).digest('base64');
 }
 
+/** Wall time during which the simulated clock stood still (holds may overlap; counted once). */
+class ClockHold {
+  private holds = 0;
+  private since = 0;
+  private total = 0;
+  get held(): boolean {
+    return this.holds > 0;
+  }
+  /** Wall milliseconds held so far, including a hold still in force. */
+  get heldMs(): number {
+    return this.total + (this.holds > 0 ? performance.now() - this.since : 0);
+  }
+  hold(): void {
+    if (this.holds++ === 0) this.since = performance.now();
+  }
+  release(): void {
+    if (--this.holds === 0) this.total += performance.now() - this.since;
+  }
+}
+
 /** How long nothing may move (received, spooled, landed) before a drain with missing alerts gives up. */
 const QUIET_MS = 5000;
 
@@ -66,6 +87,8 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   let simStart = s.clock.start ? Date.parse(s.clock.start) : Date.now();
   let simNow = simStart;
   let runError: string | undefined;
+  // The requests killed connectors may have abandoned mid-flight (see Observations.abandonedByKills).
+  let abandonedByKills = 0;
   let tracker: LandingTracker | undefined;
   let sampler: SeriesSampler | undefined;
   const progress = (phase: Progress['phase']) =>
@@ -100,6 +123,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       clockStart: simStart,
     });
     const c = s.topology.connector;
+    // What one kill can abandon: the Logs Ingestion sink posts up to maxConcurrency chunks at once,
+    // the Data Collector sink one batch at a time.
+    const sinkConfig = c === 'in-process' || c === 'child-process' ? resolveConfig(raw).sentinel : undefined;
+    const inFlightAtMost = sinkConfig?.mode === 'logsIngestion' ? sinkConfig.maxConcurrency : 1;
     connector = c === 'in-process' ? await startInProcessConnector(raw) : c === 'child-process' ? await startChildConnector(raw, workDir, log) : externalConnector(c.url);
     const trk = (tracker = new LandingTracker(mock, s.topology.sink));
     const smp = (sampler = new SeriesSampler({
@@ -132,6 +159,11 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     // A kill waits for the previous kill's restart: it kills a running connector, never one still
     // starting (under load a restart can outlast the gap between two kills).
     let restartDone: Promise<unknown> = Promise.resolve();
+    // While a killed connector starts again, the simulated clock holds still: how long a process
+    // takes to start depends on the machine, and a fault window (a clock skew of 30 simulated
+    // seconds) must not end before the restarted process runs in it. The restartAfter delay is not
+    // held: traffic goes on while the connector is down, which is what a kill test is about.
+    const clock = new ClockHold();
     const mockRules = new Map<string, FaultRuleInput>();
     const syncMockRules = () => m.setFaults([...mockRules.values()]);
     s.faults.forEach((f, i) => scheduleFault(f, i));
@@ -169,10 +201,14 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
           at(f.atMs, f.fault, async () => {
             await restartDone;
             await conn.kill();
+            abandonedByKills += inFlightAtMost;
             restarting = true;
             const restart = (async () => {
+              let held = false;
               try {
                 if (f.restartAfterMs) await new Promise((r) => setTimeout(r, f.restartAfterMs));
+                clock.hold();
+                held = true;
                 await conn.restart();
                 log(`connector restarted (restart ${conn.restarts})`);
                 if (skewMs !== 0) {
@@ -181,6 +217,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
                 }
               } finally {
                 restarting = false;
+                if (held) clock.release();
               }
             })();
             restartDone = restart.catch((err) => log(`connector restart failed: ${(err as Error).message}`));
@@ -251,10 +288,15 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     let ti = 0;
     while (simNow < end) {
       let target: number;
+      if (clock.held) {
+        await m.nextStore(50).catch(() => {});
+        await observe();
+        continue;
+      }
       if (s.clock.mode === 'stepped') {
         const wait = lastStepWall + s.clock.intervalMs - performance.now();
         if (wait > 0) await m.nextStore(wait).catch(() => {});
-        if (performance.now() < lastStepWall + s.clock.intervalMs) {
+        if (clock.held || performance.now() < lastStepWall + s.clock.intervalMs) {
           await observe();
           continue;
         }
@@ -263,7 +305,8 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
         target = steppedTarget;
       } else {
         await m.nextStore(50).catch(() => {});
-        target = Math.min(end, simStart + Math.floor((performance.now() - trafficWall0) * s.clock.speed));
+        if (clock.held) continue;
+        target = Math.min(end, simStart + Math.floor((performance.now() - trafficWall0 - clock.heldMs) * s.clock.speed));
       }
       // Apply every timeline entry due up to the target, at its own simulated time.
       while (ti < timeline.length && simStart + timeline[ti]!.atMs <= target) {
@@ -392,6 +435,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
         kql: (q) => mk.kql(q),
         requests,
         deadLettered,
+        abandonedByKills,
         latency,
         landedPerSecond,
       });

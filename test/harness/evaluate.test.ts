@@ -118,6 +118,16 @@ describe('evaluate', () => {
     expect(rejected[0]!.message).toBe('the mock rejected 1 requests that no fault injected: 403 InvalidAuthorization×1');
   });
 
+  it('rejected: a request abandoned by a killed connector (status 0) is excused up to what the kills explain, never beyond', async () => {
+    const abandoned = { status: 0, errorCode: null, injectedFault: null, route: 'dataCollector' };
+    const excused = await evaluate({ rejected: 'injectedOnly' }, observations({ requests: [abandoned], abandonedByKills: 1 }));
+    expect(excused[0]).toMatchObject({ passed: true, measured: '0 (1 abandoned by a killed connector, not counted)' });
+    const noKill = await evaluate({ rejected: 'injectedOnly' }, observations({ requests: [abandoned] }));
+    expect(noKill[0]).toMatchObject({ passed: false, measured: '1 (0×1)' });
+    const beyond = await evaluate({ rejected: 'injectedOnly' }, observations({ requests: [abandoned, abandoned], abandonedByKills: 1 }));
+    expect(beyond[0]).toMatchObject({ passed: false, measured: '1 (0×1, 1 abandoned by a killed connector, not counted)' });
+  });
+
   it('columns: default passes with every relied-on column, fails naming missing, mistyped and forbidden ones', async () => {
     expect((await evaluate({ columns: 'default' }, observations()))[0]!.passed).toBe(true);
     const cols = Object.entries(reliedOnColumns())
