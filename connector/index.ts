@@ -15,6 +15,7 @@ import { aiAnalystSource, emailSource, modelBreachesSource } from './sources/def
 import { AlertIngest } from './sources/ingest.ts';
 import { Poller } from './sources/poller.ts';
 import { Spool } from './spool/spool.ts';
+import { DiskSpace } from './util/disk-full.ts';
 import { SigningClock } from './util/signing-clock.ts';
 import path from 'node:path';
 
@@ -69,6 +70,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
   const client = new DarktraceClient(config.darktrace, clock);
   let spool: Spool | undefined;
   let deadLetters: DeadLetterFile | undefined;
+  let disk: DiskSpace | undefined;
   let sink: Sink | undefined;
   let ingest: AlertIngest | undefined;
   let deliverer: Deliverer | undefined;
@@ -87,12 +89,15 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
 
   function open(): AlertIngest {
     if (ingest) return ingest;
+    // One disk-full state for the state directory: the spool and the dead-letter file share it.
+    disk = new DiskSpace(config.state);
     spool = Spool.open(path.join(config.state, 'spool'), {
       maxBytes: config.spool.maxBytes,
       segmentBytes: config.spool.segmentBytes,
       onWarning: (msg, detail) => log.warn(detail, msg),
+      disk,
     });
-    deadLetters = new DeadLetterFile(config.state);
+    deadLetters = new DeadLetterFile(config.state, disk);
     sink = createSink(config.sentinel, {
       onAttempt: ({ status, durationMs }) => metrics.sinkLatency.observe({ sink: config.sentinel.mode, status: String(status) }, durationMs / 1000),
       onRetry: ({ reason, attempt, delayMs }) => {
@@ -119,10 +124,16 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
 
   function health(): Record<string, unknown> {
     const sources = Object.fromEntries(pollers.map((p, i) => [sourceNames[i], p.status]));
-    const degraded = pausedReason !== undefined || pollers.some((p) => p.status.consecutiveFailures > 0);
+    const diskStatus = disk?.status();
+    const reasons: string[] = [];
+    if (diskStatus?.full) reasons.push(`disk full (${diskStatus.freeBytes ?? 'unknown'} bytes free)`);
+    if (pausedReason !== undefined) reasons.push(`delivery paused: ${pausedReason}`);
+    pollers.forEach((p, i) => p.status.consecutiveFailures > 0 && reasons.push(`source ${sourceNames[i]} failing: ${p.status.lastError}`));
     return {
-      status: degraded ? 'degraded' : 'ok',
+      status: reasons.length ? 'degraded' : 'ok',
+      reasons,
       running,
+      disk: diskStatus ?? null,
       spool: spool ? { pendingRecords: spool.pending, bytes: spool.bytes, committedSeq: spool.committedSeq, lastSeq: spool.lastSeq } : null,
       delivery: { sink: config.sentinel.mode, paused: pausedReason ?? null },
       sources,

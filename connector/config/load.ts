@@ -20,6 +20,10 @@ export class ConfigError extends Error {
 }
 
 const MAX_BATCH_BYTES = 30 * 1024 * 1024; // the Data Collector API's per-post limit (A5)
+/** How many alerts Darktrace puts in one push is undocumented (the simulator sends one); a batching forwarder stays below this. */
+const DEFAULT_MAX_ALERTS_PER_PUSH = 10_000;
+/** Darktrace alerts nest about 8 levels (AI Analyst `details`); JSON.stringify fails near 5,000. */
+const DEFAULT_MAX_DEPTH = 64;
 
 // ajv-formats ships CJS; under NodeNext the default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
@@ -172,6 +176,8 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
           token: r.token,
           path: r.path ?? '/push',
           maxBodyBytes: parseSize(r.maxBodyBytes ?? '10MB'),
+          maxAlerts: r.maxAlertsPerPush ?? DEFAULT_MAX_ALERTS_PER_PUSH,
+          maxDepth: r.maxDepth ?? DEFAULT_MAX_DEPTH,
           spoolWaitMs: parseDuration(r.spoolWait ?? '10s'),
         }
       : undefined,

@@ -111,6 +111,8 @@ export const configSchema = {
         token: secret,
         path: { type: 'string', pattern: '^/' },
         maxBodyBytes: size,
+        maxAlertsPerPush: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+        maxDepth: { type: 'integer', minimum: 2, maximum: 1000 },
         spoolWait: duration,
       },
     },

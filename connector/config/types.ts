@@ -73,6 +73,10 @@ export interface ReceiverConfig {
   token: string;
   path: string;
   maxBodyBytes: number;
+  /** Alerts (top-level array items) one push may hold; more → 413. */
+  maxAlerts: number;
+  /** Nesting depth (arrays and objects) a pushed body may have; deeper → 400, dead-lettered. */
+  maxDepth: number;
   /** How long a push waits for spool space before a 503. */
   spoolWaitMs: number;
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../server/metrics.ts';
 import { DeliveryAbortedError, RetryExhaustedError, type Sink, type SinkOutcome } from '../sinks/sink.ts';
 import type { Spool, SpoolRecord } from '../spool/spool.ts';
+import { DiskFullError } from '../util/disk-full.ts';
 import { sleep } from '../util/sleep.ts';
 import type { DeadLetterFile } from './dead-letter.ts';
 
@@ -94,7 +95,11 @@ export class Deliverer {
           await sleep(this.o.pauseMs, signal);
           continue;
         }
-        log.error({ err }, 'unexpected delivery error; pausing');
+        if (err instanceof DiskFullError) {
+          // Only a dead-letter write needs new space (the commit is in place): the batch stays spooled.
+          log.error({ sink: sink.name, reason: err.message, pending: spool.pending, pauseMs: this.o.pauseMs }, 'disk full: a refused batch cannot be dead-lettered; it stays spooled and is retried after a pause');
+          this.o.events.emit('delivery-paused', { reason: err.message });
+        } else log.error({ err }, 'unexpected delivery error; pausing');
         await sleep(this.o.pauseMs, signal);
       }
       if (spool.pending === 0) this.o.events.emit('idle');

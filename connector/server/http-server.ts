@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ReceiverConfig } from '../config/types.ts';
 import type { AlertIngest } from '../sources/ingest.ts';
+import { checkBodyShape } from '../sources/push-body.ts';
 import { SpoolFullError } from '../spool/spool.ts';
+import { DiskFullError } from '../util/disk-full.ts';
 import { MAX_CLOCK_SKEW_MS, type SigningClock } from '../util/signing-clock.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -24,6 +26,9 @@ export interface HttpServerDeps {
 }
 
 class BodyTooLarge extends Error {}
+
+/** Retry-After (seconds) of a push refused while the spool or the disk is full. */
+const RETRY_AFTER_S = '5';
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -107,8 +112,29 @@ export function createHttpServer(d: HttpServerDeps): { server: Server; listen(li
       if (err instanceof BodyTooLarge) return send(res, 413, { error: `body over ${r.maxBodyBytes} bytes` }, { connection: 'close' });
       throw err;
     }
-    let parsed: unknown;
+    try {
+      return await pushBody(res, r, body);
+    } catch (err) {
+      // A full disk is a state, not a fault: the same push succeeds once space returns (503, not 500).
+      if (err instanceof DiskFullError) return send(res, 503, { error: 'disk full, retry later' }, { 'retry-after': RETRY_AFTER_S });
+      throw err;
+    }
+  }
+
+  /** A read push body: checked (depth, alert count), parsed, ingested. */
+  async function pushBody(res: ServerResponse, r: ReceiverConfig, body: Buffer): Promise<void> {
     const text = body.toString('utf8');
+    const shape = checkBodyShape(body, r.maxDepth, r.maxAlerts);
+    if (!shape.ok && shape.limit === 'depth') {
+      const reason = `body is nested deeper than ${r.maxDepth} levels (receiver.maxDepth)`;
+      d.ingest.rejectBody('push', text, reason);
+      return send(res, 400, { error: reason });
+    }
+    if (!shape.ok) {
+      // Not dead-lettered: like a body over maxBodyBytes, the sender still has it and splits it.
+      return send(res, 413, { error: `body holds more than ${r.maxAlerts} alerts (receiver.maxAlertsPerPush); send them in smaller pushes` });
+    }
+    let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (err) {
@@ -121,7 +147,7 @@ export function createHttpServer(d: HttpServerDeps): { server: Server; listen(li
     try {
       result = await d.ingest.ingest('push', items, undefined, r.spoolWaitMs);
     } catch (err) {
-      if (err instanceof SpoolFullError) return send(res, 503, { error: 'spool full, retry later' }, { 'retry-after': '5' });
+      if (err instanceof SpoolFullError) return send(res, 503, { error: 'spool full, retry later' }, { 'retry-after': RETRY_AFTER_S });
       throw err;
     }
     if (items.length > 0 && result.rejected.length === items.length) {

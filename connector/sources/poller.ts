@@ -8,6 +8,7 @@ import { DarktraceError } from '../darktrace/client.ts';
 import { backoffDelay } from '../delivery/backoff.ts';
 import type { Metrics } from '../server/metrics.ts';
 import type { Spool } from '../spool/spool.ts';
+import { DiskFullError } from '../util/disk-full.ts';
 import { sleep } from '../util/sleep.ts';
 import { CheckpointStore, type Checkpoint } from './checkpoint.ts';
 import type { AlertIngest } from './ingest.ts';
@@ -84,12 +85,13 @@ export class Poller {
       } catch (err) {
         if (signal.aborted) break;
         this.status.consecutiveFailures++;
-        const kind = err instanceof DarktraceError ? err.kind : 'internal';
+        // disk-full: the spool refused the alerts; the checkpoint stays, so the next poll fetches them again.
+        const kind = err instanceof DarktraceError ? err.kind : err instanceof DiskFullError ? 'disk-full' : 'internal';
         this.status.lastError = (err as Error).message;
         this.o.metrics.sourceErrors.inc({ source: this.def.name, kind });
         delay = Math.min(this.o.poll.backoffMaxMs, backoffDelay(this.status.consecutiveFailures, { baseDelayMs: Math.min(this.o.poll.intervalMs, 5_000), maxDelayMs: this.o.poll.backoffMaxMs }));
         this.o.log.error({ source: this.def.name, kind, status: err instanceof DarktraceError ? err.status : undefined, error: (err as Error).message, retryInMs: delay, failures: this.status.consecutiveFailures },
-          'darktrace poll failed; backing off');
+          kind === 'disk-full' ? 'disk full: alerts not spooled, checkpoint not advanced; backing off' : 'darktrace poll failed; backing off');
         this.o.events.emit('source-error', { source: this.def.name, kind, message: (err as Error).message });
       }
       await new Promise<void>((resolve) => {

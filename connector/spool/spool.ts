@@ -4,16 +4,22 @@
 //
 // Files under <dir>:
 //   seg-<first seq, 16 digits>.log   records, see record-format.ts
-//   commit.json                      { committed, inflight }: every seq ≤ committed has left the spool
+//   commit.dat                       { committed, inflight }: every seq ≤ committed has left the spool
 //                                    (delivered or dead-lettered); inflight = last seq of a batch sent
 //                                    but not yet committed, so a restart can count suspected duplicates.
+//                                    Overwritten in place (commit-marker.ts): it never needs new space.
+//
+// On a full disk an append fails with DiskFullError (nothing of it is left behind) while reading,
+// committing and deleting segments go on, so delivery frees the disk.
 import { EventEmitter } from 'node:events';
 import {
-  closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync,
+  closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync,
   readSync, readdirSync, unlinkSync, writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { fsyncDir, writeFileAtomic } from '../util/atomic-file.ts';
+import { fsyncDir } from '../util/atomic-file.ts';
+import { DiskSpace } from '../util/disk-full.ts';
+import { CommitMarker } from './commit-marker.ts';
 import { decodeLine, encodeRecord, sanitiseKey, type SpoolRecord } from './record-format.ts';
 
 export type { SpoolRecord };
@@ -23,6 +29,8 @@ export interface SpoolOptions {
   segmentBytes: number;
   /** Called for data problems found while reading (corrupt lines skipped, torn tail cut). */
   onWarning?: (msg: string, detail: Record<string, unknown>) => void;
+  /** The disk-full state of the state directory (shared with the dead-letter file); the spool's own by default. */
+  disk?: DiskSpace;
 }
 
 interface Segment {
@@ -52,6 +60,8 @@ export class Spool extends EventEmitter {
   private nextSeq = 1;
   private committed = 0;
   private inflight = 0;
+  private marker!: CommitMarker;
+  readonly disk: DiskSpace;
   private totalBytes = 0;
   private spaceWaiters: Array<() => void> = [];
   private closed = false;
@@ -68,6 +78,7 @@ export class Spool extends EventEmitter {
     super();
     this.dir = dir;
     this.opts = opts;
+    this.disk = opts.disk ?? new DiskSpace(dir);
   }
 
   static open(dir: string, opts: SpoolOptions): Spool {
@@ -76,18 +87,13 @@ export class Spool extends EventEmitter {
     return s;
   }
 
-  private commitFile(): string {
-    return path.join(this.dir, 'commit.json');
-  }
-
   private recover(): void {
     mkdirSync(this.dir, { recursive: true });
     for (const f of readdirSync(this.dir)) if (f.endsWith('.tmp')) unlinkSync(path.join(this.dir, f));
-    if (existsSync(this.commitFile())) {
-      const c = JSON.parse(readFileSync(this.commitFile(), 'utf8')) as { committed: number; inflight?: number };
-      this.committed = c.committed;
-      this.inflight = c.inflight ?? c.committed;
-    }
+    const { marker, state } = CommitMarker.open(this.dir, this.opts.onWarning);
+    this.marker = marker;
+    this.committed = state.committed;
+    this.inflight = state.inflight;
     const names = readdirSync(this.dir).filter((f) => SEG_RE.test(f)).sort();
     this.segments = names.map((name, i) => {
       const file = path.join(this.dir, name);
@@ -179,10 +185,12 @@ export class Spool extends EventEmitter {
     this.segments.push({ file, firstSeq: this.nextSeq, lastSeq: this.nextSeq - 1, bytes: 0 });
   }
 
+  /** Starts a new active segment. The old one stays active if the new one cannot be made (disk full). */
   private rotate(): void {
-    if (this.fd >= 0) closeSync(this.fd);
     this.createSegment();
-    this.fd = openSync(this.segments[this.segments.length - 1]!.file, 'a');
+    const fd = openSync(this.segments[this.segments.length - 1]!.file, 'a');
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = fd;
   }
 
   get bytes(): number {
@@ -220,7 +228,11 @@ export class Spool extends EventEmitter {
     const final = seq - entries.length === this.nextSeq ? buf : this.encodeAt(entries);
     let active = this.segments[this.segments.length - 1]!;
     if (active.bytes > 0 && active.bytes + final.length > this.opts.segmentBytes) {
-      this.rotate();
+      try {
+        this.rotate();
+      } catch (err) {
+        throw this.disk.failed('the spool', err, final.length);
+      }
       active = this.segments[this.segments.length - 1]!;
     }
     try {
@@ -235,8 +247,9 @@ export class Spool extends EventEmitter {
       } catch (truncateErr) {
         this.writeFailure = truncateErr as Error;
       }
-      throw err;
+      throw this.disk.failed('the spool', err, final.length);
     }
+    this.disk.ok();
     const firstSeq = this.nextSeq;
     this.nextSeq += entries.length;
     active.lastSeq = this.nextSeq - 1;
@@ -373,25 +386,36 @@ export class Spool extends EventEmitter {
     this.seekReaderTo(this.committed + 1);
   }
 
-  /** Records that a batch up to `lastSeq` is about to be sent (so a crash before commit is visible). */
+  /**
+   * Records that a batch up to `lastSeq` is about to be sent (so a crash before commit is visible).
+   * Written in place: it needs no new disk space. The mark is taken in memory only once it is on disk.
+   */
   markInflight(lastSeq: number): void {
+    this.marker.write({ committed: this.committed, inflight: lastSeq });
     this.inflight = lastSeq;
-    writeFileAtomic(this.commitFile(), JSON.stringify({ committed: this.committed, inflight: this.inflight }));
   }
 
-  /** Every seq ≤ lastSeq has left the spool: persist that, then delete fully committed segments. */
+  /** Every seq ≤ lastSeq has left the spool: persist that (in place), then delete fully committed segments. */
   commit(lastSeq: number): void {
     if (lastSeq <= this.committed) return;
+    const inflight = Math.max(this.inflight, lastSeq);
+    this.marker.write({ committed: lastSeq, inflight });
     this.committed = lastSeq;
-    this.inflight = Math.max(this.inflight, lastSeq);
-    writeFileAtomic(this.commitFile(), JSON.stringify({ committed: this.committed, inflight: this.inflight }));
+    this.inflight = inflight;
     this.trim();
   }
 
   private trim(): void {
     const active = this.segments[this.segments.length - 1]!;
-    // A fully committed, full active segment is rotated so that it can go too.
-    if (active.bytes >= this.opts.segmentBytes && active.lastSeq <= this.committed && !this.closed) this.rotate();
+    // A fully committed, full active segment is rotated so that it can go too. On a full disk the
+    // new (empty) segment may not be creatable: the old one then stays until a later commit.
+    if (active.bytes >= this.opts.segmentBytes && active.lastSeq <= this.committed && !this.closed) {
+      try {
+        this.rotate();
+      } catch (err) {
+        this.opts.onWarning?.('spool: cannot start a new segment; the committed one is deleted later', { error: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
+      }
+    }
     let removed = false;
     while (this.segments.length > 1 && this.segments[0]!.lastSeq <= this.committed) {
       const seg = this.segments.shift()!;
@@ -413,6 +437,7 @@ export class Spool extends EventEmitter {
     this.closed = true;
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+    this.marker.close();
     for (const w of this.dataWaiters.splice(0)) w();
     for (const w of this.spaceWaiters.splice(0)) w();
   }

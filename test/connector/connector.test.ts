@@ -83,7 +83,7 @@ describe('poll → spool → deliver', () => {
     expect((await dead).reason).toMatch(/'time' must be a number|'model' must be an object/);
     expect(landed(sink).map((r) => r.threatID).sort()).toEqual([20, 22]);
     const lines = readFileSync(path.join(state, 'dead-letter', 'dead-letter.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toEqual([expect.objectContaining({ kind: 'alert', source: 'modelbreaches', alert: expect.objectContaining({ pbid: 21 }) })]);
+    expect(lines).toEqual([expect.objectContaining({ kind: 'alerts', source: 'modelbreaches', alerts: [expect.objectContaining({ alert: expect.objectContaining({ pbid: 21 }) })] })]);
   });
 
   it('backs off on Darktrace errors (5xx, bad JSON, dropped connection) and recovers', async () => {

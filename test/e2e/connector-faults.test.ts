@@ -68,6 +68,6 @@ describe('connector × mock faults', () => {
     expect(await c.waitIdle(10_000)).toBe(true);
     expect((await rows()).map((r) => r.dtProduct_s as string).sort()).toEqual(['Policy Breach', 'Policy Breach', 'System Alert']);
     const entry = JSON.parse(readFileSync(path.join(state, 'dead-letter', 'dead-letter.ndjson'), 'utf8').trim());
-    expect(entry).toMatchObject({ kind: 'alert', source: 'push', alert: { pbid: 202 } });
+    expect(entry).toMatchObject({ kind: 'alerts', source: 'push', alerts: [{ index: 2, alert: { pbid: 202 } }] });
   });
 });

@@ -19,16 +19,23 @@ export function fakeSink(deliver: (records: SpoolRecord[], settle: (o: SinkOutco
   return { name: 'fake', deliver, async check() {}, async close() {} };
 }
 
-export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?: number } = {}) {
-  const state = mkdtempSync(join(tmpdir(), 'dtlab-deliverer-'));
-  const spool = Spool.open(join(state, 'spool'), { maxBytes: 1 << 26, segmentBytes: 1 << 20 });
+export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?: number; state?: string; segmentBytes?: number } = {}) {
+  const state = o.state ?? mkdtempSync(join(tmpdir(), 'dtlab-deliverer-'));
+  const spool = Spool.open(join(state, 'spool'), { maxBytes: 1 << 26, segmentBytes: o.segmentBytes ?? 1 << 20 });
   const events = new EventEmitter();
   const delivered: number[] = [];
   const deadLettered: number[] = [];
   events.on('delivered', (e: { records: { seq: number }[] }) => delivered.push(...e.records.map((r) => r.seq)));
   events.on('dead-lettered', (e: { records?: { seq: number }[] }) => deadLettered.push(...(e.records ?? []).map((r) => r.seq)));
   const errors: { msg: string }[] = [];
-  const log = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line) as { msg: string }) });
+  // Each error line is also an 'error-logged' event, for tests that wait on "it worked or it failed".
+  const log = pino({ level: 'error' }, {
+    write: (line: string) => {
+      const e = JSON.parse(line) as { msg: string };
+      errors.push(e);
+      events.emit('error-logged', e);
+    },
+  });
   const deliverer = new Deliverer({
     spool,
     sink,
@@ -53,5 +60,5 @@ export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?
     await idle;
     await deliverer.stop();
   };
-  return { spool, events, delivered, deadLettered, errors, deliverer, lost, runUntilIdle };
+  return { state, spool, events, delivered, deadLettered, errors, deliverer, lost, runUntilIdle };
 }
