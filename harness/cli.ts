@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   sentinel: () => import('./commands/sentinel.ts'),
   darktrace: () => import('./commands/darktrace.ts'),
   connector: () => import('./commands/connector.ts'),
+  up: () => import('./commands/up.ts'),
   run: () => import('./commands/run.ts'),
   validate: () => import('./commands/validate.ts'),
   query: () => import('./commands/query.ts'),

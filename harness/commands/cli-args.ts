@@ -5,13 +5,83 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** A mistake in the command line: the command prints it and exits 2. */
 export class UsageError extends Error {}
 
-/** node:util parseArgs, its complaints (unknown flag, missing value…) raised as UsageError. */
-export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+/** The long options of a command, as node:util parseArgs takes them. */
+export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** `DTLAB_SENTINEL_HTTPS_PORT` for command `sentinel`, flag `https-port`. */
+export function envName(command: string, flag: string): string {
+  return `DTLAB_${command}_${flag}`.toUpperCase().replace(/-/g, '_');
+}
+
+/** The help paragraph listing every variable a command reads, generated from its flags so it cannot drift. */
+export function environmentHelp(command: string, flags: FlagSpec): string {
+  const names = Object.keys(flags).map((f) => envName(command, f));
+  const lines = ['environment (a flag wins over its variable; repeatable flags take several values separated by spaces;', 'switches take 1/true/yes or 0/false/no):'];
+  let line = ' ';
+  for (const n of names) {
+    if (line.length + n.length + 1 > 100) {
+      lines.push(line);
+      line = ' ';
+    }
+    line += ` ${n}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+/** Flags taken from the environment by the last parseFlags call: flag → variable, for error messages. */
+let fromEnvironment = new Map<string, string>();
+
+/**
+ * The command line with each flag it lacks taken from the environment (`DTLAB_<COMMAND>_<FLAG>`):
+ * a flag given on the command line wins over its variable.
+ */
+export function argsWithEnvironment(command: string, flags: FlagSpec, args: readonly string[], env: NodeJS.ProcessEnv = process.env): { args: string[]; fromEnv: Map<string, string> } {
+  const out = [...args];
+  const fromEnv = new Map<string, string>();
+  const given = new Set(args.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!));
+  for (const [flag, spec] of Object.entries(flags)) {
+    const name = envName(command, flag);
+    const value = env[name];
+    if (value === undefined || given.has(flag)) continue;
+    if (spec.type === 'boolean') {
+      const v = value.trim().toLowerCase();
+      if (['1', 'true', 'yes'].includes(v)) out.push(`--${flag}`);
+      else if (!['', '0', 'false', 'no'].includes(v)) throw new UsageError(`${name}: expected 1/true/yes or 0/false/no, got '${value}'`);
+      else continue;
+    } else {
+      const values = spec.multiple ? value.split(/\s+/).filter(Boolean) : [value];
+      for (const v of values) out.push(`--${flag}=${v}`);
+    }
+    fromEnv.set(flag, name);
+  }
+  return { args: out, fromEnv };
+}
+
+/**
+ * node:util parseArgs, its complaints (unknown flag, missing value…) raised as UsageError. With
+ * `env`, the flags the command line lacks come from the environment (see argsWithEnvironment).
+ */
+export function parseFlags<T extends ParseArgsConfig>(config: T, env?: { command: string; vars?: NodeJS.ProcessEnv }): ReturnType<typeof parseArgs<T>> {
+  fromEnvironment = new Map();
+  if (env && config.options && config.args) {
+    const merged = argsWithEnvironment(env.command, config.options, config.args, env.vars);
+    fromEnvironment = merged.fromEnv;
+    config = { ...config, args: merged.args };
+  }
   try {
     return parseArgs(config);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(usageMessage((err as Error).message));
   }
+}
+
+/** A usage complaint about a flag that came from the environment names the variable too. */
+export function usageMessage(message: string): string {
+  for (const [flag, name] of fromEnvironment) {
+    if (message.includes(`--${flag}`)) return `${message} (set by ${name})`;
+  }
+  return message;
 }
 
 /** A numeric flag within [min, max]; integers only unless `integer` is false. */
@@ -63,7 +133,7 @@ export async function serveUntilStopped<S extends Closable, L>(
   try {
     server = await create();
   } catch (err) {
-    process.stderr.write(`dtlab ${name}: ${(err as Error).message}\n`);
+    process.stderr.write(`dtlab ${name}: ${usageMessage((err as Error).message)}\n`);
     return 2;
   }
   let listening: L;

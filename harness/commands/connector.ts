@@ -1,9 +1,10 @@
 // dtlab connector --config FILE [--check] — run the Darktrace → Sentinel connector.
-import { parseArgs } from 'node:util';
 import process from 'node:process';
 import type { Command } from '../cli.ts';
-import { untilStopSignal } from './cli-args.ts';
+import { environmentHelp, parseFlags, untilStopSignal, type FlagSpec } from './cli-args.ts';
 import { ConfigError, createConnector, loadConfigFile } from '../../connector/index.ts';
+
+export const CONNECTOR_FLAGS = { config: { type: 'string' }, check: { type: 'boolean' } } satisfies FlagSpec;
 
 export const command: Command = {
   summary: 'run the Darktrace → Sentinel connector (pollers, push receiver, durable spool, sink)',
@@ -17,11 +18,13 @@ connector/examples/lab.yaml). Secrets may be written as \${VAR} (environment) or
                   empty Sentinel post), print the result and exit: 0 ok, 1 a problem, 2 usage
 
 Prints "connector listening on http://HOST:PORT" when the receiver/health server is up, then
-JSON logs (pino). Stops cleanly on SIGINT/SIGTERM; the spool keeps what is not yet delivered.`,
+JSON logs (pino). Stops cleanly on SIGINT/SIGTERM; the spool keeps what is not yet delivered.
+
+${environmentHelp('connector', CONNECTOR_FLAGS)}`,
   async run(argv) {
     let values: { config?: string; check?: boolean };
     try {
-      values = parseArgs({ args: argv, strict: true, options: { config: { type: 'string' }, check: { type: 'boolean' } } }).values;
+      values = parseFlags({ args: argv, strict: true, options: CONNECTOR_FLAGS }, { command: 'connector' }).values;
     } catch (err) {
       process.stderr.write(`dtlab connector: ${(err as Error).message}\n`);
       return 2;

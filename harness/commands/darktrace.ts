@@ -2,11 +2,36 @@
 // seeded alerts, push mode, /_lab admin API).
 import process from 'node:process';
 import type { Command } from '../cli.ts';
-import { UsageError, numberFlag, oneOf, parseFlags, serveUntilStopped } from './cli-args.ts';
-import { ALERT_TYPES, DEFAULT_TOKENS, createSimulator, type AlertType, type ApiPolicy, type PushTarget, type SimulatorOptions, type TokenPair } from '../../simulator/index.ts';
+import { UsageError, environmentHelp, numberFlag, oneOf, parseFlags, serveUntilStopped, type FlagSpec } from './cli-args.ts';
+import { ALERT_TYPES, DEFAULT_TOKENS, createSimulator, type AlertType, type ApiPolicy, type PushTarget, type Simulator, type SimulatorOptions, type TokenPair } from '../../simulator/index.ts';
 
 const DEFAULT_PORT = 4790;
 const DEFAULT_PUSH_TOKEN = 'dtlab-push-token';
+
+export const DARKTRACE_FLAGS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  seed: { type: 'string' },
+  'clock-start': { type: 'string' },
+  backfill: { type: 'string' },
+  speed: { type: 'string' },
+  rate: { type: 'string', multiple: true },
+  'public-token': { type: 'string' },
+  'private-token': { type: 'string' },
+  token: { type: 'string', multiple: true },
+  push: { type: 'string', multiple: true },
+  'push-token': { type: 'string' },
+  'push-types': { type: 'string' },
+  'push-format': { type: 'string' },
+  'instance-url': { type: 'string' },
+  'date-reference': { type: 'string' },
+  'max-skew': { type: 'string' },
+  'accept-encoded-query': { type: 'boolean' },
+  'post-signing': { type: 'string' },
+  'error-key': { type: 'string' },
+  'check-order': { type: 'string' },
+  'unknown-params': { type: 'string' },
+} satisfies FlagSpec;
 
 const help = `usage: dtlab darktrace [options]
 
@@ -42,39 +67,19 @@ options:
   -h, --help                this text
 
 Faults on demand (5xx, auth errors, latency per path): PUT /_lab/faults.
-Rate SPEC, stories, the push body and the /_lab API: docs/reference/simulator.md`;
+Rate SPEC, stories, the push body and the /_lab API: docs/reference/simulator.md
+
+${environmentHelp('darktrace', DARKTRACE_FLAGS)}`;
 
 
+/** The simulator's options from `dtlab darktrace` flags, then DTLAB_DARKTRACE_* variables, then the defaults. */
 export function optionsFrom(argv: string[]): SimulatorOptions {
   const { values } = parseFlags({
     args: argv,
     strict: true,
     allowPositionals: false,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      seed: { type: 'string' },
-      'clock-start': { type: 'string' },
-      backfill: { type: 'string' },
-      speed: { type: 'string' },
-      rate: { type: 'string', multiple: true },
-      'public-token': { type: 'string' },
-      'private-token': { type: 'string' },
-      token: { type: 'string', multiple: true },
-      push: { type: 'string', multiple: true },
-      'push-token': { type: 'string' },
-      'push-types': { type: 'string' },
-      'push-format': { type: 'string' },
-      'instance-url': { type: 'string' },
-      'date-reference': { type: 'string' },
-      'max-skew': { type: 'string' },
-      'accept-encoded-query': { type: 'boolean' },
-      'post-signing': { type: 'string' },
-      'error-key': { type: 'string' },
-      'check-order': { type: 'string' },
-      'unknown-params': { type: 'string' },
-    },
-  });
+    options: DARKTRACE_FLAGS,
+  }, { command: 'darktrace' });
   const base = DEFAULT_TOKENS[0]!;
   if ((values['public-token'] === undefined) !== (values['private-token'] === undefined)) throw new UsageError('--public-token and --private-token must be given together');
   const tokens: TokenPair[] = [{ public: values['public-token'] ?? base.public, private: values['private-token'] ?? base.private }];
@@ -130,6 +135,17 @@ export function optionsFrom(argv: string[]): SimulatorOptions {
   return options;
 }
 
+/**
+ * A pushed alert the receiver refused for good, or one dropped from a full queue, is gone from the
+ * connector's view: say so, or it would vanish without a trace.
+ */
+export function reportPushFailures(events: Simulator['events'], write: (line: string) => void): void {
+  events.on('push:failed', (e: { url: string; type: string; id: string; status?: number; error?: string; attempts: number }) =>
+    write(`push: ${e.type} ${e.id} refused by ${e.url} (${e.status ?? e.error}) after ${e.attempts} attempt(s); not retried`),
+  );
+  events.on('push:dropped', (e: { url: string; type: string; id: string }) => write(`push: ${e.type} ${e.id} dropped: the queue for ${e.url} is full`));
+}
+
 export const command: Command = {
   summary: 'run the Darktrace simulator (Threat Visualizer + Darktrace/Email API, push mode)',
   help,
@@ -150,14 +166,7 @@ export const command: Command = {
           ...sim.pushers.map((p) => `  push:    ${p.target.url} (${(p.target.types ?? ALERT_TYPES).join(',')})`),
         ];
         process.stdout.write(lines.join('\n') + '\n');
-        // A pushed alert the receiver refused for good, or one dropped from a full queue, is gone
-        // from the connector's view: say so, or it would vanish without a trace.
-        sim.events.on('push:failed', (e: { url: string; type: string; id: string; status?: number; error?: string; attempts: number }) =>
-          process.stderr.write(`push: ${e.type} ${e.id} refused by ${e.url} (${e.status ?? e.error}) after ${e.attempts} attempt(s); not retried\n`),
-        );
-        sim.events.on('push:dropped', (e: { url: string; type: string; id: string }) =>
-          process.stderr.write(`push: ${e.type} ${e.id} dropped: the queue for ${e.url} is full\n`),
-        );
+        reportPushFailures(sim.events, (line) => process.stderr.write(line + '\n'));
       },
     ),
 };

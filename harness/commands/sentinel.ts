@@ -1,7 +1,7 @@
 // dtlab sentinel — run the mock Log Analytics workspace (HTTP Data Collector API + /_lab admin API).
 import process from 'node:process';
 import type { Command } from '../cli.ts';
-import { UsageError, numberFlag, oneOf, parseFlags, serveUntilStopped } from './cli-args.ts';
+import { UsageError, environmentHelp, numberFlag, oneOf, parseFlags, serveUntilStopped, type FlagSpec } from './cli-args.ts';
 import {
   DEFAULT_WORKSPACE,
   createMockSentinel,
@@ -18,6 +18,28 @@ import {
 
 const DEFAULT_PORT = 4780;
 const DEFAULT_HTTPS_PORT = 4781;
+
+export const SENTINEL_FLAGS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  db: { type: 'string' },
+  workspace: { type: 'string', multiple: true },
+  faults: { type: 'string' },
+  'prefer-faults': { type: 'boolean' },
+  'clock-skew': { type: 'string' },
+  nested: { type: 'string' },
+  'invalid-log-type': { type: 'string' },
+  'content-type-params': { type: 'string' },
+  'max-json-depth': { type: 'string' },
+  'log-level': { type: 'string' },
+  'https-port': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-dir': { type: 'string' },
+  app: { type: 'string', multiple: true },
+  dcr: { type: 'string', multiple: true },
+  'no-query-auth': { type: 'boolean' },
+} satisfies FlagSpec;
 
 const help = `usage: dtlab sentinel [options]
 
@@ -59,7 +81,9 @@ options:
   -h, --help                     this text
 
 Documented policies, the fault file format and the admin API: docs/reference/mock-sentinel.md
-Logs Ingestion, the mock Entra and trusting the CA: docs/reference/logs-ingestion.md`;
+Logs Ingestion, the mock Entra and trusting the CA: docs/reference/logs-ingestion.md
+
+${environmentHelp('sentinel', SENTINEL_FLAGS)}`;
 
 
 function parseWorkspace(value: string, index: number): WorkspaceConfig {
@@ -71,33 +95,14 @@ function parseWorkspace(value: string, index: number): WorkspaceConfig {
 }
 
 
-async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
+/** The mock's options from `dtlab sentinel` flags, then DTLAB_SENTINEL_* variables, then the defaults. */
+export async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
   const { values } = parseFlags({
     args: argv,
     strict: true,
     allowPositionals: false,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      db: { type: 'string' },
-      workspace: { type: 'string', multiple: true },
-      faults: { type: 'string' },
-      'prefer-faults': { type: 'boolean' },
-      'clock-skew': { type: 'string' },
-      nested: { type: 'string' },
-      'invalid-log-type': { type: 'string' },
-      'content-type-params': { type: 'string' },
-      'max-json-depth': { type: 'string' },
-      'log-level': { type: 'string' },
-      'https-port': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      'tls-dir': { type: 'string' },
-      app: { type: 'string', multiple: true },
-      dcr: { type: 'string', multiple: true },
-      'no-query-auth': { type: 'boolean' },
-    },
-  });
+    options: SENTINEL_FLAGS,
+  }, { command: 'sentinel' });
   const policy: Partial<DataCollectorPolicy> = {};
   if (values['clock-skew'] !== undefined) policy.clockSkewMinutes = numberFlag('--clock-skew', values['clock-skew'], 0, 10_080);
   const nested = oneOf('--nested', values.nested, ['json-string', 'flatten'] as const);

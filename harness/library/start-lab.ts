@@ -15,8 +15,8 @@ import type { AlertType } from '../../simulator/index.ts';
 export interface StartLabOptions {
   /** Mock workspace options (default: a free port, HTTPS on a free port, in-memory store). */
   sentinel?: StartMockSentinelOptions;
-  /** Simulator options (default: a free port, seed 1, a 24 h backfill, real-time clock). `push` is wired here. */
-  darktrace?: Omit<StartSimulatorOptions, 'push'>;
+  /** Simulator options (default: a free port, seed 1, a 24 h backfill, real-time clock); the push to the connector is added to any `push` given. */
+  darktrace?: StartSimulatorOptions;
   /**
    * Connector config merged key by key over the wired one (`darktrace`, `sentinel`, `receiver`,
    * `poll: { interval: 10s }`, `state`, `log`). `sentinel: { mode: logsIngestion }` wires the Logs
@@ -88,7 +88,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     const receiverPort = options.receiverPort || (await freePort());
     const darktrace = await startSimulator({
       ...options.darktrace,
-      push: [{ url: `http://127.0.0.1:${receiverPort}/push`, token: PUSH_TOKEN, ...(options.pushTypes ? { types: options.pushTypes } : {}) }],
+      push: [...(options.darktrace?.push ?? []), { url: `http://127.0.0.1:${receiverPort}/push`, token: PUSH_TOKEN, ...(options.pushTypes ? { types: options.pushTypes } : {}) }],
     });
     started.push(darktrace);
     const override = options.connector ?? {};
