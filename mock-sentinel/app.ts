@@ -3,6 +3,7 @@
 //   queryRouter         POST /v1/workspaces/:id/query             (route name 'query')
 //   webPageRouter       GET  /                                    (the web page)
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { analyticsAdminRouter } from './analytics/admin-router.ts';
 import { adminRouter } from './handlers/admin.ts';
 import { dataCollectorRouter } from './handlers/dataCollector.ts';
 import type { LabContext } from './labContext.ts';
@@ -20,6 +21,7 @@ export function buildApp(lab: LabContext): Express {
   app.use(adminRouter(lab)); //            /_lab/*
   app.use(dataCollectorRouter(lab)); //    POST /api/logs
   app.use(dcrAdminRouter(lab)); //          GET /_lab/dcrs
+  app.use(analyticsAdminRouter(lab)); //    /_lab/rules, /_lab/alerts, /_lab/incidents, POST /_lab/analytics/clock
   app.use(entraRouter(lab)); //             /:tenant/v2.0/.well-known/openid-configuration, /:tenant/discovery/v2.0/keys, POST /:tenant/oauth2/v2.0/token
   app.use(logsIngestionRouter(lab)); //     POST /dataCollectionRules/:id/streams/:stream
   app.use(queryRouter(lab)); //             POST|GET /v1/workspaces/:id/query (KQL)

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_JSON_DEPTH } from './ingestion/json-depth.ts';
 import type { TypingPolicy } from './ingestion/recordTyping.ts';
 import type { ColumnDef } from './persistence/columnTypes.ts';
 import type { AppSpec } from './entra/apps.ts';
+import type { AnalyticsOptions } from './analytics/analytics-engine.ts';
 import type { LogsIngestionOptions } from './logs-ingestion/options.ts';
 import type { LabTlsOptions } from './tls/lab-tls.ts';
 import type { UnreadBodyLimits } from './middlewares/discard-unread-body.ts';
@@ -112,6 +113,8 @@ export interface MockSentinelOptions {
    * (default 100 MiB) within `maxMs` (default 30 s), then the connection is dropped.
    */
   unreadBody?: Partial<UnreadBodyLimits>;
+  /** Analytic rules and the clock they run on (docs/reference/analytics.md). */
+  analytics?: AnalyticsOptions;
 }
 
 export function resolveDataCollectorPolicy(partial: Partial<DataCollectorPolicy> = {}): DataCollectorPolicy {

@@ -1,5 +1,6 @@
 // Typed lifecycle events of a mock instance: tests and the harness wait on these, never on sleeps.
 import { EventEmitter } from 'node:events';
+import type { RunOutcome } from './analytics/analytics-engine.ts';
 
 export type RequestOutcome = 'stored' | 'accepted' | 'rejected' | 'faulted' | 'dropped';
 
@@ -37,6 +38,8 @@ export interface MockSentinelEventMap {
   'request:start': [RequestStartEvent];
   'request:end': [RequestEndEvent];
   'rows:stored': [RowsStoredEvent];
+  /** An analytic rule ran (once per workspace): rows returned, alerts raised, or its error. */
+  'analytics:run': [RunOutcome];
 }
 
 export type MockSentinelEvents = EventEmitter<MockSentinelEventMap>;

@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Express } from 'express';
 import { pino } from 'pino';
+import { AnalyticsEngine } from './analytics/analytics-engine.ts';
 import { buildApp } from './app.ts';
 import { AuditLog } from './audit/auditLog.ts';
 import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceKeyUpdate } from './authentication/workspaces.ts';
@@ -21,6 +22,8 @@ export interface MockSentinel {
   readonly audit: AuditLog;
   readonly faults: FaultEngine;
   readonly app: Express;
+  /** Analytic rules: their state, runDue(T) to step the analytics clock, the alerts and incidents raised. */
+  readonly analytics: AnalyticsEngine;
   /** Shared state for routers (store, workspaces, clock, …). */
   readonly lab: LabContext;
   /** The workspace store; open between listen() and close(). */
@@ -65,6 +68,16 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
     now,
     options.preferHeaderFaults ?? false,
   );
+  lab.analytics = new AnalyticsEngine(
+    {
+      store: () => lab.store,
+      workspaceIds: () => workspaces.ids(),
+      now,
+      logger,
+      onRun: (outcome) => events.emit('analytics:run', outcome),
+    },
+    options.analytics,
+  );
   const app = buildApp(lab);
   let server: Server | undefined;
   let url: string | undefined;
@@ -76,10 +89,11 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
   // One store per open, however many callers ask at once.
   let opening: Promise<void> | undefined;
   const open = (): Promise<void> =>
-    (opening ??= WorkspaceStore.open(options.dbPath).then(async (opened) => {
+    (opening ??= WorkspaceStore.open(options.dbPath, { now }).then(async (opened) => {
       store = opened;
       lab.attachStore(opened);
       await deployDcrTables(opened, logsIngestionFor(lab).dcrs);
+      lab.analytics.start();
     }, (err: unknown) => {
       opening = undefined; // a failed open can be retried
       throw err;
@@ -91,6 +105,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
     faults,
     app,
     lab,
+    analytics: lab.analytics,
     get store() {
       return lab.store;
     },
@@ -124,6 +139,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
       return { url, ...(httpsUrl ? { httpsUrl, caPath } : {}) };
     },
     async close() {
+      await lab.analytics.stop();
       if (server) {
         await closeNow(server);
         server = undefined;
@@ -160,6 +176,12 @@ export { WorkspaceStore, type TableInfo } from './persistence/workspaceStore.ts'
 export type { ColumnDef, LaType } from './persistence/columnTypes.ts';
 export { ServiceError, type FaultErrorFactory, type InjectedErrorSpec } from './errors/serviceError.ts';
 export { LabContext } from './labContext.ts';
+export { loadRuleFiles, parseRuleText } from './analytics/load-rules.ts';
+export { RuleLoadError, type RuleProblem } from './analytics/rule-load-error.ts';
+export type { AnalyticRule } from './analytics/rule-model.ts';
+export type { AnalyticsOptions, AnalyticsEngine, RunOutcome, RuleStatus } from './analytics/analytics-engine.ts';
+export type { RaisedAlert } from './analytics/alert-builder.ts';
+export type { Incident } from './analytics/incident-grouping.ts';
 export { entraFor } from './entra/lab-entra.ts';
 export { logsIngestionFor, DEFAULT_DCR_IMMUTABLE_ID, type LogsIngestionOptions, type DcrSummary } from './logs-ingestion/index.ts';
 export { DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MONITOR_AUDIENCE, parseAppSpec, type AppSpec } from './entra/index.ts';

@@ -1,6 +1,7 @@
 // What every router of one mock instance shares: the store, workspaces, clock, fault engine, audit
 // log, events and logger. Routers receive it at build time and read `store` per request.
 import type { Logger } from 'pino';
+import type { AnalyticsEngine } from './analytics/analytics-engine.ts';
 import { AuditLog } from './audit/auditLog.ts';
 import { WorkspaceRegistry } from './authentication/workspaces.ts';
 import type { DataCollectorPolicy, MockSentinelOptions } from './config.ts';
@@ -14,6 +15,8 @@ export class LabContext {
   private lastRequestId = 0;
   /** Bounds on discarding the rest of a body answered before it was read (MockSentinelOptions.unreadBody). */
   readonly unreadBodyLimits: UnreadBodyLimits;
+  /** The analytic rules engine (set once by createMockSentinel). */
+  analytics!: AnalyticsEngine;
 
   constructor(
     readonly options: Readonly<MockSentinelOptions>,

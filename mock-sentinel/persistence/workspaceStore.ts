@@ -2,7 +2,12 @@
 // default, a file when a path is given, so rows and schema survive a restart.
 //
 // Writes (DDL and appends) go through one connection, one at a time; reads use a second connection,
-// so a long query never blocks ingestion. Callers that derive new columns from the current schema
+// so a long query never blocks ingestion.
+//
+// Every table created here starts with a hidden column, INGESTION_TIME_COLUMN: when the row was
+// stored, on the store's clock, as Log Analytics keeps for `ingestion_time()`. It is not one of the
+// table's columns anywhere the store shows them (columns(), listTables(), rows()); the query engine
+// reads it only when asked to (NRT analytic rules: rows ingested since the last run). Callers that derive new columns from the current schema
 // (typing, schema evolution) hold `withTableLock(table, …)` across the read and the writes.
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 import {
@@ -30,11 +35,21 @@ export interface SqlResult {
 
 export type StoredRow = Record<string, unknown>;
 
+/** The hidden per-row ingestion time (TIMESTAMPTZ), the first column of every table the store creates. */
+export const INGESTION_TIME_COLUMN = '__IngestionTime';
+
+export interface StoreOptions {
+  /** The store's clock, for rows' ingestion times (default: real time). */
+  now?: () => Date;
+}
+
 /** A batch appended but not yet flushed, kept so that it can be stored alone if its group's flush fails. */
 interface PendingAppend {
   columns: readonly ColumnDef[];
   values: readonly (readonly unknown[] | undefined)[];
   rowCount: number;
+  /** Ingestion time of every row of the batch (undefined for a table without the hidden column). */
+  stamp: Date | undefined;
   resolve: (rows: number) => void;
   reject: (err: Error) => void;
 }
@@ -54,6 +69,12 @@ export class WorkspaceStore {
   private readonly appenders = new Map<string, DuckDBAppender>();
   /** Each kept appender's data chunk, created once from its column types. */
   private readonly appenderChunks = new Map<string, DuckDBDataChunk>();
+  /** Tables whose first column is INGESTION_TIME_COLUMN (all but tables of a file written before it existed). */
+  private readonly stamped = new Set<string>();
+  /** The latest ingestionCut(): later rows are stamped after it, so a cut splits rows exactly. */
+  private lastCut = 0;
+  private lastStamp = 0;
+  private readonly now: () => Date;
   /** In memory, a checkpoint after this many appended rows compresses them (file databases checkpoint themselves). */
   static checkpointEveryRows = 100_000;
   /** Batches under this many rows wait for a flush shared with the batches queued behind them. */
@@ -67,10 +88,13 @@ export class WorkspaceStore {
     /** A read connection for queries (the KQL engine may use it directly). */
     readonly connection: DuckDBConnection,
     readonly path: string,
-  ) {}
+    options: StoreOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
 
   /** Opens (or creates) the store; `path` omitted or `:memory:` keeps it in memory. */
-  static async open(path: string = ':memory:'): Promise<WorkspaceStore> {
+  static async open(path: string = ':memory:', options: StoreOptions = {}): Promise<WorkspaceStore> {
     // DuckDB's allocator keeps freed memory (checkpoint buffers, appender chunks) unless told to give
     // it back: without these two settings RSS after 1 M rows was 687 MB instead of 308 MB (bench:ingest).
     const instance = await DuckDBInstance.create(path, { allocator_flush_threshold: '64MB', allocator_background_threads: 'true' });
@@ -83,7 +107,7 @@ export class WorkspaceStore {
       await writer.run('USE workspace');
       await reader.run('USE workspace');
     }
-    const store = new WorkspaceStore(instance, writer, reader, path);
+    const store = new WorkspaceStore(instance, writer, reader, path, options);
     await store.loadCatalog();
     return store;
   }
@@ -95,8 +119,13 @@ export class WorkspaceStore {
        ORDER BY table_name, column_index`,
     );
     this.schemas.clear();
+    this.stamped.clear();
     for (const [table, column, dataType] of reader.getRowsJS() as [string, string, string][]) {
       const columns = this.schemas.get(table) ?? [];
+      if (column === INGESTION_TIME_COLUMN) {
+        if (columns.length === 0) this.stamped.add(table);
+        continue;
+      }
       columns.push({ name: column, type: laTypeFromCatalog(dataType) });
       this.schemas.set(table, columns);
     }
@@ -140,8 +169,9 @@ export class WorkspaceStore {
         if (this.schemas.has(name)) return;
         if (columns.length === 0) throw new Error(`table ${name} needs at least one column`);
         const defs = columns.map((c) => `${quoteIdent(c.name)} ${duckdbTypeOf(c.type)}`).join(', ');
-        await this.writer.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (${defs})`);
+        await this.writer.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (${quoteIdent(INGESTION_TIME_COLUMN)} TIMESTAMPTZ, ${defs})`);
         this.schemas.set(name, columns.map((c) => ({ ...c })));
+        this.stamped.add(name);
       });
     }
     await this.addColumns(name, columns);
@@ -209,9 +239,10 @@ export class WorkspaceStore {
         // small (row-by-row) batches queued ahead of it, which DuckDB moves over only at the flush.
         const large = batch.rowCount >= WorkspaceStore.groupFlushBelowRows;
         if (this.pending && (this.pending.table !== name || large)) await this.flushPending();
-        const item: PendingAppend = { columns, values, rowCount: batch.rowCount, resolve, reject };
+        const stamp = this.stamped.has(name) ? this.ingestionStamp() : undefined;
+        const item: PendingAppend = { columns, values, rowCount: batch.rowCount, stamp, resolve, reject };
         try {
-          await this.appendColumns(name, columns, values, batch.rowCount);
+          await this.appendColumns(name, columns, values, batch.rowCount, stamp);
         } catch (err) {
           // The appender was cleared: the rows of the batches waiting with this one went too.
           const waiting = this.pending?.items ?? [];
@@ -226,6 +257,29 @@ export class WorkspaceStore {
         else this.scheduleFlush();
       }).catch(reject);
     });
+  }
+
+  /** A new batch's ingestion time: the clock, but always after the latest cut. */
+  private ingestionStamp(): Date {
+    this.lastStamp = Math.max(this.now().getTime(), this.lastCut + 1);
+    return new Date(this.lastStamp);
+  }
+
+  /**
+   * An ingestion-time cut: resolves, once every batch already appended is stored, with an instant such
+   * that every row stored so far has an ingestion time at or before it and every later row one after it.
+   * Rows ingested in (previous cut, this cut] are then exactly the rows stored between the two calls.
+   */
+  ingestionCut(): Promise<Date> {
+    return this.write(async () => {
+      this.lastCut = Math.max(this.now().getTime(), this.lastCut, this.lastStamp);
+      return new Date(this.lastCut);
+    });
+  }
+
+  /** Whether `name` has the hidden ingestion-time column (tables of older database files do not). */
+  hasIngestionTime(name: string): boolean {
+    return this.stamped.has(name);
   }
 
   private scheduleFlush(): void {
@@ -256,7 +310,7 @@ export class WorkspaceStore {
   private async storeAlone(table: string, items: readonly PendingAppend[]): Promise<void> {
     for (const item of items) {
       try {
-        await this.appendColumns(table, item.columns, item.values, item.rowCount);
+        await this.appendColumns(table, item.columns, item.values, item.rowCount, item.stamp);
         this.appenders.get(table)!.flushSync();
       } catch (err) {
         this.dropAppender(table);
@@ -297,10 +351,14 @@ export class WorkspaceStore {
    */
   private async appendColumns(
     name: string,
-    columns: readonly ColumnDef[],
-    values: readonly (readonly unknown[] | undefined)[],
+    visibleColumns: readonly ColumnDef[],
+    visibleValues: readonly (readonly unknown[] | undefined)[],
     rowCount: number,
+    stamp: Date | undefined,
   ): Promise<void> {
+    // The hidden ingestion-time column comes first in the table, so first in what is appended.
+    const columns: readonly ColumnDef[] = stamp ? [{ name: INGESTION_TIME_COLUMN, type: 'datetime' }, ...visibleColumns] : visibleColumns;
+    const values = stamp ? [new Array<Date>(rowCount).fill(stamp), ...visibleValues] : visibleValues;
     let appender = this.appenders.get(name);
     if (!appender) {
       appender = await this.writer.createAppender(name);
@@ -405,6 +463,7 @@ export class WorkspaceStore {
         this.dropAppender(name);
         await this.writer.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
         this.schemas.delete(name);
+        this.stamped.delete(name);
       }
     });
   }

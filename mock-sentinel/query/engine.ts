@@ -28,6 +28,8 @@ export interface QueryOptions {
   dynamic?: DynamicRendering;
   /** The tables to query, when the caller knows them (default: read from the DuckDB catalog). */
   tables?: TableSchema[];
+  /** Only rows ingested in (after, through] (the store's hidden ingestion time): NRT analytic rules. */
+  ingested?: { after: Date; through: Date };
 }
 
 export interface QueryResponse {
@@ -43,11 +45,13 @@ const token = randomBytes(6).toString('hex');
 const NOW = `__kql_now_${token}__`;
 const START = `__kql_start_${token}__`;
 const END = `__kql_end_${token}__`;
+const INGESTED_AFTER = `__kql_ingested_after_${token}__`;
+const INGESTED_THROUGH = `__kql_ingested_through_${token}__`;
 const CACHE_SIZE = 200;
 const cache = new Map<string, TranslatedQuery>();
 
-function translateTemplate(query: string, tables: TableSchema[], workspaceId: string | undefined, ranged: boolean): TranslatedQuery {
-  const key = JSON.stringify([query, tables, workspaceId ?? null, ranged]);
+function translateTemplate(query: string, tables: TableSchema[], workspaceId: string | undefined, ranged: boolean, ingested: boolean): TranslatedQuery {
+  const key = JSON.stringify([query, tables, workspaceId ?? null, ranged, ingested]);
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
@@ -62,6 +66,7 @@ function translateTemplate(query: string, tables: TableSchema[], workspaceId: st
   const source: SourceOptions = {};
   if (workspaceId !== undefined) source.tenantId = workspaceId;
   if (ranged) source.timeRange = { start: START, end: END };
+  if (ingested) source.ingested = { after: INGESTED_AFTER, through: INGESTED_THROUGH };
   const schema = new Map(tables.map((t) => [t.name, t.columns]));
   const { sql, cols } = new Translator(query, NOW, schema, source).translateQuery(analysis.root);
   const translated = { sql, columns: cols };
@@ -79,9 +84,11 @@ export function translateKql(query: string, tables: TableSchema[], request: Omit
     if (typeof request.timespan !== 'string') throw invalidRequest("'timespan' must be an ISO-8601 duration or interval string");
     range = parseTimespan(request.timespan, now);
   }
-  const template = translateTemplate(query, tables, request.workspaceId, range !== undefined);
+  const ingested = options.ingested;
+  const template = translateTemplate(query, tables, request.workspaceId, range !== undefined, ingested !== undefined);
   let sql = template.sql.split(NOW).join(timestampLiteral(now));
   if (range) sql = sql.split(START).join(timestampLiteral(range.start)).split(END).join(timestampLiteral(range.end));
+  if (ingested) sql = sql.split(INGESTED_AFTER).join(timestampLiteral(ingested.after)).split(INGESTED_THROUGH).join(timestampLiteral(ingested.through));
   return { sql, columns: template.columns };
 }
 

@@ -2,6 +2,7 @@
 // The analyser's result schema of every operator is the authority for output column names,
 // types and order (summarize's count_/max_x/arg_max expansion, join's x1 renames, union's
 // x_long/x_string splits); the SQL below is built to produce exactly those columns.
+import { INGESTION_TIME_COLUMN } from '../persistence/workspaceStore.ts';
 import { semanticError, unsupported } from './errors.ts';
 import { elements, kindOf, symbolKind, tableColumns, type KNode } from './parser.ts';
 import { asString, fromDynamic, isoDatetime, scalar, timespanMicros, toJsonValue, type Scalar } from './scalar.ts';
@@ -13,6 +14,11 @@ export interface SourceOptions {
   tenantId?: string;
   /** Applied to `TimeGenerated` of every table referenced (the request's `timespan`): SQL TIMESTAMPTZ expressions. */
   timeRange?: { start?: string; end?: string };
+  /**
+   * Only rows whose hidden ingestion time is in (after, through] (SQL TIMESTAMPTZ expressions): what an
+   * NRT analytic rule sees, the rows ingested since its last run.
+   */
+  ingested?: { after: string; through: string };
 }
 
 export interface Translation {
@@ -115,6 +121,8 @@ export class Translator implements TranslateContext {
     const range = this.source.timeRange;
     if (range?.start) filters.push(`"TimeGenerated" >= ${range.start}`);
     if (range?.end) filters.push(`"TimeGenerated" < ${range.end}`);
+    const ingested = this.source.ingested;
+    if (ingested) filters.push(`${q(INGESTION_TIME_COLUMN)} > ${ingested.after} AND ${q(INGESTION_TIME_COLUMN)} <= ${ingested.through}`);
     // A Kusto string is never null: a missing string value reads as "".
     const select = cols.map((c) => (c.type === 'string' ? `COALESCE(${q(c.name)}, '') AS ${q(c.name)}` : q(c.name))).join(', ');
     const where = filters.length ? ` WHERE ${filters.join(' AND ')}` : '';

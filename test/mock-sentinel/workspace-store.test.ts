@@ -64,6 +64,7 @@ describe('workspace store (DuckDB contract of decision 0001)', () => {
       `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'T_CL' ORDER BY column_index`,
     );
     expect(catalog.rows).toEqual([
+      ['__IngestionTime', 'TIMESTAMP WITH TIME ZONE'], // hidden: each row's ingestion time (NRT rules)
       ['TimeGenerated', 'TIMESTAMP WITH TIME ZONE'],
       ['TenantId', 'UUID'],
       ['s', 'VARCHAR'],
