@@ -4,8 +4,7 @@
 import { ENTITY_TYPES, entityProperties } from './entity-types.ts';
 import { deterministicGuid } from './deterministic-id.ts';
 import { isoDuration } from './rule-duration.ts';
-import { SEVERITIES, type AnalyticRule, type Severity } from './rule-model.ts';
-import { TACTICS } from './load-rules.ts';
+import { SEVERITIES, TACTICS, type AnalyticRule, type Severity } from './rule-model.ts';
 
 /** Most alerts one run raises with AlertPerResult (Sentinel's documented limit). */
 export const MAX_ALERTS_PER_RUN = 150;

@@ -12,6 +12,7 @@ import {
   DYNAMIC_ALERT_PROPERTIES,
   MATCHING_METHODS,
   SEVERITIES,
+  TACTICS,
   TRIGGER_OPERATORS,
   type AnalyticRule,
   type DynamicAlertProperty,
@@ -30,12 +31,6 @@ const SUPPORTED_KEYS = new Set([
   ...INFORMATIONAL_KEYS,
 ]);
 
-/** MITRE ATT&CK tactics as Sentinel names them (Enterprise and ICS). */
-export const TACTICS = [
-  'Reconnaissance', 'ResourceDevelopment', 'InitialAccess', 'Execution', 'Persistence', 'PrivilegeEscalation',
-  'DefenseEvasion', 'CredentialAccess', 'Discovery', 'LateralMovement', 'Collection', 'CommandAndControl',
-  'Exfiltration', 'Impact', 'PreAttack', 'ImpairProcessControl', 'InhibitResponseFunction',
-];
 const TECHNIQUE = /^T\d{4}(?:\.\d{3})?$/;
 /** ARM spellings of the trigger operators, accepted as well. */
 const OPERATOR_ALIASES: Record<string, TriggerOperator> = { GreaterThan: 'gt', LessThan: 'lt', Equal: 'eq', NotEqual: 'ne' };

@@ -3,6 +3,13 @@
 export const SEVERITIES = ['Informational', 'Low', 'Medium', 'High'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** MITRE ATT&CK tactics as Sentinel names them (Enterprise and ICS). */
+export const TACTICS: readonly string[] = [
+  'Reconnaissance', 'ResourceDevelopment', 'InitialAccess', 'Execution', 'Persistence', 'PrivilegeEscalation',
+  'DefenseEvasion', 'CredentialAccess', 'Discovery', 'LateralMovement', 'Collection', 'CommandAndControl',
+  'Exfiltration', 'Impact', 'PreAttack', 'ImpairProcessControl', 'InhibitResponseFunction',
+];
+
 export const TRIGGER_OPERATORS = ['gt', 'lt', 'eq', 'ne'] as const;
 export type TriggerOperator = (typeof TRIGGER_OPERATORS)[number];
 
