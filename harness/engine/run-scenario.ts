@@ -194,6 +194,13 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
         case 'mock.drop':
           mockRule({ ...common, fault: 'drop' }, 'connections dropped');
           break;
+        case 'mock.storeThenDrop':
+          mockRule({ ...common, fault: 'store-then-drop' }, 'batches stored, then connections dropped');
+          break;
+        case 'mock.roleMissing':
+          // Lifted by the scenario's `for` (the rule is removed then): the role assignment arrives.
+          mockRule({ id, route: 'logsIngestion', fault: 'role-missing' }, '403 OperationFailed: no role assignment on the DCR');
+          break;
         case 'mock.rotateKey':
           at(f.atMs, f.fault, async () => (await m.rotatePrimaryKey(rotatedKey(s.seed, i)), 'primary key replaced (PUT /_lab/workspaces/:id/keys); only the secondary key signs'));
           break;

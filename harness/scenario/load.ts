@@ -286,6 +286,9 @@ function semanticErrors(s: ScenarioInput, file: string, at: At): ScenarioError[]
     if (f.fault.startsWith('simulator.') && typeof s.topology?.simulator === 'object') {
       check(['faults', i, 'fault'], false, 'simulator faults need the in-process simulator');
     }
+    if (f.fault === 'mock.roleMissing' && s.topology?.sink !== 'logsIngestion') {
+      check(['faults', i, 'fault'], false, 'a role assignment applies to the Logs Ingestion sink (topology.sink: logsIngestion)');
+    }
     if (f.fault === 'mock.rotateKey' && s.topology?.sink === 'logsIngestion') {
       check(['faults', i, 'fault'], false, 'key rotation applies to the Data Collector sink (SharedKey)');
     }

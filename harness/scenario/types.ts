@@ -18,6 +18,8 @@ export type FaultName =
   | 'mock.latency'
   | 'mock.drop'
   | 'mock.rotateKey'
+  | 'mock.storeThenDrop'
+  | 'mock.roleMissing'
   | 'connector.kill'
   | 'connector.pause'
   | 'connector.clockSkew'

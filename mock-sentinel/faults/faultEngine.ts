@@ -6,7 +6,7 @@ import type { FaultConfig, FaultRuleInput } from './faultRules.ts';
 
 export interface FaultDecision {
   latencyMs: number;
-  terminal?: { kind: 'error'; spec: InjectedErrorSpec } | { kind: 'drop' };
+  terminal?: { kind: 'error'; spec: InjectedErrorSpec } | { kind: 'drop' } | { kind: 'store-then-drop' };
   /** For the audit log: e.g. `rule-1:429`, `prefer:latency=200ms`. */
   label: string;
 }
@@ -17,6 +17,8 @@ export type FaultRuleState = FaultRuleInput & {
   matched: number;
   fired: number;
   windowStartedAt: number;
+  /** When the rules were set (a `role-missing` rule lifts `liftAfterMs` later). */
+  setAt: number;
 };
 
 function mulberry32(seed: number): () => number {
@@ -31,7 +33,7 @@ function mulberry32(seed: number): () => number {
 }
 
 function ruleState(rule: FaultRuleInput, index: number, startedAt: number): FaultRuleState {
-  return { ...rule, id: rule.id ?? `rule-${index + 1}`, route: rule.route ?? '*', matched: 0, fired: 0, windowStartedAt: startedAt };
+  return { ...rule, id: rule.id ?? `rule-${index + 1}`, route: rule.route ?? '*', matched: 0, fired: 0, windowStartedAt: startedAt, setAt: startedAt };
 }
 
 export class FaultEngine {
@@ -70,6 +72,7 @@ export class FaultEngine {
     const labels: string[] = [];
     for (const rule of this.rules) {
       if (rule.route !== '*' && rule.route !== route) continue;
+      if (rule.fault === 'role-missing') continue; // decided once the app and the DCR are known: roleMissing()
       if (!this.fires(rule)) continue;
       if (rule.fault === 'latency') {
         latencyMs += rule.latencyMs ?? 0;
@@ -78,12 +81,28 @@ export class FaultEngine {
       }
       labels.push(`${rule.id}:${rule.fault}`);
       const terminal: FaultDecision['terminal'] =
-        rule.fault === 'drop'
-          ? { kind: 'drop' }
+        rule.fault === 'drop' || rule.fault === 'store-then-drop'
+          ? { kind: rule.fault }
           : { kind: 'error', spec: { status: rule.fault, retryAfterSeconds: rule.retryAfter } };
       return { latencyMs, terminal, label: labels.join(', ') };
     }
     return latencyMs > 0 ? { latencyMs, label: labels.join(', ') } : undefined;
+  }
+
+  /**
+   * The label of the first `role-missing` rule in force for this app on this DCR (matched
+   * case-insensitively), or undefined: the app then has its role as configured.
+   */
+  roleMissing(appId: string, dcrImmutableId: string): string | undefined {
+    for (const rule of this.rules) {
+      if (rule.fault !== 'role-missing') continue;
+      if (rule.appId !== undefined && rule.appId.toLowerCase() !== appId.toLowerCase()) continue;
+      if (rule.dcr !== undefined && rule.dcr.toLowerCase() !== dcrImmutableId.toLowerCase()) continue;
+      if (rule.liftAfterMs !== undefined && this.now() - rule.setAt >= rule.liftAfterMs) continue;
+      if (!this.fires(rule)) continue;
+      return `${rule.id}:role-missing`;
+    }
+    return undefined;
   }
 
   private fires(rule: FaultRuleState): boolean {

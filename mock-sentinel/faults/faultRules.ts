@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 
-export type FaultKind = 429 | 500 | 503 | 'latency' | 'drop';
+/**
+ * `drop`: the connection is destroyed before the request is handled (nothing stored).
+ * `store-then-drop`: the request is handled and its rows stored, then the connection is destroyed
+ * instead of the answer (the client sees a network error for data that landed).
+ * `role-missing`: Logs Ingestion answers 403 as for an app without a role assignment on the DCR.
+ */
+export type FaultKind = 429 | 500 | 503 | 'latency' | 'drop' | 'store-then-drop' | 'role-missing';
 
 export interface FaultRuleInput {
   /** Optional name, shown in the audit log; defaults to `rule-<n>`. */
@@ -23,6 +29,12 @@ export interface FaultRuleInput {
   retryAfter?: number;
   /** `latency`: milliseconds added before the request is handled normally. */
   latencyMs?: number;
+  /** `role-missing`: only this app (client id); default every app. */
+  appId?: string;
+  /** `role-missing`: only this DCR (immutable id); default every DCR. */
+  dcr?: string;
+  /** `role-missing`: the role assignment arrives this many milliseconds after the rules were set (propagation). */
+  liftAfterMs?: number;
 }
 
 export interface FaultConfig {
@@ -37,16 +49,22 @@ const ruleSchema = {
   properties: {
     id: { type: 'string', minLength: 1 },
     route: { type: 'string', minLength: 1 },
-    fault: { enum: [429, 500, 503, 'latency', 'drop'] },
+    fault: { enum: [429, 500, 503, 'latency', 'drop', 'store-then-drop', 'role-missing'] },
     probability: { type: 'number', minimum: 0, maximum: 1 },
     after: { type: 'integer', minimum: 0 },
     count: { type: 'integer', minimum: 1 },
     windowMs: { type: 'integer', minimum: 1 },
     retryAfter: { type: 'integer', minimum: 0 },
     latencyMs: { type: 'integer', minimum: 0 },
+    appId: { type: 'string', minLength: 1 },
+    dcr: { type: 'string', minLength: 1 },
+    liftAfterMs: { type: 'integer', minimum: 0 },
   },
   allOf: [
     { if: { properties: { fault: { const: 'latency' } } }, then: { required: ['latencyMs'] } },
+    // A role assignment is per app and DCR, so only the Logs Ingestion route can miss one.
+    { if: { properties: { fault: { const: 'role-missing' } } }, then: { properties: { route: { enum: ['logsIngestion', '*'] } } } },
+    { if: { properties: { fault: { not: { const: 'role-missing' } } } }, then: { not: { anyOf: [{ required: ['appId'] }, { required: ['dcr'] }, { required: ['liftAfterMs'] }] } } },
   ],
 } as const;
 

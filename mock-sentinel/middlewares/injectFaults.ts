@@ -1,5 +1,6 @@
 // Applies the fault engine to one route: added latency, an error shaped by the route's own factory,
-// or a dropped connection. A faulted request goes no further, so it stores nothing.
+// or a dropped connection. A faulted request goes no further, so it stores nothing — except under
+// `store-then-drop`, which lets it be stored and drops the connection instead of the answer.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { FaultErrorFactory } from '../errors/serviceError.ts';
@@ -15,6 +16,11 @@ export function injectFaults(lab: LabContext, route: string, errorFactory: Fault
     if (tracker) tracker.injectedFault = decision.label;
     if (decision.latencyMs > 0) await delay(decision.latencyMs);
     if (!decision.terminal) return next();
+    if (decision.terminal.kind === 'store-then-drop') {
+      // Handled and stored as usual; sendEmpty() destroys the connection instead of answering.
+      res.locals.dropAfterStore = true;
+      return next();
+    }
     if (decision.terminal.kind === 'drop') {
       if (tracker) {
         tracker.outcome = 'dropped';

@@ -97,6 +97,17 @@ export function sendServiceError(req: Request, res: Response, err: ServiceError,
 
 export function sendEmpty(req: Request, res: Response, status: number, outcome?: RequestOutcome): void {
   const tracker = trackerOf(res);
+  if (res.locals.dropAfterStore === true && status >= 200 && status < 300) {
+    // Fault `store-then-drop`: the rows are stored, the client gets a network error instead of the
+    // answer (the classic source of duplicates). Audited with status 0, as for any dropped connection.
+    if (tracker) {
+      if (outcome) tracker.outcome = outcome;
+      tracker.flags.push(`answer ${status} not sent: connection dropped after the request was handled (fault store-then-drop)`);
+      tracker.finish(0);
+    }
+    req.socket.destroy();
+    return;
+  }
   if (tracker) {
     if (outcome) tracker.outcome = outcome;
     tracker.finish(status);

@@ -27,7 +27,13 @@ export async function authenticateBearer(service: LogsIngestionService, header: 
 export function authorizeDcr(service: LogsIngestionService, claims: AccessTokenClaims, dcr: DataCollectionRule): void {
   const appId = String(claims.appid ?? claims.azp ?? '');
   if (service.entra.apps.canIngest(appId, dcr.immutableId)) return;
-  throw ingestionErrors.forbidden({
+  throw forbiddenFor(claims, dcr);
+}
+
+/** The 403 `OperationFailed` the service answers an app without the role on the DCR (spec B5). */
+export function forbiddenFor(claims: AccessTokenClaims, dcr: DataCollectionRule) {
+  const appId = String(claims.appid ?? claims.azp ?? '');
+  return ingestionErrors.forbidden({
     dcrImmutableId: dcr.immutableId,
     dcrArmId: dcr.armId,
     tenantId: String(claims.tid),

@@ -7,7 +7,7 @@ import { nestsDeeperThan } from '../../ingestion/json-depth.ts';
 import type { LabContext } from '../../labContext.ts';
 import { injectFaults } from '../../middlewares/injectFaults.ts';
 import { sendEmpty, serviceHandler, trackRequest, type RequestTracker } from '../../middlewares/requestTracking.ts';
-import { authenticateBearer, authorizeDcr } from '../authentication/bearer-authenticator.ts';
+import { authenticateBearer, authorizeDcr, forbiddenFor } from '../authentication/bearer-authenticator.ts';
 import { ingestionErrors, SUPPORTED_API_VERSIONS } from '../errors/ingestion-error.ts';
 import { LOGS_INGESTION_ROUTE, logsIngestionFor, type LogsIngestionService } from '../logs-ingestion-service.ts';
 import { checkContentHeaders, queryParam, readUploadBody } from '../middlewares/read-upload-body.ts';
@@ -40,6 +40,12 @@ async function handleUpload(req: Request, res: Response, lab: LabContext, servic
   const dcr = service.dcrs.get(immutableId);
   if (!dcr) throw ingestionErrors.dcrNotFound(immutableId);
   authorizeDcr(service, claims, dcr);
+  const roleFault = lab.faults.roleMissing(String(claims.appid ?? claims.azp ?? ''), dcr.immutableId);
+  if (roleFault) {
+    tracker.injectedFault = roleFault;
+    tracker.outcome = 'faulted';
+    throw forbiddenFor(claims, dcr);
+  }
   const streamName = String(req.params.stream);
   const stream = dcr.streams.get(streamName);
   if (!stream) throw ingestionErrors.streamNotFound(streamName, immutableId);
