@@ -1,8 +1,9 @@
 // Routes every request nock intercepts for one origin to an in-process app, through InMemoryHttp.
 // The interceptors are registered on the user's own nock (a peer dependency), persisted (they serve
 // any number of requests) and optional (they never make the user's `nock.isDone()` fail).
-import nock from 'nock';
+import type Nock from 'nock';
 import { InMemoryHttp, type ExchangeRequest } from './in-memory-http.ts';
+import { nock } from './load-nock.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
@@ -19,7 +20,7 @@ export function routeOrigin(origin: string | RegExp, app: InMemoryHttp, secure: 
   const scope = nock(origin).persist();
   const interceptors = METHODS.map((method) => {
     const interceptor = scope.intercept(() => true, method).optionally();
-    interceptor.reply(async function (this: nock.ReplyFnContext, path: string) {
+    interceptor.reply(async function (this: Nock.ReplyFnContext, path: string) {
       const response = await app.exchange(requestOf(this.req, method, path, secure));
       return [response.status, response.body, response.rawHeaders];
     });
@@ -32,7 +33,7 @@ export function routeOrigin(origin: string | RegExp, app: InMemoryHttp, secure: 
   };
 }
 
-type InterceptedRequest = nock.ReplyFnContext['req'] & { requestBodyBuffers?: unknown };
+type InterceptedRequest = Nock.ReplyFnContext['req'] & { requestBodyBuffers?: unknown };
 
 function requestOf(req: InterceptedRequest, method: string, path: string, secure: boolean): ExchangeRequest {
   const headers = req.getHeaders();

@@ -8,6 +8,7 @@ import { isAggregateLogsUploadError, LogsIngestionClient } from '@azure/monitor-
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { interceptDarktrace, interceptSentinel, type SentinelInterception } from '../../harness/nock/index.ts';
+import { nockProblem } from '../../harness/nock/load-nock.ts';
 
 const WORKSPACE_ID = '5f1a6c3e-2b7d-4e59-9c40-8a1b2c3d4e5f';
 const SHARED_KEY = Buffer.from('a workspace key for the nock tests, 64 bytes long, base64 encoded!').toString('base64');
@@ -217,6 +218,14 @@ describe('interceptSentinel: the handle', () => {
     await sentinel();
     expect(nock.isDone()).toBe(true);
     expect(nock.pendingMocks()).toEqual([]);
+    // …and they are registered on the test's own nock instance, not a copy of it.
+    expect(nock.activeMocks().filter((m) => m.includes(`${WORKSPACE_ID}.ods.opinsights.azure.com`))).toHaveLength(7); // one per method
+  });
+
+  it('a missing or older nock is refused with the command that installs nock 14', () => {
+    expect(nockProblem('14.0.17')).toBeUndefined();
+    expect(nockProblem(undefined)).toMatch(/needs nock 14 in your project \(a peer dependency\): npm install --save-dev nock@14$/);
+    expect(nockProblem('13.5.6')).toMatch(/found nock 13\.5\.6: npm install --save-dev nock@14$/);
   });
 });
 
