@@ -31,8 +31,9 @@ const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(configSchema as object);
 
+/** `a.b.0`; a key that is not a plain name (empty, spaces, dots, colons) is quoted: `a."b c"`. */
 function keyPath(parts: Array<string | number>): string {
-  return parts.length ? parts.map(String).join('.') : '(top level)';
+  return parts.length ? parts.map((p) => (/^[A-Za-z0-9_$-]+$/.test(String(p)) ? String(p) : JSON.stringify(String(p)))).join('.') : '(top level)';
 }
 
 /** Replaces `${VAR}` with the environment variable and `${file:PATH}` with the file's trimmed content. */
