@@ -75,6 +75,19 @@ function common(r: PushRecord, ctx: RowContext): StreamRow {
   return { customLabel: ctx.customLabel, darktraceProduct: str(r.dtProduct) };
 }
 
+/**
+ * The API's breach `mitreTechniques` items are `{technique, techniqueID}`; the solution's content reads
+ * `item.techniqueId` (DarktraceModelAlert.yaml: `mv-apply item = mitreTechniques on (extend techniqueId =
+ * tostring(item.techniqueId) …)`), and dynamic keys are case-sensitive in KQL, so the id key is respelt.
+ */
+function mitreTechniques(v: unknown): unknown[] {
+  return arr(v).map((item) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+    const { techniqueID, techniqueId, ...rest } = item as Record<string, unknown>;
+    return { ...rest, techniqueId: techniqueId ?? techniqueID ?? '' };
+  });
+}
+
 function modelAlertRow(r: PushRecord, ctx: RowContext): StreamRow {
   return {
     ...common(r, ctx),
@@ -100,7 +113,7 @@ function modelAlertRow(r: PushRecord, ctx: RowContext): StreamRow {
     latitude: real(r.latitude),
     longitude: real(r.longitude),
     message: str(r.message),
-    mitreTechniques: arr(r.mitreTechniques),
+    mitreTechniques: mitreTechniques(r.mitreTechniques),
     modelName: str(r.modelName),
     modelTags: arr(r.tags),
     pid: int(r.pid),
