@@ -47,8 +47,12 @@ export interface InterceptSentinelOptions {
 }
 
 export interface InjectedFault {
-  /** 429, 500, 503, or `drop` (the connection is reset before any answer). */
-  status: 429 | 500 | 503 | 'drop';
+  /**
+   * 429, 500, 503; `drop` (the connection is reset before the request is handled: nothing stored);
+   * `store-then-drop` (the rows are stored, then the connection is reset instead of the answer: the
+   * client sees a network error for data that landed, the classic source of duplicates).
+   */
+  status: 429 | 500 | 503 | 'drop' | 'store-then-drop';
   /** `Retry-After` seconds (429, 503). */
   retryAfter?: number;
   /** `dataCollector`, `logsIngestion`, `token`, `query`, or `*` (default) for every route. */

@@ -163,6 +163,14 @@ describe('interceptSentinel: the handle', () => {
     expect(await lab.rows('nocktest_CL')).toEqual([]);
   });
 
+  it('faults.next with store-then-drop: the rows land but the client sees a reset connection', async () => {
+    const lab = await sentinel();
+    lab.faults.next(1, { status: 'store-then-drop', route: 'dataCollector' });
+    const req = signedLogsRequest([{ pbid: 5 }]);
+    await expect(fetch(req.url, { method: 'POST', headers: req.headers, body: req.body })).rejects.toThrow();
+    await lab.assertLanded({ table: 'nocktest_CL', rows: [{ pbid_d: 5 }] });
+  });
+
   it('assertLanded fails with the missing rows, the closest landed row and the refused requests', async () => {
     const lab = await sentinel();
     const good = signedLogsRequest([{ pbid: 1, name: 'a' }]);
