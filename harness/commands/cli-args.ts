@@ -100,14 +100,21 @@ export function oneOf<T extends string>(flag: string, value: string | undefined,
   return value as T;
 }
 
-/** Resolves on the first SIGINT or SIGTERM, so a server command can close cleanly. */
+/**
+ * Resolves on the first SIGINT or SIGTERM, so a server command can close cleanly. Later signals are
+ * ignored while it closes: a second Ctrl-C must not kill it half-closed (a spool write or a store
+ * flush cut short); SIGKILL still ends it.
+ */
 export function untilStopSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      process.on('SIGINT', ignore);
+      process.on('SIGTERM', ignore);
       resolve();
     };
+    const ignore = () => {};
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });

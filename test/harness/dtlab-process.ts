@@ -8,7 +8,7 @@ export interface DtlabProcess {
   output(): string;
   /** Resolves to the output once `pattern` matches it; rejects if the process exits first. */
   waitFor(pattern: RegExp): Promise<string>;
-  /** Sends `signal` to the process group; resolves to the exit code. */
+  /** Sends `signal` to the process group (as Ctrl-C in a terminal does); resolves to the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
 }
