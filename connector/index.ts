@@ -7,6 +7,7 @@ import { DarktraceClient } from './darktrace/client.ts';
 import { DeadLetterFile } from './delivery/dead-letter.ts';
 import { Deliverer } from './delivery/deliverer.ts';
 import { createFilter } from './mapping/filters.ts';
+import { createAdminGuard, isLoopbackHost } from './server/admin-guard.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { createMetrics, type Metrics } from './server/metrics.ts';
 import { createSink } from './sinks/index.ts';
@@ -197,9 +198,21 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     async listen() {
       const ing = open();
       const listenAt = config.receiver?.listen ?? config.monitoring?.listen ?? '127.0.0.1:0';
-      server = createHttpServer({ receiver: config.receiver, ingest: ing, metrics, health, log, waitIdle, debugClock: config.debug.enabled ? clock : undefined });
+      server = createHttpServer({
+        receiver: config.receiver,
+        ingest: ing,
+        metrics,
+        health,
+        log,
+        waitIdle,
+        debugClock: config.debug.enabled ? clock : undefined,
+        admitAdmin: createAdminGuard(config.admin),
+      });
       const url = await server.listen(listenAt);
       log.info({ url, receiver: config.receiver ? config.receiver.path : null }, `connector listening on ${url}`);
+      if (!isLoopbackHost(new URL(url).hostname) && config.admin.token === undefined) {
+        log.warn({ url }, 'the admin endpoints (/health, /idle, /metrics, /debug) are reachable from the network without admin.token; set one');
+      }
       return { url };
     },
     async close() {

@@ -11,6 +11,7 @@ import type { AnalyticsOptions } from './analytics/analytics-engine.ts';
 import type { LogsIngestionOptions } from './logs-ingestion/options.ts';
 import type { LabTlsOptions } from './tls/lab-tls.ts';
 import type { UnreadBodyLimits } from './middlewares/discard-unread-body.ts';
+import type { AdminAccess } from './middlewares/admin-guard.ts';
 
 export interface DataCollectorPolicy extends TypingPolicy, AuthenticationPolicy {
   apiVersions: readonly string[];
@@ -115,6 +116,11 @@ export interface MockSentinelOptions {
   unreadBody?: Partial<UnreadBodyLimits>;
   /** Analytic rules and the clock they run on (docs/reference/analytics.md). */
   analytics?: AnalyticsOptions;
+  /**
+   * Who may use the /_lab admin API: requests whose Host is a loopback name or address or one of
+   * `allowedHosts` (else 421), with `Authorization: Bearer <token>` when `token` is set (else 401).
+   */
+  admin?: AdminAccess;
 }
 
 export function resolveDataCollectorPolicy(partial: Partial<DataCollectorPolicy> = {}): DataCollectorPolicy {

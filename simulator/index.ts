@@ -15,6 +15,7 @@ import { DEFAULT_POLICY, type ApiContext, type ApiPolicy } from './api/context.t
 import type { TokenPair } from './api/authentication/dtapi.ts';
 import { Pusher, type PushTarget } from './push/pusher.ts';
 import { labRouter } from './lab/routes.ts';
+import type { AdminAccess } from './lab/admin-guard.ts';
 import { FaultSet } from './faults/faults.ts';
 import type { AlertType, AnyAlert } from './types.ts';
 
@@ -60,6 +61,11 @@ export interface SimulatorOptions {
    * clock, whose steps are sweeps. Set it on a stepped clock that is driven in real time.
    */
   lateInsertionToleranceMs?: number | null;
+  /**
+   * Who may use the /_lab API: requests whose Host is a loopback name or address or one of
+   * `allowedHosts` (else 421), with `Authorization: Bearer <token>` when `token` is set (else 401).
+   */
+  admin?: AdminAccess;
 }
 
 export interface ResolvedOptions {
@@ -72,6 +78,7 @@ export interface ResolvedOptions {
   rates: Rates;
   /** null: records keep their scheduled stamps however late they are inserted. */
   lateInsertionToleranceMs: number | null;
+  admin: AdminAccess;
 }
 
 export interface Simulator {
@@ -113,7 +120,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const speed = opts.speed ?? 1;
   const lateTolerance = opts.lateInsertionToleranceMs === undefined ? (speed > 0 ? Math.max(1000, (opts.tickMs ?? 200) * speed) : null) : opts.lateInsertionToleranceMs;
   if (lateTolerance !== null && !(lateTolerance >= 0)) throw new Error('lateInsertionToleranceMs must be a non-negative number of ms or null');
-  const options: ResolvedOptions = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, seed, clockStart, speed, backfill, rates, lateInsertionToleranceMs: lateTolerance };
+  const options: ResolvedOptions = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, seed, clockStart, speed, backfill, rates, lateInsertionToleranceMs: lateTolerance, admin: opts.admin ?? {} };
   const tokens = opts.tokens ?? DEFAULT_TOKENS;
   if (tokens.length === 0) throw new Error('at least one token pair is required');
 

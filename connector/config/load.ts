@@ -183,6 +183,7 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
         }
       : undefined,
     monitoring: obj.monitoring ? { listen: String(obj.monitoring.listen) } : undefined,
+    admin: { ...(obj.admin?.token !== undefined ? { token: obj.admin.token } : {}), allowedHosts: obj.admin?.allowedHosts ?? [] },
     state: path.resolve(baseDir, obj.state),
     spool: {
       maxBytes: parseSize(obj.spool?.maxBytes ?? '1GB'),

@@ -122,6 +122,14 @@ export const configSchema = {
       required: ['listen'],
       properties: { listen },
     },
+    admin: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        token: secret,
+        allowedHosts: { type: 'array', items: { type: 'string', pattern: '^[^\\s/]+$' } },
+      },
+    },
     state: { type: 'string', minLength: 1 },
     spool: {
       type: 'object',

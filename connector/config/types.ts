@@ -107,11 +107,20 @@ export interface MappingConfig {
   breachTimeField: 'time' | 'creationTime';
 }
 
+/** Who may use /health, /idle, /metrics and /debug/* (connector/server/admin-guard.ts). */
+export interface AdminConfig {
+  /** Bearer token the admin endpoints require; none when unset. */
+  token?: string;
+  /** Host names accepted besides the loopback ones. */
+  allowedHosts: string[];
+}
+
 export interface ConnectorConfig {
   darktrace: DarktraceConfig;
   sentinel: SentinelConfig;
   receiver?: ReceiverConfig;
   monitoring?: { listen: string };
+  admin: AdminConfig;
   state: string;
   spool: { maxBytes: number; segmentBytes: number };
   poll: PollConfig;

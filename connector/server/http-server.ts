@@ -12,6 +12,7 @@ import { SpoolFullError } from '../spool/spool.ts';
 import { DiskFullError } from '../util/disk-full.ts';
 import { MAX_CLOCK_SKEW_MS, type SigningClock } from '../util/signing-clock.ts';
 import type { Metrics } from './metrics.ts';
+import type { AdminGuard } from './admin-guard.ts';
 
 export interface HttpServerDeps {
   receiver?: ReceiverConfig;
@@ -23,6 +24,8 @@ export interface HttpServerDeps {
   log: Logger;
   /** Set only when `debug.enabled`: the signing clock the debug route may skew. */
   debugClock?: SigningClock;
+  /** Host check and admin token for every route but the receiver's (answers and returns false to refuse). */
+  admitAdmin?: AdminGuard;
 }
 
 class BodyTooLarge extends Error {}
@@ -80,6 +83,7 @@ export function createHttpServer(d: HttpServerDeps): { server: Server; listen(li
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    if (path !== d.receiver?.path && d.admitAdmin && !d.admitAdmin(req, res)) return;
     if (req.method === 'GET' && path === '/health') return send(res, 200, d.health());
     if (req.method === 'GET' && path === '/idle') {
       // Long-poll for quiescence (tests, the harness): 200 once nothing is pending, 503 on timeout.

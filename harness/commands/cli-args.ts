@@ -156,3 +156,21 @@ export async function serveUntilStopped<S extends Closable, L>(
   await server.close();
   return 0;
 }
+
+/** The admin-access flags of the server commands: `--allowed-host NAME` (repeatable), `--admin-token T`. */
+export const ADMIN_FLAGS = {
+  'allowed-host': { type: 'string', multiple: true },
+  'admin-token': { type: 'string' },
+} as const;
+
+export const ADMIN_FLAGS_HELP = `  --allowed-host NAME       also answer the /_lab admin API for this Host (besides loopback names and
+                            addresses, else 421); repeat for several
+  --admin-token T           require "Authorization: Bearer T" on the /_lab admin API (else 401)`;
+
+/** AdminAccess from the parsed admin flags; an empty token or host name is a usage error. */
+export function adminAccessFrom(values: { 'allowed-host'?: string[]; 'admin-token'?: string }): { allowedHosts?: string[]; token?: string } {
+  const allowedHosts = values['allowed-host'];
+  if (allowedHosts?.some((h) => h.trim() === '' || /[\s/]/.test(h))) throw new UsageError('--allowed-host: expected a host name or address');
+  if (values['admin-token'] !== undefined && values['admin-token'].trim() === '') throw new UsageError('--admin-token: must not be empty');
+  return { ...(allowedHosts ? { allowedHosts } : {}), ...(values['admin-token'] !== undefined ? { token: values['admin-token'] } : {}) };
+}

@@ -2,7 +2,8 @@
 // seeded alerts, push mode, /_lab admin API).
 import process from 'node:process';
 import type { Command } from '../cli.ts';
-import { UsageError, environmentHelp, numberFlag, oneOf, parseFlags, serveUntilStopped, type FlagSpec } from './cli-args.ts';
+import { ADMIN_FLAGS, ADMIN_FLAGS_HELP, UsageError, adminAccessFrom, environmentHelp, numberFlag, oneOf, parseFlags, serveUntilStopped, type FlagSpec } from './cli-args.ts';
+import { isLoopbackBind } from '../../simulator/lab/admin-guard.ts';
 import { ALERT_TYPES, DEFAULT_TOKENS, createSimulator, type AlertType, type ApiPolicy, type PushTarget, type Simulator, type SimulatorOptions, type TokenPair } from '../../simulator/index.ts';
 
 const DEFAULT_PORT = 4790;
@@ -31,6 +32,7 @@ export const DARKTRACE_FLAGS = {
   'error-key': { type: 'string' },
   'check-order': { type: 'string' },
   'unknown-params': { type: 'string' },
+  ...ADMIN_FLAGS,
 } satisfies FlagSpec;
 
 const help = `usage: dtlab darktrace [options]
@@ -64,6 +66,7 @@ options:
   --error-key K             key of auth-error bodies: first-segment (default) or a fixed key
   --check-order LIST        auth check order (default token,date,signature,endpoint)
   --unknown-params P        ignore (default) or reject unknown query parameters
+${ADMIN_FLAGS_HELP}
   -h, --help                this text
 
 Faults on demand (5xx, auth errors, latency per path): PUT /_lab/faults.
@@ -128,6 +131,7 @@ export function optionsFrom(argv: string[]): SimulatorOptions {
     push,
     policy,
     instanceUrl: values['instance-url'],
+    admin: adminAccessFrom(values),
   };
   if (values['clock-start'] !== undefined) options.clockStart = values['clock-start'];
   if (values.backfill !== undefined) options.backfill = values.backfill;
@@ -166,6 +170,9 @@ export const command: Command = {
           ...sim.pushers.map((p) => `  push:    ${p.target.url} (${(p.target.types ?? ALERT_TYPES).join(',')})`),
         ];
         process.stdout.write(lines.join('\n') + '\n');
+        if (!isLoopbackBind(sim.options.host) && !sim.options.admin.token) {
+          process.stderr.write(`warning: the /_lab API (emit, clock, faults) is reachable on ${sim.options.host} without an admin token; set one with --admin-token\n`);
+        }
         reportPushFailures(sim.events, (line) => process.stderr.write(line + '\n'));
       },
     ),

@@ -1,7 +1,7 @@
 // dtlab sentinel — run the mock Log Analytics workspace (HTTP Data Collector API + /_lab admin API).
 import process from 'node:process';
 import type { Command } from '../cli.ts';
-import { UsageError, environmentHelp, numberFlag, oneOf, parseFlags, serveUntilStopped, type FlagSpec } from './cli-args.ts';
+import { ADMIN_FLAGS, UsageError, adminAccessFrom, environmentHelp, numberFlag, oneOf, parseFlags, serveUntilStopped, type FlagSpec } from './cli-args.ts';
 import {
   DEFAULT_WORKSPACE,
   createMockSentinel,
@@ -39,6 +39,7 @@ export const SENTINEL_FLAGS = {
   app: { type: 'string', multiple: true },
   dcr: { type: 'string', multiple: true },
   'no-query-auth': { type: 'boolean' },
+  ...ADMIN_FLAGS,
 } satisfies FlagSpec;
 
 const help = `usage: dtlab sentinel [options]
@@ -77,6 +78,9 @@ options:
                                  ${DEFAULT_DCR_IMMUTABLE_ID}; repeat for several
   --no-query-auth                leave the KQL query API (/v1/workspaces/:id/query) open: no bearer token
                                  needed (default: a token of the mock Entra, aud https://api.loganalytics.io)
+  --allowed-host NAME            also answer the /_lab admin API for this Host (besides loopback names and
+                                 addresses, else 421); repeat for several
+  --admin-token T                require "Authorization: Bearer T" on the /_lab admin API (else 401)
   --log-level LEVEL              pino level on stderr (default warn)
   -h, --help                     this text
 
@@ -138,6 +142,7 @@ export async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> 
     apps,
     dcrFiles: values.dcr,
     noQueryAuth: values['no-query-auth'] ?? false,
+    admin: adminAccessFrom(values),
     ...(maxJsonDepth === undefined ? {} : { logsIngestion: { maxJsonDepth } }),
   };
 }

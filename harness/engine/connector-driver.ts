@@ -69,9 +69,14 @@ export function metricSum(text: string, name: string): number | undefined {
   return found ? sum : undefined;
 }
 
-async function health(url: string): Promise<Record<string, string | undefined> | undefined> {
+/** The connector's admin token (`admin.token`) as a bearer header, when it has one. */
+function adminHeaders(adminToken: string | undefined): Record<string, string> {
+  return adminToken === undefined ? {} : { authorization: `Bearer ${adminToken}` };
+}
+
+async function health(url: string, adminToken?: string): Promise<Record<string, string | undefined> | undefined> {
   try {
-    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`${url}/health`, { headers: adminHeaders(adminToken), signal: AbortSignal.timeout(2000) });
     const body = (await res.json()) as { sources?: Record<string, { lastSuccess?: string }> };
     if (!body.sources) return undefined;
     return Object.fromEntries(Object.entries(body.sources).map(([k, v]) => [k, v.lastSuccess]));
@@ -81,10 +86,10 @@ async function health(url: string): Promise<Record<string, string | undefined> |
 }
 
 /** PUT /debug/clock-skew {"ms"} → 200 {"ms"} (docs/reference/connector.md, Debug hooks; needs debug.enabled). */
-export async function putClockSkew(url: string, ms: number): Promise<void> {
+export async function putClockSkew(url: string, ms: number, adminToken?: string): Promise<void> {
   const res = await fetch(`${url}/debug/clock-skew`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...adminHeaders(adminToken) },
     body: JSON.stringify({ ms }),
     signal: AbortSignal.timeout(5000),
   });
@@ -93,9 +98,9 @@ export async function putClockSkew(url: string, ms: number): Promise<void> {
   if (res.status !== 200) throw new Error(`PUT /debug/clock-skew: ${res.status} ${text.slice(0, 200)}`);
 }
 
-async function scrape(url: string, name: string): Promise<number | undefined> {
+async function scrape(url: string, name: string, adminToken?: string): Promise<number | undefined> {
   try {
-    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`${url}/metrics`, { headers: adminHeaders(adminToken), signal: AbortSignal.timeout(2000) });
     if (!res.ok) return undefined;
     return metricSum(await res.text(), name);
   } catch {
@@ -117,7 +122,7 @@ export async function startInProcessConnector(raw: Record<string, unknown>): Pro
       const m = await connector.metrics.deadLettered.get();
       return m.values.reduce((n, v) => n + v.value, 0);
     },
-    pollSuccesses: () => health(url),
+    pollSuccesses: () => health(url, config.admin.token),
     async received() {
       const m = await connector.metrics.received.get();
       return m.values.reduce((n, v) => n + v.value, 0);
@@ -134,7 +139,7 @@ export async function startInProcessConnector(raw: Record<string, unknown>): Pro
       throw new Error('pause needs the connector as a child process');
     },
     resume() {},
-    setClockSkew: (ms) => putClockSkew(url, ms),
+    setClockSkew: (ms) => putClockSkew(url, ms, config.admin.token),
     close: () => connector.close(),
   };
 }
@@ -144,6 +149,7 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
   const file = join(workDir, 'connector.json');
   writeFileSync(file, JSON.stringify(raw, null, 2));
   const receiver = raw.receiver as { path?: string } | undefined;
+  const adminToken = resolveConfig(raw).admin.token;
   let child: ChildProcess | undefined;
   let url: string | undefined;
   let closing = false;
@@ -173,10 +179,10 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
       return receiver ? `${url}${receiver.path ?? '/push'}` : undefined;
     },
     restarts: 0,
-    pending: async () => (url ? scrape(url, 'dtconnector_spool_pending_records') : undefined),
-    deadLettered: async () => (url ? scrape(url, 'dtconnector_records_dead_lettered_total') : undefined),
-    received: async () => (url ? scrape(url, 'dtconnector_alerts_received_total') : undefined),
-    pollSuccesses: async () => (url ? health(url) : undefined),
+    pending: async () => (url ? scrape(url, 'dtconnector_spool_pending_records', adminToken) : undefined),
+    deadLettered: async () => (url ? scrape(url, 'dtconnector_records_dead_lettered_total', adminToken) : undefined),
+    received: async () => (url ? scrape(url, 'dtconnector_alerts_received_total', adminToken) : undefined),
+    pollSuccesses: async () => (url ? health(url, adminToken) : undefined),
     pollNow() {},
     pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
     async kill() {
@@ -199,7 +205,7 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
     },
     async setClockSkew(ms) {
       if (!url || driver.pid() === undefined) throw new Error('the connector is not running');
-      await putClockSkew(url, ms);
+      await putClockSkew(url, ms, adminToken);
     },
     async close() {
       closing = true;

@@ -20,10 +20,14 @@ export interface GeneratedAlert {
 export type DarktraceFaultRule = Record<string, unknown>;
 
 export class DarktraceAdmin {
-  constructor(readonly url: string) {}
+  /** `adminToken`: the simulator's admin token (`--admin-token`), when it has one. */
+  constructor(
+    readonly url: string,
+    private readonly adminToken?: string,
+  ) {}
 
   health(): Promise<{ status: string; now: string; seed: number }> {
-    return labCall(this.url, 'GET', '/_lab/health');
+    return labCall(this.url, 'GET', '/_lab/health', undefined, this.adminToken);
   }
 
   /** Ground truth: every alert generated (backfill included), optionally of one type or since an instant. */
@@ -32,31 +36,31 @@ export class DarktraceAdmin {
     if (opts.type) q.set('type', opts.type);
     if (opts.since) q.set('since', opts.since);
     if (opts.includeAlert) q.set('include', 'alert');
-    return labCall(this.url, 'GET', `/_lab/generated${q.size ? `?${q}` : ''}`);
+    return labCall(this.url, 'GET', `/_lab/generated${q.size ? `?${q}` : ''}`, undefined, this.adminToken);
   }
 
   /** Emits `count` alerts of `type` now; resolves to what was emitted. */
   async emit(type: AlertType, count = 1): Promise<GeneratedAlert[]> {
-    return (await labCall<{ emitted: GeneratedAlert[] }>(this.url, 'POST', '/_lab/emit', { type, count })).emitted;
+    return (await labCall<{ emitted: GeneratedAlert[] }>(this.url, 'POST', '/_lab/emit', { type, count }, this.adminToken)).emitted;
   }
 
   /** Starts a story (`beaconing-exfiltration`, …) now. */
   story(name: string, params: Record<string, unknown> = {}): Promise<{ story: unknown; emitted: GeneratedAlert[] }> {
-    return labCall(this.url, 'POST', '/_lab/emit', { story: name, params });
+    return labCall(this.url, 'POST', '/_lab/emit', { story: name, params }, this.adminToken);
   }
 
   /** Moves simulated time forward (`"5m"` or ms) and generates what falls due. */
   advanceClock(by: string | number): Promise<{ now: string; emitted: number }> {
-    return labCall(this.url, 'POST', '/_lab/clock', { advance: by });
+    return labCall(this.url, 'POST', '/_lab/clock', { advance: by }, this.adminToken);
   }
 
   /** Replaces the API fault rules (PUT /_lab/faults); an empty list clears them. */
   async setFaults(rules: DarktraceFaultRule[]): Promise<void> {
-    if (rules.length) await labCall(this.url, 'PUT', '/_lab/faults', { rules });
-    else await labCall(this.url, 'DELETE', '/_lab/faults');
+    if (rules.length) await labCall(this.url, 'PUT', '/_lab/faults', { rules }, this.adminToken);
+    else await labCall(this.url, 'DELETE', '/_lab/faults', undefined, this.adminToken);
   }
 
   async faults(): Promise<DarktraceFaultRule[]> {
-    return (await labCall<{ rules: DarktraceFaultRule[] }>(this.url, 'GET', '/_lab/faults')).rules;
+    return (await labCall<{ rules: DarktraceFaultRule[] }>(this.url, 'GET', '/_lab/faults', undefined, this.adminToken)).rules;
   }
 }

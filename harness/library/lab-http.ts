@@ -13,11 +13,16 @@ export class LabRequestError extends Error {
   }
 }
 
-/** Calls `base + path`; resolves to the parsed JSON body (undefined for an empty one, as a 204 has). */
-export async function labCall<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * Calls `base + path`; resolves to the parsed JSON body (undefined for an empty one, as a 204 has).
+ * `adminToken`: the service's admin token (`--admin-token`), sent as a bearer token when set.
+ */
+export async function labCall<T>(base: string, method: string, path: string, body?: unknown, adminToken?: string): Promise<T> {
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (adminToken !== undefined) headers.authorization = `Bearer ${adminToken}`;
   const res = await fetch(base + path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });

@@ -23,8 +23,12 @@ export interface SentinelFaults {
 export class SentinelAdmin {
   readonly faults: SentinelFaults;
 
-  constructor(readonly url: string) {
-    const call = <T>(method: string, path: string, body?: unknown) => labCall<T>(url, method, path, body);
+  /** `adminToken`: the mock's admin token (`admin.token`, `--admin-token`), when it has one. */
+  constructor(
+    readonly url: string,
+    private readonly adminToken?: string,
+  ) {
+    const call = <T>(method: string, path: string, body?: unknown) => labCall<T>(url, method, path, body, adminToken);
     this.faults = {
       set: async (rules) => void (await call('PUT', '/_lab/faults', { rules })),
       list: async () => (await call<{ seed: number; rules: FaultRuleState[] }>('GET', '/_lab/faults')).rules,
@@ -38,12 +42,12 @@ export class SentinelAdmin {
 
   /** `{ status: 'ok' }` once the mock answers. */
   health(): Promise<{ status: string }> {
-    return labCall(this.url, 'GET', '/_lab/health');
+    return labCall(this.url, 'GET', '/_lab/health', undefined, this.adminToken);
   }
 
   /** Every table with its row count and typed columns. */
   tables(): Promise<TableInfo[]> {
-    return labCall(this.url, 'GET', '/_lab/tables');
+    return labCall(this.url, 'GET', '/_lab/tables', undefined, this.adminToken);
   }
 
   /** Rows of `table` in insertion order (column name → value); [] for a table that does not exist yet. */
@@ -51,21 +55,21 @@ export class SentinelAdmin {
     const tables = await this.tables();
     if (!tables.some((t) => t.name === table)) return [];
     const q = new URLSearchParams({ limit: String(opts.limit ?? 1000), offset: String(opts.offset ?? 0) });
-    return labCall(this.url, 'GET', `/_lab/tables/${encodeURIComponent(table)}/rows?${q}`);
+    return labCall(this.url, 'GET', `/_lab/tables/${encodeURIComponent(table)}/rows?${q}`, undefined, this.adminToken);
   }
 
   /** The audit log, newest last: every request with its status, error code and injected fault. */
   requests(opts: { limit?: number } = {}): Promise<AuditEntry[]> {
-    return labCall(this.url, 'GET', `/_lab/requests?limit=${opts.limit ?? 1000}`);
+    return labCall(this.url, 'GET', `/_lab/requests?limit=${opts.limit ?? 1000}`, undefined, this.adminToken);
   }
 
   /** Empties the workspace (DELETE /_lab/tables). */
   async clearTables(): Promise<void> {
-    await labCall(this.url, 'DELETE', '/_lab/tables');
+    await labCall(this.url, 'DELETE', '/_lab/tables', undefined, this.adminToken);
   }
 
   /** The loaded data collection rules and their streams. */
   dcrs(): Promise<unknown[]> {
-    return labCall(this.url, 'GET', '/_lab/dcrs');
+    return labCall(this.url, 'GET', '/_lab/dcrs', undefined, this.adminToken);
   }
 }

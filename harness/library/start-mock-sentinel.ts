@@ -89,7 +89,7 @@ export async function startMockSentinel(options: StartMockSentinelOptions = {}):
           clientSecret: app?.clientSecret ?? DEFAULT_CLIENT_SECRET,
         }
       : undefined,
-    admin: new SentinelAdmin(url),
+    admin: new SentinelAdmin(url, options.admin?.token),
     mock,
     waitForRows(table, count, opts = {}) {
       const timeoutMs = opts.timeoutMs ?? 30_000;

@@ -31,7 +31,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     url,
     publicToken: tokens.public,
     privateToken: tokens.private,
-    admin: new DarktraceAdmin(url),
+    admin: new DarktraceAdmin(url, opts.admin?.token),
     simulator,
     close: () => simulator.close(),
   };

@@ -7,6 +7,7 @@ import { STORIES } from '../stories/definitions.ts';
 import { ALERT_TYPES, type AlertType } from '../types.ts';
 import type { Simulator } from '../index.ts';
 import { parseRule } from '../faults/faults.ts';
+import { adminGuard } from './admin-guard.ts';
 
 class LabError extends Error {}
 
@@ -25,6 +26,7 @@ function parseSince(value: unknown): number | undefined {
 
 export function labRouter(sim: Simulator): express.Router {
   const router = express.Router();
+  router.use(adminGuard(sim.options.admin));
   router.use(express.json({ limit: '64kb' }));
 
   router.get('/health', (_req, res) => {
