@@ -103,11 +103,12 @@ export async function interceptSentinel(options: InterceptSentinelOptions = {}):
   const primary = primaryWorkspace(options);
   const workspaces = [primary, ...(options.workspaces ?? [])];
   const tenantId = options.tenantId ?? options.mock?.logsIngestion?.tenantId ?? DEFAULT_TENANT_ID;
-  const app = { tenantId, clientId: options.clientId ?? DEFAULT_CLIENT_ID, clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET };
+  const apps = options.mock?.apps?.length ? options.mock.apps : [{ tenantId, clientId: options.clientId ?? DEFAULT_CLIENT_ID, clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET }];
+  const app = apps[0]!; // the one the handle names
   const mock = createMockSentinel({
     ...options.mock,
     workspaces,
-    apps: options.mock?.apps ?? [app],
+    apps,
     logsIngestion: { ...options.mock?.logsIngestion, tenantId },
   });
   await mock.open();
@@ -134,7 +135,7 @@ export async function interceptSentinel(options: InterceptSentinelOptions = {}):
     mock,
     workspaceId: primary.id,
     sharedKey: primary.primaryKey,
-    tenantId,
+    tenantId: app.tenantId ?? tenantId,
     clientId: app.clientId,
     clientSecret: app.clientSecret,
     dcrImmutableId: DEFAULT_DCR_IMMUTABLE_ID,

@@ -141,6 +141,24 @@ describe('interceptSentinel: Entra and the query API with fetch', () => {
   });
 });
 
+describe('interceptSentinel: your own Entra app', () => {
+  it('tenantId, clientId and clientSecret replace the test app; the handle names them', async () => {
+    const tenantId = '0b7e1c2d-3f4a-4b5c-8d6e-7f8091a2b3c4';
+    const clientId = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+    const lab = await sentinel({ tenantId, clientId, clientSecret: 'my-secret' });
+    expect([lab.tenantId, lab.clientId, lab.clientSecret]).toEqual([tenantId, clientId, 'my-secret']);
+    const token = (id: string, secret: string) =>
+      fetch(`https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret, scope: 'https://monitor.azure.com/.default' }),
+      });
+    expect((await token(clientId, 'my-secret')).status).toBe(200);
+    const refused = await token('d7a1b000-0000-4000-8000-000000000002', 'dtlab-test-secret');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error_codes: number[] }).error_codes).toEqual([700016]);
+  });
+});
+
 describe('interceptSentinel: the handle', () => {
   it('faults.next: a 503 for the next request in the route’s own error shape, then normal service', async () => {
     const lab = await sentinel();
