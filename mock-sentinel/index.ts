@@ -181,6 +181,7 @@ export type { ColumnDef, LaType } from './persistence/columnTypes.ts';
 export { ServiceError, type FaultErrorFactory, type InjectedErrorSpec } from './errors/serviceError.ts';
 export { LabContext } from './labContext.ts';
 export { loadRuleFiles, parseRuleText } from './analytics/load-rules.ts';
+export { DARKTRACE_RULES_DIR } from './analytics/shipped-rules.ts';
 export { RuleLoadError, type RuleProblem } from './analytics/rule-load-error.ts';
 export type { AnalyticRule } from './analytics/rule-model.ts';
 export type { AnalyticsOptions, AnalyticsEngine, RunOutcome, RuleStatus } from './analytics/analytics-engine.ts';

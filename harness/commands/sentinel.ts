@@ -14,6 +14,10 @@ import {
   DEFAULT_DCR_IMMUTABLE_ID,
   DEFAULT_TENANT_ID,
   parseAppSpec,
+  DARKTRACE_RULES_DIR,
+  loadRuleFiles,
+  RuleLoadError,
+  type AnalyticRule,
 } from '../../mock-sentinel/index.ts';
 
 const DEFAULT_PORT = 4780;
@@ -40,6 +44,8 @@ export const SENTINEL_FLAGS = {
   dcr: { type: 'string', multiple: true },
   'no-query-auth': { type: 'boolean' },
   ...ADMIN_FLAGS,
+  rules: { type: 'string', multiple: true },
+  'no-default-rules': { type: 'boolean' },
 } satisfies FlagSpec;
 
 const help = `usage: dtlab sentinel [options]
@@ -82,6 +88,11 @@ options:
                                  addresses, else 421); repeat for several
   --admin-token T                require "Authorization: Bearer T" on the /_lab admin API (else 401)
   --log-level LEVEL              pino level on stderr (default warn)
+  --rules PATH                   analytic rules in the Azure-Sentinel YAML format (a file, or a folder of
+                                 .yaml files), loaded unmodified; repeat for several. A key the lab does not
+                                 support or a query that does not parse stops the start (file, key, reason)
+  --no-default-rules             do not load the rules shipped for the Darktrace tables
+                                 (mock-sentinel/analytics/rules/darktrace/)
   -h, --help                     this text
 
 Documented policies, the fault file format and the admin API: docs/reference/mock-sentinel.md
@@ -98,6 +109,16 @@ function parseWorkspace(value: string, index: number): WorkspaceConfig {
   return { id: value.slice(0, eq), primaryKey, ...(secondaryKey ? { secondaryKey } : {}) };
 }
 
+
+/** The shipped Darktrace rules (unless turned off) and the rules of `paths`; a bad rule is a usage error. */
+export function analyticRules(paths: readonly string[], noDefaults: boolean): AnalyticRule[] {
+  try {
+    return loadRuleFiles([...(noDefaults ? [] : [DARKTRACE_RULES_DIR]), ...paths]);
+  } catch (err) {
+    if (err instanceof RuleLoadError) throw new UsageError(`analytic rules refused:\n${err.message}`);
+    throw err;
+  }
+}
 
 /** The mock's options from `dtlab sentinel` flags, then DTLAB_SENTINEL_* variables, then the defaults. */
 export async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> {
@@ -128,6 +149,7 @@ export async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> 
     throw new UsageError((err as Error).message);
   }
   const port = values.port === undefined ? DEFAULT_PORT : numberFlag('--port', values.port, 0, 65_535);
+  const rules = analyticRules(values.rules ?? [], values['no-default-rules'] ?? false);
   return {
     host: values.host ?? '127.0.0.1',
     port,
@@ -143,6 +165,7 @@ export async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> 
     dcrFiles: values.dcr,
     noQueryAuth: values['no-query-auth'] ?? false,
     admin: adminAccessFrom(values),
+    analytics: { rules, clock: 'auto' },
     ...(maxJsonDepth === undefined ? {} : { logsIngestion: { maxJsonDepth } }),
   };
 }
@@ -169,6 +192,7 @@ export const command: Command = {
           `  entra:  authorityHost ${httpsUrl}  tenant ${DEFAULT_TENANT_ID}${options.apps ? '' : `  client ${DEFAULT_CLIENT_ID} (documented test-only secret)`}`,
           `  ingest: POST ${httpsUrl}/dataCollectionRules/${DEFAULT_DCR_IMMUTABLE_ID}/streams/Custom-DarktraceModelAlerts?api-version=2023-01-01`,
           `  dcrs:   ${url}/_lab/dcrs`,
+          `  rules:  ${options.analytics?.rules?.length ?? 0} analytic rules on the mock's clock  ${url}/_lab/rules  alerts: ${url}/_lab/alerts  incidents: ${url}/_lab/incidents`,
           `  query:  POST ${url}/v1/workspaces/${workspaceIds[0]}/query  (${options.noQueryAuth ? 'open: --no-query-auth' : 'bearer token of the mock Entra, aud https://api.loganalytics.io'})`,
         ];
         process.stdout.write(lines.join('\n') + '\n');

@@ -2,112 +2,13 @@
 // alert types) and they land in darktrace_model_alerts_CL with exactly the columns and types of §4.
 import { createHmac } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { aiAnalyst, antigenaEmail, policyBreach, systemAlert } from './fixtures/darktrace-push-records.ts';
 import { rawRequest, startMock } from './helpers.ts';
 
 const WORKSPACE = '97ce69d9-b4be-4241-8dbd-d265edcf06c4';
 const KEY = 'SERsIYhgMVlJB6uPsq49gCxNiruf6v0vhMYE+lfzbSGcXjdViZdV/e5pEMTYtw9f8SkVLf4LFlLCc2KxtRZfCA==';
 
-// sentinel-table.md §5.1–5.4 (newer SD version).
-const policyBreach = {
-  dtProduct: 'Policy Breach',
-  blocked: false,
-  threatID: 18754,
-  description: 'No description is available for this model breach',
-  breachTime: '2019-08-02 15:52:02',
-  breachUrl: 'https://sample/#modelbreach/18754',
-  modelName: 'Sample Model Breach',
-  pid: 665,
-  uuid: '539464e9-df49-45e9-a9da-3beebe6394e8',
-  score: 16,
-  hostname: 'Sample Name',
-  typeLabel: 'Desktop',
-  sourceIP: '191.147.183.213',
-  sourcePort: '4000',
-  sourceMac: '03:0e:e5:79:ea:9b',
-  sourceHost: 'Sample Name',
-  destIP: '43.34.234.43',
-  destPort: '80',
-  destHost: 'ExampleHost',
-  destMac: '',
-  sid: -9,
-  triggeredComponents: 'Example\n',
-  details: 'https://sample/#modelbreach/18754',
-  longitude: -74.076,
-  latitude: 4.598,
-  tags: [],
-  message: 'example',
-  mitreTechniques: [],
-  antigena: false,
-  deviceId: 3423,
-  category: 'Critical',
-  compliance: false,
-  cSensor: true,
-  cSensorID: 'aedd289e-da2d-4a50-b385-260e273c345k',
-};
 const policyBreachWithGuidSensor = { ...policyBreach, threatID: 18755, cSensorID: 'aedd289e-da2d-4a50-b385-260e273c345f' };
-
-const aiAnalyst = {
-  dtProduct: 'AI Analyst',
-  startTime: 'Jul 22nd 2020 01:16:33 UTC',
-  endTime: 'Aug 5th 2020 02:09:34 UTC',
-  summary: 'The device ip-172-31-9-110.eu-west-1.compute.internal was observed making multiple SSL connections to the rare external endpoint 54.154.230.97.\\n\\nThe device was observed.',
-  summaryFirstSentence: 'The device ip-172-31-9-110.eu-west-1.compute.internal was observed making multiple SSL connections to the rare external endpoint 54.154.230.97.',
-  groupingId: 'bba29024',
-  externalId: '557eb412-4ccc-4b83-ad49-7ec5675062dd',
-  url: 'https://sample.com/#aiaincidentevent/557eb412-4ccc-4b83-ad49-7ec5675062dd',
-  mac: '02:0e:e6:71:ea:9b',
-  subnet: null,
-  activityId: '4c8c7d75',
-  deviceIP: '172.31.9.110',
-  hostname: 'sample_host',
-  identifier: 'sample_host',
-  bestDeviceName: 'sample_host',
-  title: 'Possible SSL Command and Control',
-  severity: 10,
-  Severity: 9,
-  groupByActivity: false,
-  time: 'Jan 1st 2000 00:00:00 UTC',
-  longitude: 45,
-  latitude: -45,
-  newEvent: false,
-  score: 100,
-  groupScore: 40,
-  currentGroup: 'g750d9a5e-8df9-43fb-b3a3-1d1915dbc5fc',
-  groupPreviousGroups: 'empty',
-  groupCategory: 'critical',
-};
-
-const systemAlert = {
-  dtProduct: 'System Alert',
-  url: 'https://sample.com/sysstatus?alert=ff0870cc-10ef-4711-98f3-8d69813bbb76',
-  time: 'Jan 1st 2000 00:00:00 UTC',
-  name: 'saas_error-darktrace-ms-defender',
-  friendlyName: 'SaaS Error',
-  message: 'The SaaS Module Microsoft Defender has been failing since Fri 23 April 2021 10:13:10 (UTC) with error message …',
-  priority_code: 71,
-  priority: 'high',
-  severity: 8,
-  status: 'Resolved',
-  hostname: 'dt-23421-01',
-  uuid: 'ff0870cc-10ef-4711-98f3-8d69813ccc88',
-  deviceIP: '10.145.0.223',
-};
-
-const antigenaEmail = {
-  dtProduct: 'Antigena Email',
-  actions: ['Hold', 'Double Lock All Links'],
-  anomaly_score: 89,
-  attachment_sha1s: '358150b72784ac2ef21eaad54e02254eba5840aa',
-  direction: 'inbound',
-  from: 'sanitized@sanitized.com',
-  link_hosts: ['google.com'],
-  recipients: ['sanitized@sanitized.com', 'sanitized@sanitized.com'],
-  subject: 'Re: Example',
-  tags: ['Spam'],
-  timestamp: '2020-12-15T04:47:29.936',
-  url: 'https://sample.com/agemail/?uuid=79D0DD80-5A5E-44E9-A917-8K8567C21877.1',
-  uuid: '79D0DD80-5A5E-44E9-A917-8K8567C21877.1',
-};
 
 // sentinel-table.md §4 (darktrace-columns.json) without the seven KV-only columns of §4f, which no
 // push record carries; plus the mock's standard columns (TenantId, Type, SourceSystem, _ResourceId).
