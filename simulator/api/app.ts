@@ -13,8 +13,10 @@ import { aianalystRoutes } from './handlers/aianalyst.ts';
 import { statusRoutes } from './handlers/status.ts';
 import { inventoryRoutes } from './handlers/inventory.ts';
 import { emailRoutes } from './handlers/email.ts';
+import { antigenaRoutes } from './handlers/antigena.ts';
+import { asmRoutes } from './handlers/asm.ts';
 
-export const ROUTES: Route[] = [...breachRoutes, ...aianalystRoutes, ...statusRoutes, ...inventoryRoutes, ...emailRoutes];
+export const ROUTES: Route[] = [...breachRoutes, ...aianalystRoutes, ...statusRoutes, ...inventoryRoutes, ...emailRoutes, ...antigenaRoutes, ...asmRoutes];
 
 export function createApiApp(ctx: ApiContext, lab: Router, events: EventEmitter, faults: FaultSet): express.Express {
   const app = express();

@@ -17,6 +17,11 @@ import { generateEmail } from '../generators/email.ts';
 import { pickDevice } from '../generators/devices.ts';
 import { findStory, STORIES, type Cast, type StoryStep } from '../stories/definitions.ts';
 import { DEFAULT_RATES, type Rates } from './rates.ts';
+import { ActivityLog } from '../activity/activity-log.ts';
+import { AsmGenerator } from '../activity/asm-findings.ts';
+import { planReleases, releaseEvent } from '../activity/email-releases.ts';
+import { applyState, planResponseAction, wantsResponse } from '../activity/response-actions.ts';
+import type { EmailAlert } from '../types.ts';
 
 export interface GroundTruthItem {
   seq: number;
@@ -76,6 +81,8 @@ export interface EngineOptions {
    * Absent: every stamp is the scheduled time (stepped sweeps, byte-for-byte deterministic).
    */
   lateInsertion?: { toleranceMs: number; now: () => number };
+  /** Attack-surface risks found per hour (the ASM activity stream). Default 2; 0 = none. */
+  asmPerHour?: number;
 }
 
 export class Engine {
@@ -94,6 +101,10 @@ export class Engine {
   private readonly systemIds: SystemAlertIds;
   private readonly activeSystem = new Set<string>();
   private readonly seed: number;
+  /** RESPOND actions, ASM findings and email holds/releases (the activity streams). */
+  readonly activity = new ActivityLog();
+  private readonly asm: AsmGenerator;
+  private nextCodeId = 0;
 
   constructor(private readonly opts: EngineOptions) {
     this.seed = opts.seed;
@@ -107,6 +118,8 @@ export class Engine {
       const rng = root.fork(`noise:${s}`);
       this.streams[s] = { rng, next: this.nextFire(rng, s, opts.start) };
     }
+    this.asm = new AsmGenerator(opts.world, opts.seed, opts.asmPerHour ?? 2);
+    if (this.asm.perHour > 0) this.schedule(this.asm.nextAt(opts.start), () => this.emitAsm());
   }
 
   get now(): number {
@@ -221,6 +234,8 @@ export class Engine {
     if (type === 'systemAlert') item.status = (alert as AlertOf['systemAlert']).status;
     this.truth.push(item);
     this.counts[type]++;
+    if (type === 'modelBreach') this.respondTo(alert as AlertOf['modelBreach'], created ?? at);
+    if (type === 'email') this.holdAndRelease(alert as EmailAlert, created ?? at);
     if (!this.opts.wanted || this.opts.wanted()) this.opts.onEmit({ ...item, type, alert, backfill: this.backfilling });
   }
 
@@ -256,6 +271,55 @@ export class Engine {
       }
     }
     return now;
+  }
+
+  // --- activity streams ---------------------------------------------------------------------
+
+  /** The time an activity record is stamped with: `at`, or now when inserted late (as lateStamp). */
+  private activityTime(at: number): number {
+    const late = this.opts.lateInsertion;
+    if (!late || this.backfilling) return at;
+    const now = late.now();
+    return now - at > late.toleranceMs ? now : at;
+  }
+
+  /** A RESPOND action on the breach's device, when the breach calls for one, with its later states scheduled. */
+  private respondTo(breach: ModelBreach, at: number): void {
+    if (!wantsResponse(breach, this.ctx.world)) return;
+    const { action, later } = planResponseAction(this.ctx.world, this.seed, 1000 + ++this.nextCodeId, breach, at);
+    this.activity.actionChanged(action);
+    for (const change of later) {
+      this.schedule(change.time, () => {
+        applyState(action, { ...change, time: this.activityTime(change.time) });
+        this.activity.actionChanged(action);
+      });
+    }
+  }
+
+  /** A hold event per held recipient now; some are released by an analyst later. */
+  private holdAndRelease(email: EmailAlert, at: number): void {
+    for (const rcpt of email.rcpts) {
+      if (rcpt.rcpt_status === 'held') this.activity.addRelease(releaseEvent(email, rcpt, 'hold', at, 'Darktrace/Email'));
+    }
+    for (const r of planReleases(this.seed, email, at)) {
+      this.schedule(r.at, () => {
+        if (r.rcpt.rcpt_status !== 'held') return; // released through the API meanwhile
+        r.rcpt.rcpt_status = 'released';
+        r.rcpt.requestedRelease = true;
+        this.activity.addRelease(releaseEvent(email, r.rcpt, 'release', this.activityTime(r.at), r.username));
+      });
+    }
+  }
+
+  /** One attack-surface risk found now, its later events scheduled, and the next risk. */
+  private emitAsm(): void {
+    const at = this.cursor;
+    const [first, ...later] = this.asm.plan(at);
+    this.activity.addAsm({ ...first!, timestamp: Math.floor(this.activityTime(at) / 1000) });
+    for (const event of later) {
+      this.schedule(event.timestamp * 1000, () => this.activity.addAsm({ ...event, timestamp: Math.floor(this.activityTime(event.timestamp * 1000) / 1000) }));
+    }
+    this.schedule(this.asm.nextAt(at), () => this.emitAsm());
   }
 
   emitBreach(rng: Rng, spec: BreachSpec, story?: string): ModelBreach {

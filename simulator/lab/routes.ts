@@ -5,6 +5,7 @@ import { parseDuration, parseInstant } from '../clock.ts';
 import { parseRates, type Rates } from '../engine/rates.ts';
 import { STORIES } from '../stories/definitions.ts';
 import { ALERT_TYPES, type AlertType } from '../types.ts';
+import { ACTIVITY_TYPES, type ActivityType } from '../activity/types.ts';
 import type { Simulator } from '../index.ts';
 import { parseRule } from '../faults/faults.ts';
 import { adminGuard } from './admin-guard.ts';
@@ -35,8 +36,23 @@ export function labRouter(sim: Simulator): express.Router {
 
   router.get('/generated', (req, res) => {
     const type = req.query.type === undefined ? undefined : String(req.query.type);
-    if (type !== undefined && !ALERT_TYPES.includes(type as AlertType)) bad(`type: must be one of ${ALERT_TYPES.join(', ')}`);
+    if (type !== undefined && !ALERT_TYPES.includes(type as AlertType) && !ACTIVITY_TYPES.includes(type as ActivityType)) {
+      bad(`type: must be one of ${[...ALERT_TYPES, ...ACTIVITY_TYPES].join(', ')}`);
+    }
     const since = parseSince(req.query.since);
+    if (ACTIVITY_TYPES.includes(type as ActivityType)) {
+      // The activity streams (RESPOND actions, ASM findings, email holds and releases) are listed
+      // only when asked for by type, so the four alert types' ground truth stays as it was.
+      const counts: Record<ActivityType, number> = { responseAction: 0, asmFinding: 0, emailRelease: 0 };
+      const items: Record<string, unknown>[] = [];
+      for (const item of sim.engine.activity.items) {
+        if (since !== undefined && item.time < since) continue;
+        counts[item.type]++;
+        if (item.type === type) items.push({ type: item.type, id: item.id, time: new Date(item.time).toISOString(), seq: item.seq });
+      }
+      res.json({ counts, items });
+      return;
+    }
     const withAlert = req.query.include === 'alert';
     const counts: Record<AlertType, number> = { modelBreach: 0, aiAnalyst: 0, systemAlert: 0, email: 0 };
     const items: Record<string, unknown>[] = [];

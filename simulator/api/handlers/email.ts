@@ -3,6 +3,8 @@ import { EMAIL_TAGS } from '../../generators/emailTags.ts';
 import type { EmailAlert } from '../../types.ts';
 import type { ApiRequest, ApiResult, Route } from '../context.ts';
 import { conflict, inputError, notFound } from '../errors/errors.ts';
+import { releaseEvent } from '../../activity/email-releases.ts';
+import { readWindow } from './timeWindow.ts';
 
 const PREFIX = '(?:/agemail/api/ep/api/v1\\.0|/agemail/api/v1\\.0)';
 const TAG_STATUS = new Map(EMAIL_TAGS.map((t) => [t.name, t.status]));
@@ -113,6 +115,7 @@ function action(req: ApiRequest): ApiResult {
       r.rcpt_status = 'held';
       if (!r.rcpt_actions_taken.includes('Hold message')) r.rcpt_actions_taken.push('Hold message');
       r.action_status = true;
+      req.ctx.engine.activity.addRelease(releaseEvent(email, r, 'hold', req.ctx.now(), 'api'));
     }
     return { json: { code: 0, resp: 'Held Email' } };
   }
@@ -120,11 +123,26 @@ function action(req: ApiRequest): ApiResult {
   for (const r of rcpts) {
     r.rcpt_status = 'released';
     r.requestedRelease = true;
+    req.ctx.engine.activity.addRelease(releaseEvent(email, r, 'release', req.ctx.now(), 'api'));
   }
   return { json: { resp: 'Email added to queue' } };
 }
 
+/**
+ * GET …/system/audit/events (listed in the 6.1 API, parameters undocumented): the hold and release
+ * events of the window, oldest first. starttime/endtime (or from/to) are the simulator's choice, as is
+ * the event shape (docs/reference/simulator.md).
+ */
+function auditEvents(req: ApiRequest): ApiResult {
+  const now = req.ctx.now();
+  const { start, end } = readWindow(req.query, true);
+  const from = start ?? -Infinity;
+  const to = end ?? Infinity;
+  return { json: req.ctx.engine.activity.releases.filter((e) => e.time <= now && e.time >= from && e.time <= to) };
+}
+
 export const emailRoutes: Route[] = [
+  { method: 'GET', pattern: new RegExp(`^${PREFIX}/system/audit/events/?$`), accepts: ['starttime', 'endtime', 'from', 'to'], handle: auditEvents },
   { method: 'POST', pattern: new RegExp(`^${PREFIX}/emails/search/?$`), accepts: [], handle: search },
   { method: 'GET', pattern: new RegExp(`^${PREFIX}/emails/([^/]+)/?$`), accepts: ['dtime'], handle: (req) => ({ json: find(req) }) },
   { method: 'POST', pattern: new RegExp(`^${PREFIX}/emails/([^/]+)/action/?$`), accepts: [], handle: action },
