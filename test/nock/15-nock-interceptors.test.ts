@@ -69,6 +69,20 @@ describe('interceptSentinel: the Data Collector API at https://<workspace>.ods.o
     expect(lab.requests().map((r) => [r.route, r.status, r.table, r.records])).toEqual([['dataCollector', 200, 'nocktest_CL', 1]]);
   });
 
+  it('concurrent requests each reach the mock with their own body (a persisted interceptor serves them all)', async () => {
+    const lab = await sentinel();
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const req = signedLogsRequest(Array.from({ length: i + 1 }, () => ({ pbid: i })));
+        return (await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body })).status;
+      }),
+    );
+    expect(statuses).toEqual(Array(20).fill(200));
+    const counts = new Map<unknown, number>();
+    for (const row of await lab.rows('nocktest_CL')) counts.set(row.pbid_d, (counts.get(row.pbid_d) ?? 0) + 1);
+    expect([...counts].sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(Array.from({ length: 20 }, (_, i) => [i, i + 1]));
+  });
+
   it('node:https: a wrong key is refused with the real 403 InvalidAuthorization and stores nothing', async () => {
     const lab = await sentinel();
     const wrongKey = Buffer.from('not the workspace key').toString('base64');
