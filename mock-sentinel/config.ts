@@ -121,6 +121,19 @@ export interface MockSentinelOptions {
    * `allowedHosts` (else 421), with `Authorization: Bearer <token>` when `token` is set (else 401).
    */
   admin?: AdminAccess;
+  /** The query API's limits (docs/decisions/0015-query-limits.md); each defaults to the real service's. */
+  query?: {
+    /** Records returned before the result is cut with a PartialError (500,000). */
+    maxRows?: number;
+    /** Bytes of rows returned before the result is cut with a PartialError (64,000,000). */
+    maxBytes?: number;
+    /** Timeout without `Prefer: wait=N`, in ms (180,000: 3 minutes). */
+    defaultTimeoutMs?: number;
+    /** The most `Prefer: wait=N` can ask for, in ms (600,000: 10 minutes). */
+    maxTimeoutMs?: number;
+  };
+  /** DuckDB's memory limit (`memory_limit`, e.g. '2GB'); default DuckDB's own, 80 % of RAM. */
+  memoryLimit?: string;
 }
 
 export function resolveDataCollectorPolicy(partial: Partial<DataCollectorPolicy> = {}): DataCollectorPolicy {

@@ -34,7 +34,17 @@ export interface RowsStoredEvent {
   timestamp: Date;
 }
 
+/** A query whose DuckDB work was interrupted and has stopped (emitted once DuckDB has returned). */
+export interface QueryCancelledEvent {
+  /** The request's id (as in request:start / request:end). */
+  id: number;
+  reason: 'timeout' | 'client-disconnected';
+}
+
 export interface MockSentinelEventMap {
+  /** A query translated and handed to DuckDB (id: the request's). */
+  'query:start': [{ id: number }];
+  'query:cancelled': [QueryCancelledEvent];
   'request:start': [RequestStartEvent];
   'request:end': [RequestEndEvent];
   'rows:stored': [RowsStoredEvent];

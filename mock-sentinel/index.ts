@@ -90,7 +90,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
   // One store per open, however many callers ask at once.
   let opening: Promise<void> | undefined;
   const open = (): Promise<void> =>
-    (opening ??= WorkspaceStore.open(options.dbPath, { now }).then(async (opened) => {
+    (opening ??= WorkspaceStore.open(options.dbPath, { now, memoryLimit: options.memoryLimit }).then(async (opened) => {
       store = opened;
       lab.attachStore(opened);
       await deployDcrTables(opened, logsIngestionFor(lab).dcrs);

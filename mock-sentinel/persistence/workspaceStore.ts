@@ -41,6 +41,8 @@ export const INGESTION_TIME_COLUMN = '__IngestionTime';
 export interface StoreOptions {
   /** The store's clock, for rows' ingestion times (default: real time). */
   now?: () => Date;
+  /** DuckDB's `memory_limit` (e.g. '2GB'); default DuckDB's own, 80 % of RAM. */
+  memoryLimit?: string;
 }
 
 /** A batch appended but not yet flushed, kept so that it can be stored alone if its group's flush fails. */
@@ -93,11 +95,17 @@ export class WorkspaceStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Opens (or creates) the store; `path` omitted or `:memory:` keeps it in memory. */
+  /**
+   * Opens (or creates) the store; `path` omitted or `:memory:` keeps it in memory. `memoryLimit`
+   * is DuckDB's `memory_limit` (e.g. '2GB'; default DuckDB's own, 80 % of RAM): a query that needs
+   * more fails instead of taking the machine.
+   */
   static async open(path: string = ':memory:', options: StoreOptions = {}): Promise<WorkspaceStore> {
     // DuckDB's allocator keeps freed memory (checkpoint buffers, appender chunks) unless told to give
     // it back: without these two settings RSS after 1 M rows was 687 MB instead of 308 MB (bench:ingest).
-    const instance = await DuckDBInstance.create(path, { allocator_flush_threshold: '64MB', allocator_background_threads: 'true' });
+    const settings: Record<string, string> = { allocator_flush_threshold: '64MB', allocator_background_threads: 'true' };
+    if (options.memoryLimit !== undefined) settings.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(path, settings);
     const writer = await instance.connect();
     const reader = await instance.connect();
     if (path === ':memory:') {
@@ -129,6 +137,17 @@ export class WorkspaceStore {
       columns.push({ name: column, type: laTypeFromCatalog(dataType) });
       this.schemas.set(table, columns);
     }
+  }
+
+  /**
+   * A read connection of its own, for one query that may be interrupted (a timeout, a client gone):
+   * interrupting the shared `connection` would cancel whatever else runs on it. Close it after use.
+   */
+  async openQueryConnection(): Promise<DuckDBConnection> {
+    if (this.closed) throw new Error('workspace store is closed');
+    const connection = await this.instance.connect();
+    if (this.path === ':memory:') await connection.run('USE workspace');
+    return connection;
   }
 
   /** Serialises `job` with every other job holding the same table's lock. */

@@ -3,10 +3,11 @@
 // Translations are cached per (query, schema, workspace, timespan shape): the SQL holds
 // placeholders for now() and the timespan bounds, filled in per request.
 import { randomBytes } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 import { readCatalog } from './catalog.ts';
 import type { Column } from './context.ts';
 import { invalidRequest, QueryError, semanticError, syntaxError } from './errors.ts';
+import { DEFAULT_QUERY_LIMITS, estimatedJsonBytes, partialError, partialReasons, type PartialErrorBody, type QueryLimits } from './limits.ts';
 import { analyze, type TableSchema } from './parser.ts';
 import { renderValue, type DynamicRendering } from './render.ts';
 import { timestampLiteral } from './scalar.ts';
@@ -30,10 +31,21 @@ export interface QueryOptions {
   tables?: TableSchema[];
   /** Only rows ingested in (after, through] (the store's hidden ingestion time): NRT analytic rules. */
   ingested?: { after: Date; through: Date };
+  /** Result truncation (default the real API's: 500,000 records, 64,000,000 bytes). */
+  limits?: QueryLimits;
+  /**
+   * Aborting it interrupts the DuckDB work on `connection` (a timeout, a client gone); the query
+   * then rejects with the signal's reason. The connection must be this query's alone.
+   */
+  signal?: AbortSignal;
+  /** Called once the query is translated, as its DuckDB work starts. */
+  onStart?: () => void;
 }
 
 export interface QueryResponse {
   tables: { name: string; columns: { name: string; type: string }[]; rows: unknown[][] }[];
+  /** Set when the rows are partial (truncated, or cut by the memory limit), as the real API sends it. */
+  error?: PartialErrorBody;
 }
 
 export interface TranslatedQuery {
@@ -92,27 +104,60 @@ export function translateKql(query: string, tables: TableSchema[], request: Omit
   return { sql, columns: template.columns };
 }
 
-/** Runs a KQL query against the store; resolves to the Query API body or rejects with a QueryError. */
+/**
+ * Runs a KQL query against the store; resolves to the Query API body (with a PartialError when the
+ * result was cut) or rejects with a QueryError. Rows are read chunk by chunk, so a result over the
+ * limits is never held whole, and the rest of its work is interrupted.
+ */
 export async function runKql(connection: DuckDBConnection, request: QueryRequest, options: QueryOptions = {}): Promise<QueryResponse> {
   const tables = options.tables ?? (await readCatalog(connection));
   const { sql, columns } = translateKql(request.query, tables, request, options);
-  let rows: unknown[][];
-  try {
-    const reader = await connection.runAndReadAll(sql);
-    rows = reader.getRowsJS() as unknown[][];
-  } catch (err) {
-    // A runtime failure of the generated SQL (e.g. a bad regex): the real service answers 400 too.
-    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new QueryError({ innerCode: 'RuntimeError', message: `The query failed while running: ${detail}` });
-  }
+  const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
   const dynamic = options.dynamic ?? 'string';
-  return {
-    tables: [
-      {
-        name: 'PrimaryResult',
-        columns: columns.map((c) => ({ name: c.name, type: c.type })),
-        rows: rows.map((row) => row.map((v, i) => renderValue(v, columns[i]!.type, dynamic))),
-      },
-    ],
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  // Interrupted again until DuckDB returns: an interrupt that lands before the query has begun on
+  // DuckDB's worker thread would otherwise be lost.
+  let interrupting: NodeJS.Timeout | undefined;
+  const interrupt = () => {
+    connection.interrupt();
+    interrupting ??= setInterval(() => connection.interrupt(), 50);
   };
+  signal?.addEventListener('abort', interrupt, { once: true });
+  options.onStart?.();
+  const rows: unknown[][] = [];
+  let partial: string | undefined;
+  try {
+    const result = await connection.stream(sql);
+    let bytes = 0;
+    read: for (;;) {
+      signal?.throwIfAborted();
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const raw of chunk.convertRows(JSDuckDBValueConverter) as unknown[][]) {
+        const row = raw.map((v, i) => renderValue(v, columns[i]!.type, dynamic));
+        bytes += estimatedJsonBytes(row);
+        if (rows.length === limits.maxRows) partial = partialReasons.tooManyRows(limits.maxRows);
+        else if (bytes > limits.maxBytes) partial = partialReasons.tooManyBytes(limits.maxBytes);
+        if (partial) break read;
+        rows.push(row);
+      }
+    }
+    if (partial) connection.interrupt(); // the rest of the result is not wanted
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    const detail = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    // DuckDB's memory limit: the rows so far, with Kusto's low-memory partial failure.
+    if (/^Out of Memory Error/i.test(detail)) partial = partialReasons.lowMemory(detail);
+    // A runtime failure of the generated SQL (e.g. a bad regex): the real service answers 400 too.
+    else throw new QueryError({ innerCode: 'RuntimeError', message: `The query failed while running: ${detail}` });
+  } finally {
+    signal?.removeEventListener('abort', interrupt);
+    clearInterval(interrupting);
+  }
+  const response: QueryResponse = {
+    tables: [{ name: 'PrimaryResult', columns: columns.map((c) => ({ name: c.name, type: c.type })), rows }],
+  };
+  if (partial) response.error = partialError(partial);
+  return response;
 }

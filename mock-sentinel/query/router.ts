@@ -1,7 +1,9 @@
 // POST /v1/workspaces/:workspaceId/query  { "query", "timespan"? }   (Log Analytics Query API)
 // GET  /v1/workspaces/:workspaceId/query?query=…&timespan=…
 // Pipeline, top to bottom: track (audit log, events) → faults → authorize → workspace → body →
-// run the KQL over the store's read connection, restricted to the workspace's rows → JSON.
+// run the KQL on a read connection of its own (interrupted on timeout or when the client leaves),
+// restricted to the workspace's rows, within the result limits → JSON.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { LabContext } from '../labContext.ts';
 import { injectFaults } from '../middlewares/injectFaults.ts';
@@ -9,10 +11,20 @@ import { sendServiceError, trackRequest, trackerOf } from '../middlewares/reques
 import { defaultAuthorizer, type QueryAuthorizer } from './authentication.ts';
 import { runKql } from './engine.ts';
 import { invalidRequest, QueryError, queryRouteErrors } from './errors.ts';
+import {
+  DEFAULT_QUERY_LIMITS,
+  DEFAULT_QUERY_TIMEOUTS,
+  queryTimedOut,
+  requestedTimeoutMs,
+  type QueryLimits,
+  type QueryTimeouts,
+} from './limits.ts';
 import type { DynamicRendering } from './render.ts';
 import { tablesOfStore } from './storeSchema.ts';
 
 export const QUERY_ROUTE = 'query';
+/** The abort reason when the client closed the connection before its answer. */
+const CLIENT_GONE = new Error('the client disconnected before the answer');
 const PATH = '/v1/workspaces/:workspaceId/query';
 
 export interface QueryRouterOptions {
@@ -38,27 +50,63 @@ export function queryRouter(lab: LabContext, options: QueryRouterOptions = {}): 
     next();
   };
 
+  const configured = lab.options.query ?? {};
+  const limits: QueryLimits = {
+    maxRows: configured.maxRows ?? DEFAULT_QUERY_LIMITS.maxRows,
+    maxBytes: configured.maxBytes ?? DEFAULT_QUERY_LIMITS.maxBytes,
+  };
+  const timeouts: QueryTimeouts = {
+    defaultMs: configured.defaultTimeoutMs ?? DEFAULT_QUERY_TIMEOUTS.defaultMs,
+    maxMs: configured.maxTimeoutMs ?? DEFAULT_QUERY_TIMEOUTS.maxMs,
+  };
+
   const answer = async (req: Request, res: Response, input: { query: unknown; timespan: unknown }) => {
     const tracker = trackerOf(res);
+    // The query's DuckDB work is interrupted when it runs past its timeout or its client leaves.
+    const timeoutMs = requestedTimeoutMs(req.get('prefer'), timeouts);
+    const cancel = new AbortController();
+    const timer = setTimeout(() => cancel.abort(queryTimedOut(timeoutMs)), timeoutMs);
+    const clientGone = () => {
+      if (!res.writableEnded) cancel.abort(CLIENT_GONE);
+    };
+    res.on('close', clientGone);
+    let connection: DuckDBConnection | undefined;
     try {
       if (typeof input.query !== 'string') throw invalidRequest("The request has no 'query' (a non-empty KQL string is required)");
       if (input.timespan !== undefined && typeof input.timespan !== 'string') throw invalidRequest("'timespan' must be an ISO-8601 duration or interval string");
       const workspaceId = lab.workspaces.get(String(req.params.workspaceId))!.id;
+      connection = await lab.store.openQueryConnection();
       const result = await runKql(
-        lab.store.connection,
+        connection,
         { query: input.query, timespan: input.timespan, workspaceId },
-        { now: lab.now(), tables: tablesOfStore(lab.store), dynamic: options.dynamic },
+        {
+          now: lab.now(),
+          tables: tablesOfStore(lab.store),
+          dynamic: options.dynamic,
+          limits,
+          signal: cancel.signal,
+          onStart: () => tracker && lab.events.emit('query:start', { id: tracker.id }),
+        },
       );
       if (tracker) {
         tracker.records = result.tables[0]?.rows.length ?? 0;
         tracker.flags.push(`query: ${input.query.slice(0, 200)}`);
+        if (result.error) tracker.flags.push(`partial: ${result.error.details[0]!.innererror.message}`);
         tracker.finish(200);
       }
       res.status(200).json(result);
     } catch (err) {
+      if (cancel.signal.aborted && err === cancel.signal.reason && tracker) {
+        lab.events.emit('query:cancelled', { id: tracker.id, reason: err === CLIENT_GONE ? 'client-disconnected' : 'timeout' });
+      }
+      if (err === CLIENT_GONE) return; // nobody to answer; the audit entry says 'dropped'
       if (!(err instanceof QueryError)) throw err;
       if (tracker && typeof input.query === 'string') tracker.flags.push(`query: ${input.query.slice(0, 200)}`);
       sendServiceError(req, res, err);
+    } finally {
+      clearTimeout(timer);
+      res.off('close', clientGone);
+      connection?.closeSync();
     }
   };
 
