@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from 'yaml';
 import { durationMs, ratePerSecond } from './units.ts';
 import type { Scenario, ScenarioInput, Fault } from './types.ts';
 
@@ -62,7 +62,15 @@ export function parseScenario(text: string, file: string): LoadResult {
       }),
     };
   }
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // Aliases that expand past the limit (a "billion laughs" file): an error at the first alias,
+    // not an exception out of `dtlab validate`.
+    const pos = lines.linePos(firstAliasOffset(doc));
+    return { ok: false, errors: [{ file, line: pos.line, col: pos.col, path: pathAtOffset(doc, firstAliasOffset(doc)), reason: `YAML: ${firstLine((err as Error).message)} (at most ${MAX_ALIAS_COUNT} alias expansions)` }] };
+  }
   const at = (segments: (string | number)[], keyOf?: string): { line: number; col: number } => {
     const offset = offsetOf(doc, segments, keyOf);
     const pos = lines.linePos(offset);
@@ -76,6 +84,20 @@ export function parseScenario(text: string, file: string): LoadResult {
   const semantic = semanticErrors(input, file, at);
   if (semantic.length) return { ok: false, errors: sortErrors(semantic) };
   return { ok: true, scenario: normalise(input, file) };
+}
+
+/** Alias expansions a scenario file may use (the yaml package's resource-exhaustion guard). */
+const MAX_ALIAS_COUNT = 100;
+
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function firstLine(s: string): string {
