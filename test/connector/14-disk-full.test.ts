@@ -15,7 +15,12 @@ import { fullDiskFs, injectedDisk, smallDisk, type SmallDisk } from './helpers/s
 const st = vi.hoisted(() => ({ full: false, fds: new Map<number, string>() }) as import('./helpers/small-disk.ts').InjectedDisk);
 vi.mock('node:fs', async (importOriginal) => fullDiskFs(await importOriginal<typeof import('node:fs')>(), st));
 
-const { readdirSync } = await import('node:fs');
+const { readdirSync, readFileSync } = await import('node:fs');
+const { createConnector } = await import('../../connector/index.ts');
+const { startFakeDarktrace } = await import('./helpers/fake-darktrace.ts');
+const { startVerifyingSink } = await import('./helpers/verifying-sink.ts');
+const { DT_TOKENS, PRIMARY, WS, silentLogger, testConfig, waitForEvent } = await import('./helpers/connector-env.ts');
+const { modelBreach } = await import('./helpers/fixtures.ts');
 const { Spool } = await import('../../connector/spool/spool.ts');
 const { delivererRig, fakeSink, spoolEntries } = await import('./helpers/deliverer-rig.ts');
 const { pushRig } = await import('./helpers/push-rig.ts');
@@ -136,6 +141,40 @@ describe('disk full', () => {
       release();
       await disk.release();
       await r.close();
+    }
+  });
+
+  it('the poller does not advance its checkpoint while the disk is full; the alert comes with the next poll once space returns', async () => {
+    const dt = await startFakeDarktrace(DT_TOKENS);
+    const sink = await startVerifyingSink({ workspaceId: WS, keys: { primary: PRIMARY } });
+    const state = stateDir();
+    const c = createConnector(testConfig({
+      darktraceUrl: dt.url, sentinelUrl: sink.url, state,
+      extra: { poll: { sources: { aiAnalyst: false, email: false }, backoffMax: '1h' } },
+    }), { logger: silentLogger() });
+    const checkpointFile = join(state, 'checkpoints', 'modelbreaches.json');
+    try {
+      const firstPoll = waitForEvent(c.events, 'checkpoint');
+      await c.start();
+      await firstPoll; // an empty window, checkpointed
+      const before = readFileSync(checkpointFile, 'utf8');
+      await disk.fill();
+      dt.breaches.push(modelBreach({ pbid: 501, time: Date.now() - 1000, creationTime: Date.now() - 1000 }));
+      const failed = waitForEvent<{ kind: string }>(c.events, 'source-error');
+      c.pollNow();
+      expect((await failed).kind).toBe('disk-full');
+      expect(readFileSync(checkpointFile, 'utf8')).toBe(before);
+      await disk.release();
+      const landed = waitForDelivered(c.events, 1);
+      c.pollNow();
+      await landed;
+      expect(sink.accepted().flatMap((p) => p.records).map((r) => r.threatID)).toEqual([501]);
+      expect(readFileSync(checkpointFile, 'utf8')).not.toBe(before);
+    } finally {
+      await disk.release();
+      await c.close();
+      await dt.close();
+      await sink.close();
     }
   });
 });
