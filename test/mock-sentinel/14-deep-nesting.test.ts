@@ -51,7 +51,9 @@ describe('Logs Ingestion: nesting depth', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('x-ms-error-code')).toBe('InvalidJson');
     expect(res.json).toEqual({ error: { code: 'InvalidJson', message: 'The request body is not valid JSON: objects and arrays nest deeper than 64 levels' } });
-    expect(await getJson(lab.url, '/_lab/tables')).toEqual([]);
+    // The DCR's tables exist from the start (as where the solution deploys them): none holds a row.
+    const tables = (await getJson(lab.url, '/_lab/tables')) as Array<{ name: string; rowCount: number }>;
+    expect(tables.filter((t) => t.rowCount !== 0)).toEqual([]);
   });
 
   it('the limit is configurable (logsIngestion.maxJsonDepth); within it the upload lands', async () => {
