@@ -1,27 +1,25 @@
 // --html: one self-contained page; opened in Debian's headless Chromium, its charts render with data points.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { it, expect, beforeAll, afterAll } from 'vitest';
+import { describeInBrowser, launchChromium } from '../browser.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { htmlReport } from '../../harness/reports/html.ts';
 import { sampleReport } from './sample-report.ts';
 
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 let browser: Browser;
 
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+describeInBrowser('HTML report', () => {
+  beforeAll(async () => {
+    browser = await launchChromium();
   });
-});
 
-afterAll(async () => {
-  await browser?.close();
-});
+  afterAll(async () => {
+    await browser?.close();
+  });
 
-describe('HTML report', () => {
   it('is self-contained: no script, no external resource', () => {
     const html = htmlReport([sampleReport()]);
     expect(html).not.toMatch(/<script/i);

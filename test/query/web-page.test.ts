@@ -3,8 +3,9 @@
 // request in the audit log, and its counters follow data as it arrives. A screenshot is kept in
 // test-artifacts/ as the run's artifact.
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInBrowser, launchChromium } from '../browser.ts';
 import { createMockSentinel, type MockSentinel } from '../../mock-sentinel/index.ts';
 import { CORPUS } from './corpus.ts';
 import { loadFixtureIntoStore, NOW, WORKSPACE } from './fixture.ts';
@@ -16,30 +17,27 @@ let url: string;
 let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  mock = createMockSentinel({ noQueryAuth: true, now: () => NOW });
-  ({ url } = await mock.listen());
-  await loadFixtureIntoStore(mock.store);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  // Nothing outside this mock may be requested.
-  await page.route('**/*', (route) => (route.request().url().startsWith(url) ? route.continue() : route.abort()));
-  await page.goto(url + '/');
-  await page.waitForSelector('body[data-ready="true"]');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await mock?.close();
-});
-
 const cellsOf = (selector: string) =>
   page.$$eval(`${selector} tbody tr`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')));
 
-describe('web page', () => {
+describeInBrowser('web page', () => {
+  beforeAll(async () => {
+    mock = createMockSentinel({ noQueryAuth: true, now: () => NOW });
+    ({ url } = await mock.listen());
+    await loadFixtureIntoStore(mock.store);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // Nothing outside this mock may be requested.
+    await page.route('**/*', (route) => (route.request().url().startsWith(url) ? route.continue() : route.abort()));
+    await page.goto(url + '/');
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await mock?.close();
+  });
+
   it('lists the workspaces, the tables with their columns and types, and rows with paging', async () => {
     expect(await page.textContent('#workspaces')).toContain(WORKSPACE);
     await page.waitForSelector('#tables li[data-table="darktrace_model_alerts_CL"]');
