@@ -42,7 +42,7 @@ describe('the packed package in a fresh project', () => {
   }, 240_000);
 
   afterAll(() => {
-    if (work) rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('holds compiled JavaScript with declarations and the runtime files, not the TypeScript sources', () => {
@@ -58,7 +58,7 @@ describe('the packed package in a fresh project', () => {
   it('npx dtlab --help lists the commands', async () => {
     const { stdout } = await run('npx', ['dtlab', '--help'], { cwd: project, env: NPM_ENV });
     for (const c of ['sentinel', 'darktrace', 'connector', 'up', 'run', 'validate', 'query']) expect(stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
-  });
+  }, 120_000);
 
   it('npx dtlab up prints the URLs and stops cleanly on Ctrl-C', async () => {
     const env = { ...NPM_ENV, DTLAB_SENTINEL_PORT: '0', DTLAB_DARKTRACE_PORT: '0', DTLAB_DARKTRACE_BACKFILL: '1h', DTLAB_UP_RECEIVER_PORT: '0', DTLAB_UP_STATE: path.join(work, 'state') };
@@ -79,7 +79,7 @@ describe('the packed package in a fresh project', () => {
     } finally {
       await p.stop('SIGKILL');
     }
-  });
+  }, 120_000);
 
   it("runs the README's example tests with the project's own vitest", async () => {
     mkdirSync(path.join(project, 'test'), { recursive: true });
@@ -88,9 +88,10 @@ describe('the packed package in a fresh project', () => {
       expect(source).toContain(t.from);
       writeFileSync(path.join(project, 'test', name), source.replace(t.from, t.to));
     }
-    const result = await run('npx', ['vitest', 'run', '--reporter=json'], { cwd: project, env: NPM_ENV, maxBuffer: 16 << 20 }).catch((err: { stdout: string; stderr: string }) => err);
+    // Killed before the test's own timeout, so nothing is left writing into the project afterwards.
+    const result = await run('npx', ['vitest', 'run', '--reporter=json'], { cwd: project, env: NPM_ENV, maxBuffer: 16 << 20, timeout: 170_000, killSignal: 'SIGKILL' }).catch((err: { stdout: string; stderr: string }) => err);
     const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as { numPassedTests: number; numFailedTests: number; testResults: Array<{ name: string; message: string }> };
     expect(report.testResults.map((r) => r.message).join('\n') + result.stderr.slice(-2000)).not.toMatch(/\S.*fail/i);
     expect({ passed: report.numPassedTests, failed: report.numFailedTests }).toEqual({ passed: 4, failed: 0 });
-  });
+  }, 180_000);
 });
