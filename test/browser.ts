@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { describe } from 'vitest';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; DTLAB_CHROMIUM names another binary. */
+export const CHROMIUM = process.env.DTLAB_CHROMIUM || '/usr/bin/chromium';
 
 export function chromiumPresent(): boolean {
   return existsSync(CHROMIUM);
