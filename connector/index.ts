@@ -10,6 +10,7 @@ import { createFilter } from './mapping/filters.ts';
 import { createAdminGuard, isLoopbackHost } from './server/admin-guard.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { createMetrics, type Metrics } from './server/metrics.ts';
+import { startSummaryLog } from './server/summary-log.ts';
 import { createSink } from './sinks/index.ts';
 import type { Sink } from './sinks/sink.ts';
 import { aiAnalystSource, emailSource, modelBreachesSource } from './sources/definitions.ts';
@@ -80,6 +81,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
   let running = false;
   let closed = false;
   let pausedReason: string | undefined;
+  let stopSummary = () => {};
 
   events.on('delivery-paused', (e: { reason: string }) => (pausedReason = e.reason));
   events.on('delivered', () => (pausedReason = undefined));
@@ -184,6 +186,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
         }
       }
       running = true;
+      stopSummary = startSummaryLog(metrics, log, config.log.summaryIntervalMs, () => spool?.pending ?? 0);
       deliverer.start();
       for (const p of pollers) p.start();
       log.info({ sources: sourceNames, sink: config.sentinel.mode, endpoint: config.sentinel.endpoint, pending: spool!.pending }, 'connector started');
@@ -191,6 +194,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     async stop() {
       if (!running) return;
       running = false;
+      stopSummary();
       await Promise.all(pollers.map((p) => p.stop()));
       await deliverer?.stop();
       log.info({ pending: spool?.pending }, 'connector stopped');

@@ -213,7 +213,7 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
       modelNameSeparator: obj.mapping?.modelNameSeparator ?? '::',
       breachTimeField: obj.mapping?.breachTimeField ?? 'time',
     },
-    log: { level: obj.log?.level ?? 'info' },
+    log: { level: obj.log?.level ?? 'info', summaryIntervalMs: parseDuration(obj.log?.summaryInterval ?? '60s') },
     debug,
   };
 }

@@ -126,7 +126,8 @@ export interface ConnectorConfig {
   poll: PollConfig;
   filters: FiltersConfig;
   mapping: MappingConfig;
-  log: { level: string };
+  /** `summaryIntervalMs`: how often an info line sums up what was polled, spooled, landed… (0 = never). */
+  log: { level: string; summaryIntervalMs: number };
   /** Test hooks; off unless `debug.enabled` (docs/reference/connector.md "Debug hooks"). */
   debug: { enabled: boolean; clockSkewMs: number };
 }
