@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 
-/** Every non-TypeScript file read at run time (web page, DCR, scenario schema and library, example configs). */
+/** Every non-TypeScript file read at run time (web page, DCR, shipped analytic rules, scenario schema and library, example configs). */
 export const RUNTIME_FILES = [
   'mock-sentinel/web/index.html',
   'mock-sentinel/dcr',
+  'mock-sentinel/analytics/rules',
   'harness/engine/darktrace-columns.json',
   'scenarios',
   'connector/examples',

@@ -3,7 +3,7 @@
 // `npx dtlab --help`, `npx dtlab up` until its URLs print and Ctrl-C, and the README's two example
 // tests (the library API on ports, the nock interceptors) run by the project's own vitest,
 // importing `darktrace-sentinel-lab` and `darktrace-sentinel-lab/nock`.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,10 +47,16 @@ describe('the packed package in a fresh project', () => {
 
   it('holds compiled JavaScript with declarations and the runtime files, not the TypeScript sources', () => {
     const pkg = path.join(project, 'node_modules', NAME);
-    for (const f of ['dist/harness/library/index.js', 'dist/harness/library/index.d.ts', 'dist/harness/nock/index.js', 'dist/harness/nock/index.d.ts', 'dist/harness/cli.js', 'bin/dtlab.js', 'dist/mock-sentinel/web/index.html', 'dist/mock-sentinel/dcr/darktrace.json', 'dist/scenarios/scenario.schema.json', 'dist/harness/engine/darktrace-columns.json', 'dist/connector/examples/lab.yaml']) {
+    for (const f of ['dist/harness/library/index.js', 'dist/harness/library/index.d.ts', 'dist/harness/nock/index.js', 'dist/harness/nock/index.d.ts', 'dist/harness/cli.js', 'bin/dtlab.js', 'dist/mock-sentinel/web/index.html', 'dist/mock-sentinel/dcr/darktrace.json', 'dist/scenarios/scenario.schema.json', 'dist/harness/engine/darktrace-columns.json', 'dist/connector/examples/lab.yaml', 'dist/mock-sentinel/analytics/rules/darktrace/model-alerts.yaml']) {
       expect(existsSync(path.join(pkg, f)), f).toBe(true);
     }
     expect(existsSync(path.join(pkg, 'harness/cli.ts'))).toBe(false);
+    // Every other file of the four parts travels too (read at run time through import.meta.url
+    // paths), but for the simulator's alert schemas, which only the tests read.
+    const tracked = execFileSync('git', ['ls-files', 'simulator', 'mock-sentinel', 'connector', 'harness', 'scenarios'], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+    const assets = tracked.filter((f) => f && !f.endsWith('.ts') && !f.startsWith('simulator/schemas/'));
+    expect(assets.length).toBeGreaterThan(10);
+    expect(assets.filter((f) => !existsSync(path.join(pkg, 'dist', f)))).toEqual([]);
     // Nothing installed runs TypeScript: tsx is not among what the package brings.
     expect(existsSync(path.join(project, 'node_modules', 'tsx'))).toBe(false);
   });
