@@ -3,7 +3,7 @@
 // machine; with DTLAB_REQUIRE_BROWSER=1 (set by .ci/run, which installs it) a missing Chromium fails
 // the file instead, so CI can never skip them silently.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe } from 'vitest';
 
 /** Debian's Chromium; DTLAB_CHROMIUM names another binary. */
@@ -35,4 +35,13 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** The mock's web page at `url` in a new page that may request nothing outside the mock, once it is ready. */
+export async function openWebPage(browser: Browser, url: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await browser.newPage(viewport ? { viewport } : {});
+  await page.route('**/*', (route) => (route.request().url().startsWith(url) ? route.continue() : route.abort()));
+  await page.goto(url + '/');
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
 }

@@ -3,7 +3,7 @@
 // the page's refused (the old page sent the query bare, showed the 401, and waited for a click).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, launchChromium } from '../browser.ts';
+import { describeInBrowser, launchChromium, openWebPage } from '../browser.ts';
 import { createMockSentinel, type MockSentinel } from '../../mock-sentinel/index.ts';
 import { loadFixtureIntoStore, NOW } from './fixture.ts';
 
@@ -17,10 +17,7 @@ describeInBrowser('web page with query auth', () => {
     const { url } = await mock.listen();
     await loadFixtureIntoStore(mock.store);
     browser = await launchChromium();
-    page = await browser.newPage();
-    await page.route('**/*', (route) => (route.request().url().startsWith(url) ? route.continue() : route.abort()));
-    await page.goto(url + '/');
-    await page.waitForSelector('body[data-ready="true"]');
+    page = await openWebPage(browser, url);
   });
 
   afterAll(async () => {

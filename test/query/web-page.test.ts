@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, launchChromium } from '../browser.ts';
+import { describeInBrowser, launchChromium, openWebPage } from '../browser.ts';
 import { createMockSentinel, type MockSentinel } from '../../mock-sentinel/index.ts';
 import { CORPUS } from './corpus.ts';
 import { loadFixtureIntoStore, NOW, WORKSPACE } from './fixture.ts';
@@ -26,11 +26,7 @@ describeInBrowser('web page', () => {
     ({ url } = await mock.listen());
     await loadFixtureIntoStore(mock.store);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    // Nothing outside this mock may be requested.
-    await page.route('**/*', (route) => (route.request().url().startsWith(url) ? route.continue() : route.abort()));
-    await page.goto(url + '/');
-    await page.waitForSelector('body[data-ready="true"]');
+    page = await openWebPage(browser, url, { width: 1400, height: 1000 });
   });
 
   afterAll(async () => {
