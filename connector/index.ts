@@ -13,7 +13,7 @@ import { createMetrics, type Metrics } from './server/metrics.ts';
 import { startSummaryLog } from './server/summary-log.ts';
 import { createSink } from './sinks/index.ts';
 import type { Sink } from './sinks/sink.ts';
-import { aiAnalystSource, emailSource, modelBreachesSource } from './sources/definitions.ts';
+import { aiAnalystSource, asmSource, emailReleaseSource, emailSource, modelBreachesSource, responseActionsSource } from './sources/definitions.ts';
 import { AlertIngest } from './sources/ingest.ts';
 import { Poller } from './sources/poller.ts';
 import { Spool } from './spool/spool.ts';
@@ -179,6 +179,10 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
           config.poll.sources.modelBreaches && modelBreachesSource(client, config.filters),
           config.poll.sources.aiAnalyst && aiAnalystSource(client, config.filters),
           config.poll.sources.email && emailSource(client, config.darktrace, config.poll, config.filters),
+          // The activity streams (Logs Ingestion only; config validation enforces it).
+          config.poll.sources.responseActions && responseActionsSource(client),
+          config.poll.sources.asm && asmSource(client),
+          config.poll.sources.emailRelease && emailReleaseSource(client, config.darktrace),
         ].filter((d) => d !== false);
         for (const def of defs) {
           pollers.push(new Poller(def, { stateDir: config.state, poll: config.poll, spool: spool!, ingest: ing, metrics, events, log, now: opts.now }));

@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { configSchema } from './schema.ts';
 import { parseDuration, parseSize } from '../util/duration.ts';
-import { ALERT_TYPES, type AlertType, type ConnectorConfig, type LogsIngestionSinkConfig, type RetryConfig } from './types.ts';
+import { ALERT_TYPES, LEGACY_TYPES, type AlertType, type ConnectorConfig, type LogsIngestionSinkConfig, type RetryConfig } from './types.ts';
 import { DEFAULT_STREAMS } from '../mapping/logs-ingestion-rows.ts';
 
 export class ConfigError extends Error {
@@ -145,11 +145,16 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
   };
   const debug = { enabled: obj.debug?.enabled ?? false, clockSkewMs: obj.debug?.clockSkewMs ?? 0 };
   if (debug.clockSkewMs !== 0 && !debug.enabled) throw new ConfigError(['debug.clockSkewMs: is a test hook; set debug.enabled: true to use it']);
+  // The activity streams have no place in darktrace_model_alerts_CL: only their Custom-Darktrace* streams take them.
+  const activity = ['responseActions', 'asm', 'emailRelease'].filter((k) => obj.poll?.sources?.[k] === true);
+  if (activity.length && s.mode !== 'logsIngestion') {
+    throw new ConfigError(activity.map((k) => `poll.sources.${k}: needs sentinel.mode logsIngestion (its records go to a Custom-Darktrace* stream; the Data Collector table has no place for them)`));
+  }
   const f = obj.filters ?? {};
   const p = obj.poll ?? {};
   const r = obj.receiver;
   const dtUrl = String(obj.darktrace.url).replace(/\/+$/, '');
-  return {
+  const resolved: ConnectorConfig = {
     darktrace: {
       url: dtUrl,
       publicToken: obj.darktrace.publicToken,
@@ -200,6 +205,9 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
         modelBreaches: p.sources?.modelBreaches ?? true,
         aiAnalyst: p.sources?.aiAnalyst ?? true,
         email: p.sources?.email ?? true,
+        responseActions: p.sources?.responseActions ?? false,
+        asm: p.sources?.asm ?? false,
+        emailRelease: p.sources?.emailRelease ?? false,
       },
       emailItemsPerPage: p.emailItemsPerPage ?? 100,
     },
@@ -216,12 +224,27 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
     log: { level: obj.log?.level ?? 'info', summaryIntervalMs: parseDuration(obj.log?.summaryInterval ?? '60s') },
     debug,
   };
+  if (resolved.sentinel.mode === 'logsIngestion') {
+    const li = resolved.sentinel;
+    const on = resolved.poll.sources;
+    const types: AlertType[] = [...LEGACY_TYPES, ...(on.responseActions ? ['Response Action' as const] : []), ...(on.asm ? ['ASM' as const] : []), ...(on.emailRelease ? ['Email Release' as const] : [])];
+    li.probeStreams = types.map((t) => li.streams[t]);
+  }
+  return resolved;
 }
 
 /** The `mode: logsIngestion` branch (already schema-validated). */
 function resolveLogsIngestion(s: Record<string, any>, baseDir: string, batchBytes: number, retry: RetryConfig): LogsIngestionSinkConfig {
   const streams = { ...DEFAULT_STREAMS };
-  const keys: Record<string, AlertType> = { policyBreach: 'Policy Breach', aiAnalyst: 'AI Analyst', systemAlert: 'System Alert', antigenaEmail: 'Antigena Email' };
+  const keys: Record<string, AlertType> = {
+    policyBreach: 'Policy Breach',
+    aiAnalyst: 'AI Analyst',
+    systemAlert: 'System Alert',
+    antigenaEmail: 'Antigena Email',
+    responseActions: 'Response Action',
+    asm: 'ASM',
+    emailRelease: 'Email Release',
+  };
   for (const [k, type] of Object.entries(keys)) if (s.streams?.[k]) streams[type] = s.streams[k];
   return {
     mode: 'logsIngestion',

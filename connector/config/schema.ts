@@ -68,7 +68,7 @@ const logsIngestion = {
     streams: {
       type: 'object',
       additionalProperties: false,
-      properties: { policyBreach: streamName, aiAnalyst: streamName, systemAlert: streamName, antigenaEmail: streamName },
+      properties: { policyBreach: streamName, aiAnalyst: streamName, systemAlert: streamName, antigenaEmail: streamName, responseActions: streamName, asm: streamName, emailRelease: streamName },
     },
     customLabel: { type: 'string' },
     maxConcurrency: { type: 'integer', minimum: 1, maximum: 32 },
@@ -153,6 +153,9 @@ export const configSchema = {
             modelBreaches: { type: 'boolean' },
             aiAnalyst: { type: 'boolean' },
             email: { type: 'boolean' },
+            responseActions: { type: 'boolean' },
+            asm: { type: 'boolean' },
+            emailRelease: { type: 'boolean' },
           },
         },
         emailItemsPerPage: { type: 'integer', minimum: 1, maximum: 1000 },
@@ -164,7 +167,7 @@ export const configSchema = {
       properties: {
         alertTypes: {
           type: 'array',
-          items: { enum: ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'] },
+          items: { enum: ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email', 'Response Action', 'ASM', 'Email Release'] },
           uniqueItems: true,
         },
         minScore: { type: 'number', minimum: 0, maximum: 100 },

@@ -1,6 +1,10 @@
 // The connector's resolved configuration: durations in ms, sizes in bytes, secrets substituted.
-export type AlertType = 'Policy Breach' | 'AI Analyst' | 'System Alert' | 'Antigena Email';
-export const ALERT_TYPES: AlertType[] = ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'];
+// The four alert types of the legacy table, then the three activity streams only the Logs Ingestion
+// sink delivers (sentinel-table.md §8.5–8.7; their dtProduct values are the connector's choice).
+export type AlertType = 'Policy Breach' | 'AI Analyst' | 'System Alert' | 'Antigena Email' | 'Response Action' | 'ASM' | 'Email Release';
+export const ALERT_TYPES: AlertType[] = ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email', 'Response Action', 'ASM', 'Email Release'];
+export const ACTIVITY_TYPES: AlertType[] = ['Response Action', 'ASM', 'Email Release'];
+export const LEGACY_TYPES: AlertType[] = ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'];
 
 export interface DarktraceConfig {
   url: string;
@@ -57,6 +61,11 @@ export interface LogsIngestionSinkConfig {
   caFile?: string;
   /** Stream per alert type. */
   streams: Record<AlertType, string>;
+  /**
+   * Streams `--check` probes: the four alert types', and an activity type's only when its source is
+   * on (the published DCR has no EMAILRelease stream; a connector not polling it must not fail on it).
+   */
+  probeStreams?: string[];
   customLabel: string;
   maxConcurrency: number;
   /** Always `alertTime`: the spool's ISO alert time, which the rows' datetime columns read. */
@@ -88,7 +97,8 @@ export interface PollConfig {
   initialLookbackMs: number;
   /** Added to `now` for the window end; lets a simulator clock that runs ahead be followed. */
   lookaheadMs: number;
-  sources: { modelBreaches: boolean; aiAnalyst: boolean; email: boolean };
+  /** The last three feed only the Logs Ingestion sink's activity streams (default off). */
+  sources: { modelBreaches: boolean; aiAnalyst: boolean; email: boolean; responseActions: boolean; asm: boolean; emailRelease: boolean };
   emailItemsPerPage: number;
   backoffMaxMs: number;
 }

@@ -7,6 +7,7 @@ import { isObject } from './fields.ts';
 import { mapPolicyBreach } from './policy-breach.ts';
 import { acceptPushRecord } from './push-record.ts';
 import { mapSystemAlert } from './system-alert.ts';
+import { mapAsmFinding, mapEmailRelease, mapResponseAction } from './activity.ts';
 import { MalformedAlertError, type MappedAlert, type MappingContext } from './types.ts';
 
 export { MalformedAlertError };
@@ -17,6 +18,10 @@ const MAPPERS: Record<AlertType, (a: Record<string, unknown>, ctx: MappingContex
   'AI Analyst': mapAiAnalyst,
   'System Alert': mapSystemAlert,
   'Antigena Email': mapAntigenaEmail,
+  // Only ever the `expected` type of their pollers: no marker or shape detection leads here.
+  'Response Action': mapResponseAction,
+  ASM: mapAsmFinding,
+  'Email Release': mapEmailRelease,
 };
 
 /** Maps one alert; `expected` is the type a poller knows it fetched. Throws MalformedAlertError. */

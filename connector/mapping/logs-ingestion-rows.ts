@@ -13,6 +13,10 @@ export const DEFAULT_STREAMS: Record<AlertType, string> = {
   'AI Analyst': 'Custom-DarktraceIncidents',
   'System Alert': 'Custom-DarktraceSystemStatusAlerts',
   'Antigena Email': 'Custom-DarktraceEMAIL',
+  'Response Action': 'Custom-DarktraceResponseActions',
+  ASM: 'Custom-DarktraceASM',
+  // Not in the published DCR's stream list; the shipped DCR declares it (§8.7).
+  'Email Release': 'Custom-DarktraceEMAILRelease',
 };
 
 export interface RowContext {
@@ -212,11 +216,102 @@ function emailRow(r: PushRecord, ctx: RowContext): StreamRow {
   };
 }
 
+/** An ISO datetime the record carries, normalised; '' or unparseable → null. */
+function isoOf(v: unknown): string | null {
+  if (typeof v !== 'string' || v === '') return null;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+// The activity records (mapping/activity.ts) already use the column names: each gets its declared type.
+function responseActionRow(r: PushRecord, ctx: RowContext): StreamRow {
+  return {
+    ...common(r, ctx),
+    action: str(r.action),
+    alertTime: alertTime(r, ctx, isoOf(r.startTime)),
+    changedBy: str(r.changedBy),
+    codeId: int(r.codeId),
+    deviceFirstSeen: str(r.deviceFirstSeen),
+    deviceHostname: str(r.deviceHostname),
+    deviceIp: str(r.deviceIp),
+    deviceLabel: str(r.deviceLabel),
+    deviceLastSeen: str(r.deviceLastSeen),
+    deviceMac: str(r.deviceMac),
+    deviceName: str(r.deviceName),
+    deviceType: str(r.deviceType),
+    endTime: isoOf(r.endTime),
+    inhibitor: str(r.inhibitor),
+    model: str(r.model),
+    reason: str(r.reason),
+    score: int(r.score),
+    startTime: isoOf(r.startTime),
+    state: str(r.state),
+    subnetId: int(r.subnetId),
+    subnetLabel: str(r.subnetLabel),
+    subnetNetwork: str(r.subnetNetwork),
+    url: str(r.url),
+  };
+}
+
+function asmRow(r: PushRecord, ctx: RowContext): StreamRow {
+  return {
+    ...common(r, ctx),
+    action: str(r.action),
+    alertTime: alertTime(r, ctx, typeof r.alertTimestamp === 'number' ? isoOrNull(r.alertTimestamp * 1000) : null),
+    alertTimestamp: int(r.alertTimestamp),
+    alertTitle: str(r.alertTitle),
+    alertType: str(r.alertType),
+    assetId: int(r.assetId),
+    assetName: str(r.assetName),
+    assetUri: str(r.assetUri),
+    description: str(r.description),
+    endTime: isoOf(r.endTime),
+    endTimestamp: r.endTimestamp === 0 ? null : int(r.endTimestamp),
+    previousRating: str(r.previousRating),
+    rating: str(r.rating),
+    riskId: int(r.riskId),
+    riskUri: str(r.riskUri),
+    startTime: isoOf(r.startTime),
+    startTimestamp: int(r.startTimestamp),
+    state: str(r.state),
+    workbenchUri: str(r.workbenchUri),
+  };
+}
+
+function emailReleaseRow(r: PushRecord, ctx: RowContext): StreamRow {
+  return {
+    ...common(r, ctx),
+    alertTime: alertTime(r, ctx, null),
+    category: str(r.category),
+    direction: str(r.direction),
+    emailUuid: str(r.emailUuid),
+    recipients: arr(r.recipients),
+    releaseLink: str(r.releaseLink),
+    senderEmail: str(r.senderEmail),
+    senderEnvelopeSender: str(r.senderEnvelopeSender),
+    senderHeaderFrom: str(r.senderHeaderFrom),
+    senderHeaderFromEmail: str(r.senderHeaderFromEmail),
+    subject: str(r.subject),
+    // The four keys the solution's DarktraceEmailHeldForRelease rule reads from `summary` (§8.7).
+    summary: {
+      anomalyIndicators: str(r.summaryAnomalyIndicators),
+      history: str(r.summaryHistory),
+      association: str(r.summaryAssociation),
+      validation: str(r.summaryValidation),
+    },
+    uiLink: str(r.uiLink),
+    uid: str(r.uid),
+  };
+}
+
 const ROWS: Record<AlertType, (r: PushRecord, ctx: RowContext) => StreamRow> = {
   'Policy Breach': modelAlertRow,
   'AI Analyst': incidentRow,
   'System Alert': systemStatusRow,
   'Antigena Email': emailRow,
+  'Response Action': responseActionRow,
+  ASM: asmRow,
+  'Email Release': emailReleaseRow,
 };
 
 /** The alert type of a spooled push record; throws UnmappableRecordError when `dtProduct` is not one of the four. */

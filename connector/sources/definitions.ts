@@ -85,3 +85,78 @@ export function emailSource(client: DarktraceClient, dt: DarktraceConfig, poll: 
     },
   };
 }
+
+/** Reads `a.codeid`, `change.state`, `change.time` of a flattened RESPOND state change. */
+function responseActionKey(raw: unknown): string | undefined {
+  if (!isObject(raw) || typeof raw.codeid !== 'number' || !isObject(raw.change)) return undefined;
+  const { state, time } = raw.change;
+  return typeof state === 'string' && typeof time === 'number' ? `ra:${raw.codeid}:${state}:${time}` : undefined;
+}
+
+/**
+ * RESPOND actions (`GET /antigena`, darktrace-api.md §2.9): every action with a state change in the
+ * window, cleared ones and their history included, flattened to one item per state change in the
+ * window, with the action's device from `fulldevicedetails`.
+ */
+export function responseActionsSource(client: DarktraceClient): SourceDefinition {
+  return {
+    name: 'responseactions',
+    type: 'Response Action',
+    keyPrefix: 'ra:',
+    keyOf: responseActionKey,
+    async fetch({ startMs, endMs }, signal, keep = () => true) {
+      const params: Array<[string, string | number]> = [
+        ['starttime', startMs],
+        ['endtime', endMs],
+        ['includecleared', 'true'],
+        ['includehistory', 'true'],
+        ['fulldevicedetails', 'true'],
+      ];
+      const body = await client.get('/antigena', params, signal);
+      const actions = isObject(body) && Array.isArray(body.actions) ? body.actions : arrayOf(body, '/antigena');
+      const devices = new Map<unknown, unknown>();
+      if (isObject(body) && Array.isArray(body.devices)) for (const d of body.devices) if (isObject(d)) devices.set(d.did, d);
+      const out: unknown[] = [];
+      for (const action of actions) {
+        if (!isObject(action)) {
+          out.push(action); // dead-lettered by the mapper with its reason
+          continue;
+        }
+        const { history, ...rest } = action;
+        for (const change of Array.isArray(history) ? history : []) {
+          if (!isObject(change) || typeof change.time !== 'number' || change.time < startMs || change.time > endMs) continue;
+          const item = { ...rest, device: devices.get(action.did) ?? {}, change };
+          if (keep(item)) out.push(item);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** Attack surface management findings (`GET /asm/api/v1/alerts`; path and payload as the simulator serves them, guessed). */
+export function asmSource(client: DarktraceClient): SourceDefinition {
+  return {
+    name: 'asm',
+    type: 'ASM',
+    keyPrefix: 'asm:',
+    keyOf: (raw) => (isObject(raw) && typeof raw.id === 'string' && raw.id !== '' ? `asm:${raw.id}` : undefined),
+    async fetch({ startMs, endMs }, signal, keep = () => true) {
+      return arrayOf(await client.getList('/asm/api/v1/alerts', [['starttime', startMs], ['endtime', endMs]], keep, signal), '/asm/api/v1/alerts');
+    },
+  };
+}
+
+/** Darktrace/Email hold and release events (`GET …/system/audit/events`). */
+export function emailReleaseSource(client: DarktraceClient, dt: DarktraceConfig): SourceDefinition {
+  const path = `${dt.emailPathPrefix}/system/audit/events`;
+  return {
+    name: 'emailrelease',
+    type: 'Email Release',
+    keyPrefix: 'rel:',
+    keyOf: (raw) => (isObject(raw) && typeof raw.id === 'string' && raw.id !== '' ? `rel:${raw.id}` : undefined),
+    async fetch({ startMs, endMs }, signal, keep = () => true) {
+      return arrayOf(await client.getList(path, [['starttime', startMs], ['endtime', endMs]], keep, signal), path);
+    },
+  };
+}

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { ClientSecretCredential } from '@azure/identity';
 import { LogsIngestionClient, isAggregateLogsUploadError } from '@azure/monitor-ingestion';
-import type { LogsIngestionSinkConfig } from '../../config/types.ts';
+import { LEGACY_TYPES, type LogsIngestionSinkConfig } from '../../config/types.ts';
 import { backoffDelay } from '../../delivery/backoff.ts';
 import { toStreamRow, UnmappableRecordError, type StreamRow } from '../../mapping/logs-ingestion-rows.ts';
 import type { PushRecord } from '../../mapping/types.ts';
@@ -168,7 +168,8 @@ export function createLogsIngestionSink(cfg: LogsIngestionSinkConfig, observer: 
       const token = await credential.getToken(MONITOR_SCOPE).catch((err: Error) => {
         throw new Error(`Entra token for client ${cfg.clientId} refused: ${err.message.split('\n')[0]}`);
       });
-      for (const stream of new Set(Object.values(cfg.streams))) await checkStream(cfg, stream, token.token, agent);
+      const probed = cfg.probeStreams ?? LEGACY_TYPES.map((t) => cfg.streams[t]);
+      for (const stream of new Set(probed)) await checkStream(cfg, stream, token.token, agent);
     },
     async close() {
       agent?.destroy();
