@@ -1,6 +1,7 @@
 // The workspace side of a run: the in-process mock (default) or an external workspace at a URL.
 // Faults go through the mock's own fault engine (PUT /_lab/faults semantics); landed rows are read
 // in insertion order, and the mock's rows:stored events time each row's landing.
+import { adminAuthorization } from './admin-token.ts';
 import { createMockSentinel, DEFAULT_WORKSPACE, type MockSentinel, type FaultRuleInput } from '../../mock-sentinel/index.ts';
 import type { TableInfo } from '../reports/model.ts';
 import type { MockPolicy } from '../scenario/types.ts';
@@ -150,7 +151,7 @@ export async function kqlOverHttp(url: string, workspaceId: string, query: strin
 export async function rotateKeyOverHttp(url: string, workspaceId: string, primary: string): Promise<void> {
   const res = await fetch(`${url}/_lab/workspaces/${encodeURIComponent(workspaceId)}/keys`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...adminAuthorization('sentinel') },
     body: JSON.stringify({ primary }),
   });
   // The body never carries a key (the mock does not echo keys), so it is safe to quote.
@@ -162,7 +163,7 @@ export async function rotateKeyOverHttp(url: string, workspaceId: string, primar
 export async function externalMock(opts: { url: string; workspaceId?: string; sharedKey?: string }): Promise<MockDriver> {
   const url = opts.url.replace(/\/+$/, '');
   const get = async <T>(path: string): Promise<T> => {
-    const res = await fetch(url + path);
+    const res = await fetch(url + path, { headers: adminAuthorization('sentinel') });
     if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
     return (await res.json()) as T;
   };

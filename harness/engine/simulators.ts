@@ -2,6 +2,7 @@
 // harness, no backfill, the scenario's rates) or a simulator at a URL driven through its /_lab API.
 // Either way faults go through the simulator's own fault API (PUT/GET/DELETE /_lab/faults), which
 // answers before DTAPI auth with the genuine error bodies; the connector talks to the simulator directly.
+import { adminAuthorization } from './admin-token.ts';
 import { createSimulator, DEFAULT_TOKENS, type Simulator } from '../../simulator/index.ts';
 import type { Scenario, AlertType } from '../scenario/types.ts';
 import type { GroundTruth, SimulatorDriver, SimulatorFault } from './simulator-driver.ts';
@@ -29,7 +30,7 @@ function labFaults(base: string): Pick<SimulatorDriver, 'setFault' | 'faultHits'
   const call = async (method: string, body?: unknown): Promise<{ rules: Array<{ hits?: number }> }> => {
     const res = await fetch(`${base}/_lab/faults`, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...adminAuthorization('darktrace') },
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(5000),
     });
@@ -108,7 +109,8 @@ export async function startSimulator(s: Scenario, clockStart: number, push?: Pus
 async function externalSimulator(opts: { url: string; publicToken?: string; privateToken?: string }, s: Scenario): Promise<SimulatorDriver> {
   const base = opts.url.replace(/\/+$/, '');
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(base + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const headers = { ...(body ? { 'content-type': 'application/json' } : {}), ...adminAuthorization('darktrace') };
+    const res = await fetch(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
     return JSON.parse(text) as T;
