@@ -16,18 +16,14 @@ import { createMetrics } from '../../connector/server/metrics.ts';
 import { AlertIngest } from '../../connector/sources/ingest.ts';
 import { Spool } from '../../connector/spool/spool.ts';
 import { testConfig, waitForDelivered } from './helpers/connector-env.ts';
-import { pushRig } from './helpers/push-rig.ts';
+import { pushRigPerTest } from './helpers/push-rig.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function rig(o: Parameters<typeof pushRig>[0] = {}) {
-  const r = await pushRig(o);
-  cleanups.push(r.close);
-  return r;
-}
+const rig = pushRigPerTest();
 
 type DeadLetter = { kind: string; reason: string; body?: string; alerts?: Array<{ index: number; reason: string; alert: unknown }> };
 function deadLetters(state: string): DeadLetter[] {

@@ -6,21 +6,12 @@
 //   dead-letter file to the receiver (as documented) was answered "duplicate" and did nothing.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitForDelivered, waitForEvent } from './helpers/connector-env.ts';
 import { modelBreach } from './helpers/fixtures.ts';
-import { pushRig } from './helpers/push-rig.ts';
+import { pushRigPerTest } from './helpers/push-rig.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function rig(o: Parameters<typeof pushRig>[0] = {}) {
-  const r = await pushRig(o);
-  cleanups.push(r.close);
-  return r;
-}
+const rig = pushRigPerTest();
 
 function deadLetterLines(state: string): { kind: string; reason?: string; records?: unknown[]; alerts?: unknown[] }[] {
   return readFileSync(path.join(state, 'dead-letter', 'dead-letter.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

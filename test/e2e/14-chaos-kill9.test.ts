@@ -4,11 +4,11 @@
 // then restarted on the same state. Counts: lost must be 0; duplicates are printed and must be
 // covered by the suspected duplicates each restart reported. Fixed seed; CHAOS_SEED= replays
 // another, CHAOS_KILLS= sets the number of kills (default 2: each start costs ~2 s of CPU).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PRIMARY, PUSH_TOKEN, WS, tempState } from '../connector/helpers/connector-env.ts';
+import { startConnectorProcess, suspectedRanges, type ConnectorProcess } from '../connector/helpers/connector-process.ts';
 import { startVerifyingSink, type ReceivedPost } from '../connector/helpers/verifying-sink.ts';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 14_14);
@@ -20,43 +20,6 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-interface Child {
-  child: ChildProcess;
-  url: Promise<string>;
-  exited: Promise<void>;
-  /** Suspected-duplicate ranges the process reported at start ({from, to}: seqs from+1..to). */
-  suspected: () => Array<{ from: number; to: number }>;
-}
-
-/** The connector CLI in a child process (node --import tsx, so the pid is the connector's own). */
-function startConnector(configFile: string): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli.ts', 'connector', '--config', configFile], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const suspected: Array<{ from: number; to: number }> = [];
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /connector listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`connector exited (${code}) before listening: ${out.slice(-2000)}`)));
-  });
-  url.catch(() => undefined);
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child, url, exited,
-    suspected: () => {
-      for (const line of out.split('\n')) {
-        if (!line.includes('suspected duplicates')) continue;
-        const e = JSON.parse(line) as { from: number; to: number };
-        if (!suspected.some((s) => s.to === e.to)) suspected.push({ from: e.from - 1, to: e.to });
-      }
-      return suspected;
-    },
-  };
-}
-
 describe('chaos: kill -9 of the connector process at random points during delivery', () => {
   it(`loses nothing; every duplicate is a reported suspected duplicate (seed ${SEED})`, async () => {
     let x = SEED;
@@ -66,7 +29,7 @@ describe('chaos: kill -9 of the connector process at random points during delive
     const plan = Array.from({ length: KILLS }, (_, i) => ({ afterPosts: 1 + Math.floor(random() * 6), mode: i % 2 ? 'after answer' : 'in flight', delayMs: Math.floor(random() * 10) }));
     console.log(`chaos seed ${SEED}: ${plan.map((p) => `kill ${p.mode} at post ${p.afterPosts}${p.mode === 'after answer' ? ` +${p.delayMs}ms` : ''}`).join(', ')} (CHAOS_SEED=${SEED} replays it)`);
 
-    let current: Child | undefined;
+    let current: ConnectorProcess | undefined;
     let killIndex = 0;
     let postsThisProcess = 0;
     let pushed!: () => void;
@@ -109,7 +72,7 @@ describe('chaos: kill -9 of the connector process at random points during delive
     for (let run = 0; run <= KILLS; run++) {
       postsThisProcess = 0;
       const done = run < KILLS ? new Promise<void>((resolve) => killed.push(resolve)) : undefined;
-      current = startConnector(configFile);
+      current = startConnectorProcess(configFile);
       const c = current;
       cleanups.push(() => {
         c.child.kill('SIGKILL');
@@ -125,12 +88,12 @@ describe('chaos: kill -9 of the connector process at random points during delive
       }
       if (done) {
         await done;
-        reported.push(...c.suspected());
+        reported.push(...suspectedRanges(c.output()));
         continue;
       }
       // The last process drains the spool: a long-poll, answered once nothing is pending.
       expect((await fetch(`${url}/idle?timeout=60000`)).status).toBe(200);
-      reported.push(...c.suspected());
+      reported.push(...suspectedRanges(c.output()));
       c.child.kill('SIGTERM');
       await c.exited;
     }

@@ -1,44 +1,18 @@
 // kill -9 of the connector process at a random moment during delivery, then a restart: every alert
 // the real simulator generated lands in the real mock; any duplicate is one the connector counted as suspected.
-// The connector runs as a child process (`npx tsx harness/cli.ts connector --config FILE`).
-import { spawn, type ChildProcess } from 'node:child_process';
+// The connector runs as a child process (`node --import tsx harness/cli.ts connector --config FILE`).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockSentinel } from '../../mock-sentinel/index.ts';
 import { createSimulator } from '../../simulator/index.ts';
 import { DT_TOKENS, PRIMARY, PUSH_TOKEN, WS, tempState } from '../connector/helpers/connector-env.ts';
+import { startConnectorProcess as startConnector } from '../connector/helpers/connector-process.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-/** Starts the connector CLI in its own process group (tsx runs node as a grandchild). */
-function startConnector(configFile: string): { child: ChildProcess; url: Promise<string>; exited: Promise<number | null>; output: () => string } {
-  const child = spawn('npx', ['tsx', 'harness/cli.ts', 'connector', '--config', configFile], { cwd: process.cwd(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /connector listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`connector exited (${code}) before listening: ${out.slice(-2000)}`)));
-  });
-  url.catch(() => undefined);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, url, exited, output: () => out };
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    /* already gone */
-  }
-}
 
 /** The ground-truth id a landed row stands for. */
 function idOf(row: Record<string, unknown>): string {
@@ -84,14 +58,14 @@ describe('kill -9 during delivery, then restart', () => {
     }));
 
     const first = startConnector(configFile);
-    cleanups.push(() => killGroup(first.child, 'SIGKILL'));
+    cleanups.push(() => void first.child.kill('SIGKILL'));
     await new Promise<void>((resolve) => {
       mock.events.on('request:end', (e) => {
         if (e.route === 'dataCollector' && e.status === 200) posts++;
         if (posts === killAfterPosts) {
           // A random instant inside the next post's life: before, during or after it.
           setTimeout(() => {
-            killGroup(first.child, 'SIGKILL');
+            first.child.kill('SIGKILL');
             resolve();
           }, Math.floor(random() * 15));
         }
@@ -109,7 +83,7 @@ describe('kill -9 during delivery, then restart', () => {
     });
     const second = startConnector(configFile);
     cleanups.push(async () => {
-      killGroup(second.child, 'SIGTERM');
+      second.child.kill('SIGTERM');
       await second.exited;
     });
     const url = await second.url;

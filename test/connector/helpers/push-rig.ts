@@ -1,5 +1,6 @@
 // A connector with polling off, the push receiver on 127.0.0.1:0 and a verifying sink.
 import type { Logger } from 'pino';
+import { afterEach } from 'vitest';
 import { createConnector, type Connector } from '../../../connector/index.ts';
 import { startVerifyingSink, type ReceivedPost, type Reply, type VerifyingSink } from './verifying-sink.ts';
 import { PRIMARY, PUSH_TOKEN, WS, silentLogger, tempState, testConfig } from './connector-env.ts';
@@ -28,4 +29,19 @@ export async function pushRig(o: { reply?: (p: ReceivedPost) => Reply | undefine
     await sink.close();
   };
   return { c, sink, state, url, post, close, landed: () => sink.accepted().flatMap((p) => p.records) };
+}
+
+export type PushRig = Awaited<ReturnType<typeof pushRig>>;
+
+/** pushRig for one test file: every rig it makes is closed after each test. */
+export function pushRigPerTest(): (o?: Parameters<typeof pushRig>[0]) => Promise<PushRig> {
+  const made: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (made.length) await made.pop()!();
+  });
+  return async (o = {}) => {
+    const r = await pushRig(o);
+    made.push(r.close);
+    return r;
+  };
 }
