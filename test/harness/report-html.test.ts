@@ -11,6 +11,14 @@ import { sampleReport } from './sample-report.ts';
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 let browser: Browser;
 
+// Needs no browser: runs wherever Chromium is missing too.
+it('HTML report is self-contained: no script, no external resource', () => {
+  const html = htmlReport([sampleReport()]);
+  expect(html).not.toMatch(/<script/i);
+  expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//i);
+  expect(html).toContain('<style>');
+});
+
 describeInBrowser('HTML report', () => {
   beforeAll(async () => {
     browser = await launchChromium();
@@ -18,13 +26,6 @@ describeInBrowser('HTML report', () => {
 
   afterAll(async () => {
     await browser?.close();
-  });
-
-  it('is self-contained: no script, no external resource', () => {
-    const html = htmlReport([sampleReport()]);
-    expect(html).not.toMatch(/<script/i);
-    expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//i);
-    expect(html).toContain('<style>');
   });
 
   it('renders the throughput and latency charts with their data points, the expectations and the landed schema', async () => {
