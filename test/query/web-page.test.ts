@@ -9,6 +9,7 @@ import { describeInBrowser, launchChromium, openWebPage } from '../browser.ts';
 import { createMockSentinel, type MockSentinel } from '../../mock-sentinel/index.ts';
 import { CORPUS } from './corpus.ts';
 import { loadFixtureIntoStore, NOW, WORKSPACE } from './fixture.ts';
+import { postLogs } from '../mock-sentinel/helpers.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 
@@ -93,5 +94,21 @@ describeInBrowser('web page', () => {
       { TimeGenerated: '2024-01-15T11:58:00Z', TenantId: WORKSPACE, Type: 'darktrace_model_alerts_CL', dtProduct_s: 'System Alert', title_s: 'late arrival' },
     ]);
     await page.waitForFunction(() => document.querySelector('#count-rows')?.textContent === '10');
+  });
+
+  it('with --admin-token, opened as /#admin-token=T: reads /_lab with the token and drops it from the address (issue 14 item 7)', async () => {
+    const guarded = createMockSentinel({ admin: { token: 'page-token' } });
+    try {
+      const { url: guardedUrl } = await guarded.listen();
+      expect((await postLogs(guardedUrl, [{ a: 1 }], { logType: 'Tok' })).status).toBe(200);
+      const tokenPage = await browser.newPage();
+      await tokenPage.route('**/*', (route) => (route.request().url().startsWith(guardedUrl) ? route.continue() : route.abort()));
+      await tokenPage.goto(`${guardedUrl}/#admin-token=page-token`);
+      await tokenPage.waitForSelector('#tables li[data-table="Tok_CL"]');
+      expect(await tokenPage.evaluate(() => location.hash)).toBe('');
+      await tokenPage.close();
+    } finally {
+      await guarded.close();
+    }
   });
 });
