@@ -112,8 +112,11 @@ export async function smallDisk(st: InjectedDisk, bytes = 4 << 20): Promise<Smal
         await unlink(filler).catch(() => undefined);
       },
       async close() {
-        execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
-        await rm(dir, { recursive: true, force: true });
+        try {
+          execFileSync('umount', ['-l', dir], { stdio: 'ignore' }); // lazy: files a failed test left open do not block it
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
       },
     };
   }
