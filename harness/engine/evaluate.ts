@@ -7,6 +7,7 @@ import type { AlertCounts, ExpectationResult } from '../reports/model.ts';
 import type { Observations } from './observations.ts';
 import { alertKey, alertLabel, LEGACY_TABLE } from './identity.ts';
 import { reliedOnColumns, FORBIDDEN_SUFFIXED } from './columns.ts';
+import { analyticsResults } from './evaluate-analytics.ts';
 
 export function formatBound(b: Bound): string {
   if (b.equals !== undefined) return `= ${b.equals}`;
@@ -187,6 +188,8 @@ export async function evaluate(expect: Expectations, obs: Observations): Promise
   }
 
   for (const q of expect.queries ?? []) out.push(await queryResult(q, obs));
+  out.push(...analyticsResults('alerts', expect.alerts ?? [], obs.analytics, obs.generated));
+  out.push(...analyticsResults('incidents', expect.incidents ?? [], obs.analytics, obs.generated));
   return out;
 }
 

@@ -2,7 +2,7 @@
 // Faults go through the mock's own fault engine (PUT /_lab/faults semantics); landed rows are read
 // in insertion order, and the mock's rows:stored events time each row's landing.
 import { adminAuthorization } from './admin-token.ts';
-import { createMockSentinel, DEFAULT_WORKSPACE, type MockSentinel, type FaultRuleInput } from '../../mock-sentinel/index.ts';
+import { createMockSentinel, DEFAULT_WORKSPACE, type AnalyticsOptions, type MockSentinel, type FaultRuleInput } from '../../mock-sentinel/index.ts';
 import type { TableInfo } from '../reports/model.ts';
 import type { MockPolicy } from '../scenario/types.ts';
 import type { RequestRecord } from './observations.ts';
@@ -37,7 +37,7 @@ function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export async function startInProcessMock(seed: number, policy: MockPolicy = {}, tls = false): Promise<MockDriver> {
+export async function startInProcessMock(seed: number, policy: MockPolicy = {}, tls = false, analytics?: AnalyticsOptions): Promise<MockDriver> {
   const workspace = { ...DEFAULT_WORKSPACE };
   const mock: MockSentinel = createMockSentinel({
     workspaces: [workspace],
@@ -47,6 +47,7 @@ export async function startInProcessMock(seed: number, policy: MockPolicy = {}, 
     // HTTPS (self-signed CA) next to HTTP: Microsoft's SDK sends bearer tokens over HTTPS only.
     ...(tls ? { tls: true } : {}),
     auditCapacity: 100_000,
+    ...(analytics ? { analytics } : {}),
   });
   const { url, httpsUrl, caPath } = await mock.listen();
   // Landing times: per table, the cumulative row count after each store and when it happened.

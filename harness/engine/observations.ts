@@ -1,6 +1,7 @@
 // What the engine collected from the three services at the end of a run: the input of evaluate().
 import type { AlertType } from '../scenario/types.ts';
 import type { LatencySummary, TableInfo } from '../reports/model.ts';
+import type { AnalyticsObservation } from './analytics-observer.ts';
 
 export interface GeneratedItem {
   type: AlertType;
@@ -44,4 +45,6 @@ export interface Observations {
   abandonedByKills?: number;
   latency: LatencySummary;
   landedPerSecond: number;
+  /** Rules, alerts and incidents of the mock's analytics after the run; undefined when it has none. */
+  analytics?: AnalyticsObservation;
 }

@@ -12,6 +12,7 @@ import { emptyLatency } from '../reports/model.ts';
 import { formatDuration } from '../scenario/units.ts';
 import { SeriesSampler } from '../measure/series.ts';
 import { startInProcessMock, externalMock, type MockDriver } from './mock-driver.ts';
+import { observeAnalytics, scenarioRules, type AnalyticsObservation } from './analytics-observer.ts';
 import { startInProcessConnector, startChildConnector, externalConnector, freePort, type ConnectorDriver } from './connector-driver.ts';
 import { startSimulator } from './simulators.ts';
 import type { SimulatorDriver } from './simulator-driver.ts';
@@ -103,7 +104,12 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
 
   try {
     progress('starting');
-    mock = s.topology.mock === 'in-process' ? await startInProcessMock(s.seed, s.topology.mockPolicy, s.topology.sink === 'logsIngestion') : await externalMock(s.topology.mock);
+    // The mock's analytic rules wait on a manual clock from the simulated start: after the drain the
+    // harness steps it to the end of simulated time (deterministic, whatever the machine's speed).
+    mock =
+      s.topology.mock === 'in-process'
+        ? await startInProcessMock(s.seed, s.topology.mockPolicy, s.topology.sink === 'logsIngestion', { rules: scenarioRules(s), clock: 'manual', start: new Date(simStart), maxAlertsPerRun: Number.MAX_SAFE_INTEGER })
+        : await externalMock(s.topology.mock);
     // The receiver's port is fixed up front: the simulator's pusher needs its URL, and a restarted
     // child connector must come back on the same one.
     const port = await freePort();
@@ -425,9 +431,13 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   let tables: RunReport['tables'] = [];
   let requests: Awaited<ReturnType<MockDriver['requests']>> = [];
   let deadLettered: number | undefined;
+  let analytics: AnalyticsObservation | undefined;
   const sink = s.topology.sink;
   if (mock && tracker && !runError) {
     try {
+      // Every rule run due up to a minute past the simulated end (NRT rules run every minute); a mock
+      // without the analytics admin API (an external one of an older version) has no analytics.
+      analytics = await observeAnalytics(mock.url, new Date(simNow + 60_000)).catch(() => undefined);
       tables = await mock.tables();
       requests = await mock.requests();
       deadLettered = await connector?.deadLettered();
@@ -445,6 +455,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
         abandonedByKills,
         latency,
         landedPerSecond,
+        analytics,
       });
     } catch (err) {
       runError = `evaluation failed: ${(err as Error).message}`;
@@ -480,6 +491,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     requests: { total: requests.length, byStatus, injected: requests.filter((r) => r.injectedFault).length },
     faults,
     series: sampler?.points ?? [],
+    ...(analytics ? { analytics: { rules: analytics.rules, incidents: analytics.incidents.length } } : {}),
   };
 
   await connector?.close().catch((err) => log(`connector close: ${(err as Error).message}`));

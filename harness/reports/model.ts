@@ -90,6 +90,8 @@ export interface RunReport {
   requests: { total: number; byStatus: Record<string, number>; injected: number };
   faults: FaultRecord[];
   series: SeriesPoint[];
+  /** Per analytic rule of the mock: runs, alerts raised, incidents created, last error (absent without analytics). */
+  analytics?: { rules: Array<{ id: string; name: string; runs: number; alertsRaised: number; incidentsCreated: number; lastError: string | null }>; incidents: number };
 }
 
 export function emptyLatency(): LatencySummary {

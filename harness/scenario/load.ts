@@ -383,6 +383,7 @@ function normalise(s: ScenarioInput, file: string): Scenario {
       mockPolicy: topology.mockPolicy ?? {},
     },
     faults,
+    analytics: s.analytics ?? {},
     expect: s.expect ?? { ...STANDARD_EXPECTATIONS },
     defaultExpectations: s.expect === undefined,
   };

@@ -59,6 +59,20 @@ export interface QueryExpectation {
 
 export type ColumnType = 'string' | 'double' | 'boolean' | 'datetime' | 'guid' | 'int' | 'long' | 'dynamic';
 
+/** An expectation on what one analytic rule raised (alerts) or the incidents it created. */
+export interface AnalyticsExpectation {
+  /** Rule name or id (case-insensitive). */
+  rule: string;
+  name?: string;
+  /** How many matching alerts/incidents (default: at least one). */
+  count?: number | Bound | { generated: AlertType };
+  severity?: 'Informational' | 'Low' | 'Medium' | 'High';
+  /** A regular expression the display name (incident: title) must match. */
+  displayName?: string;
+  /** An entity that must be present (incident: in one of its alerts): `Type` and identifiers. */
+  entity?: Record<string, string>;
+}
+
 export interface Expectations {
   landed?: 'all' | AlertType[];
   nothingLost?: true;
@@ -70,6 +84,8 @@ export interface Expectations {
   latency?: Partial<Record<'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max', DurationInput>>;
   throughput?: { min: RateInput };
   queries?: QueryExpectation[];
+  alerts?: AnalyticsExpectation[];
+  incidents?: AnalyticsExpectation[];
 }
 
 export interface ScenarioInput {
@@ -96,6 +112,8 @@ export interface ScenarioInput {
     mockPolicy?: MockPolicy;
   };
   faults?: FaultInput[];
+  /** Analytic rules of an in-process mock: rule files or folders (relative to the scenario file), and whether the shipped Darktrace rules load too (default true). */
+  analytics?: { rules?: string[]; defaultRules?: boolean };
   expect?: Expectations;
 }
 
@@ -144,6 +162,7 @@ export interface Scenario {
     mockPolicy: MockPolicy;
   };
   faults: Fault[];
+  analytics: { rules?: string[]; defaultRules?: boolean };
   expect: Expectations;
   /** True when the file had no `expect` key and the standard set applies. */
   defaultExpectations: boolean;

@@ -169,9 +169,9 @@ export function triggers(rule: AnalyticRule, count: number): boolean {
 }
 
 /** The alerts one run raises from its result (the caller has checked the trigger). */
-export function buildAlerts(rule: AnalyticRule, result: QueryResult, window: RunWindow): RaisedAlert[] {
+export function buildAlerts(rule: AnalyticRule, result: QueryResult, window: RunWindow, maxAlerts = MAX_ALERTS_PER_RUN): RaisedAlert[] {
   const rows: Row[] = result.rows.map((values) => new Map(result.columns.map((c, i) => [c.name, values[i]])));
-  const groups = rule.aggregationKind === 'AlertPerResult' ? rows.slice(0, MAX_ALERTS_PER_RUN).map((r) => [r]) : [rows];
+  const groups = rule.aggregationKind === 'AlertPerResult' ? rows.slice(0, maxAlerts).map((r) => [r]) : [rows];
   const correlationId = deterministicGuid('run', window.workspaceId, rule.id, window.at.toISOString());
   return groups.map((group, index) => {
     const first = group[0] ?? new Map<string, unknown>();
@@ -207,7 +207,7 @@ export function buildAlerts(rule: AnalyticRule, result: QueryResult, window: Run
       'Event Grouping': rule.aggregationKind,
       'Analytic Rule Name': rule.name,
       ProcessedBySentinel: 'True',
-      'Alert generation status': rows.length > MAX_ALERTS_PER_RUN && rule.aggregationKind === 'AlertPerResult' ? `Alerts limited to ${MAX_ALERTS_PER_RUN}` : 'Full alert created',
+      'Alert generation status': rows.length > maxAlerts && rule.aggregationKind === 'AlertPerResult' ? `Alerts limited to ${maxAlerts}` : 'Full alert created',
     };
     if (Object.keys(customDetails).length) extendedProperties['Custom Details'] = JSON.stringify(customDetails);
     return {

@@ -28,6 +28,11 @@ export interface AnalyticsOptions {
   tickMs?: number;
   /** Base of incident links (default the Azure portal). */
   portalBase?: string;
+  /**
+   * Most alerts one AlertPerResult run raises (default 150, Sentinel's limit). Scenario runs lift it,
+   * so that how many alerts a rule raises does not depend on how landed rows fell into runs.
+   */
+  maxAlertsPerRun?: number;
 }
 
 export interface RunOutcome {
@@ -211,7 +216,7 @@ export class AnalyticsEngine {
         outcome.rows = table.rows.length;
         rowsTotal += table.rows.length;
         if (triggers(rule, table.rows.length)) {
-          const alerts = buildAlerts(rule, table, window);
+          const alerts = buildAlerts(rule, table, window, this.options.maxAlertsPerRun);
           await this.record(rule, state, alerts);
           outcome.alerts = alerts.length;
           raisedAny ||= alerts.length > 0;
