@@ -4,6 +4,7 @@
 // (the store's ingestion-time cut). `runDue(T)` runs every run due up to T in time order, one at a
 // time: the harness steps the clock with it; `clock: 'auto'` does the same on a timer with the
 // mock's own clock (the CLI).
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { WorkspaceStore } from '../persistence/workspaceStore.ts';
 import { runKql } from '../query/engine.ts';
@@ -95,6 +96,8 @@ export class AnalyticsEngine {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly clockMode: 'auto' | 'manual';
+  /** The engine's own read connection, per store (queries on the shared one would interleave with others'). */
+  private reader: { store: WorkspaceStore; connection: DuckDBConnection } | undefined;
 
   constructor(
     private readonly host: AnalyticsHost,
@@ -182,6 +185,8 @@ export class AnalyticsEngine {
     state.lastRun = at;
     state.runs++;
     const store = this.host.store();
+    if (this.reader?.store !== store) this.reader = { store, connection: await store.openReader() };
+    const connection = this.reader.connection;
     const atDate = new Date(at);
     const outcomes: RunOutcome[] = [];
     // NRT: the rows ingested since the last run, cut once for every workspace.
@@ -206,7 +211,7 @@ export class AnalyticsEngine {
       const outcome: RunOutcome = { ruleId: rule.id, at: atDate.toISOString(), workspaceId, rows: 0, alerts: 0, suppressed: false };
       try {
         const result = await runKql(
-          store.connection,
+          connection,
           rule.kind === 'NRT'
             ? { query: rule.query, workspaceId }
             : { query: rule.query, workspaceId, timespan: `${windowStart.toISOString()}/${atDate.toISOString()}` },

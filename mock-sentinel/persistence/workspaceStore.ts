@@ -77,6 +77,8 @@ export class WorkspaceStore {
   private lastCut = 0;
   private lastStamp = 0;
   private readonly now: () => Date;
+  /** Read connections handed out by openReader(), closed with the store. */
+  private readonly readers: DuckDBConnection[] = [];
   /** In memory, a checkpoint after this many appended rows compresses them (file databases checkpoint themselves). */
   static checkpointEveryRows = 100_000;
   /** Batches under this many rows wait for a flush shared with the batches queued behind them. */
@@ -296,6 +298,19 @@ export class WorkspaceStore {
     });
   }
 
+  /**
+   * A read connection of its own, for a reader whose queries must not interleave with the shared
+   * `connection`'s (one DuckDB connection answering two queries at once loses rows: analytic rule runs
+   * read through their own). Closed with the store.
+   */
+  async openReader(): Promise<DuckDBConnection> {
+    if (this.closed) throw new Error('workspace store is closed');
+    const reader = await this.instance.connect();
+    if (this.path === ':memory:') await reader.run('USE workspace');
+    this.readers.push(reader);
+    return reader;
+  }
+
   /** Whether `name` has the hidden ingestion-time column (tables of older database files do not). */
   hasIngestionTime(name: string): boolean {
     return this.stamped.has(name);
@@ -494,6 +509,7 @@ export class WorkspaceStore {
       if (this.path !== ':memory:') await this.writer.run('CHECKPOINT');
     });
     this.closed = true;
+    for (const reader of this.readers.splice(0)) reader.closeSync();
     this.connection.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
