@@ -79,6 +79,8 @@ async function main(): Promise<void> {
   const end = started + minutes * 60_000;
   for (;;) {
     const now = Date.now();
+    // With --expose-gc (NODE_OPTIONS=--expose-gc), collect first: what stays is held, not garbage.
+    (globalThis as { gc?: () => void }).gc?.();
     const duck = await store.runSql('SELECT sum(memory_usage_bytes)::DOUBLE FROM duckdb_memory()');
     const memory = process.memoryUsage();
     const sample: Sample = {
