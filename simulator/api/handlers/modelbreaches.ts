@@ -46,8 +46,8 @@ const FIRST_ALLOCATION_CAP = 64 * 1024 * 1024;
 /**
  * `[a,b,…]` for a list of breaches in one buffer. Cached views are copied in; a missing one is
  * stringified and encoded straight into the response buffer while its string is still young (no
- * per-breach Buffer, no second copy, no 40 MB of live strings for the GC to move), and the cache
- * keeps a slice of the final buffer.
+ * per-breach Buffer, no 40 MB of live strings for the GC to move), and the cache keeps a compact
+ * copy of the fresh views (never a slice of the response buffer).
  */
 function serialiseList(records: Stored<ModelBreach>[], key: string, o: BreachViewOptions): Buffer {
   const n = records.length;
@@ -83,9 +83,17 @@ function serialiseList(records: Stored<ModelBreach>[], key: string, o: BreachVie
   }
   out[at++] = 0x5d;
   if (missed.length) viewSizeEstimate = Math.ceil((fresh / (missed.length / 3)) * 1.05);
+  // The cache must not keep slices of `out`: a slice keeps its whole parent alive, so every poll
+  // that met a new breach would pin its entire (over-allocated) response buffer for as long as the
+  // store keeps the breach — for ever (issue 14's soak: ~50 MB/min of external memory). The fresh
+  // views of this response are copied into one buffer of exactly their size instead.
+  const kept = fresh > 0 ? Buffer.allocUnsafeSlow(fresh) : undefined;
+  let keptAt = 0;
   for (let m = 0; m < missed.length; m += 3) {
     const record = records[missed[m]!]!;
-    (record.views ??= new Map()).set(key, out.subarray(missed[m + 1]!, missed[m + 1]! + missed[m + 2]!));
+    const from = keptAt;
+    keptAt += out.copy(kept!, keptAt, missed[m + 1]!, missed[m + 1]! + missed[m + 2]!);
+    (record.views ??= new Map()).set(key, kept!.subarray(from, keptAt));
   }
   return out.subarray(0, at);
 }
