@@ -121,7 +121,7 @@ export interface MockSentinelOptions {
    * `allowedHosts` (else 421), with `Authorization: Bearer <token>` when `token` is set (else 401).
    */
   admin?: AdminAccess;
-  /** The query API's limits (docs/decisions/0015-query-limits.md); each defaults to the real service's. */
+  /** The query API's limits (docs/decisions/0011-query-limits.md); each defaults to the real service's. */
   query?: {
     /** Records returned before the result is cut with a PartialError (500,000). */
     maxRows?: number;

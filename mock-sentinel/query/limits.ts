@@ -1,4 +1,4 @@
-// The Log Analytics Query API's limits (docs/decisions/0015-query-limits.md):
+// The Log Analytics Query API's limits (docs/decisions/0011-query-limits.md):
 // - result truncation: at most 500,000 records and 64,000,000 bytes reach the client; past either,
 //   the rows so far are sent with 200 and a `PartialError` next to `tables`, as the real API does
 //   (https://learn.microsoft.com/azure/azure-monitor/logs/api/response-format);
