@@ -1,12 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
-/** The packed-package test builds dist/ with tsc and installs the tarball: `npm run test:packed` runs it. */
-export const PACKED_TEST = 'test/package/15-packed-package.test.ts';
+/**
+ * The slow end-to-end files, run by `npm run test:slow` (and by `.ci/run` after `npm test`): the
+ * scenario library's full runs and the packed-package test (tsc build + offline install). Kept out of
+ * `npm test` so it stays under five minutes on a 2-core machine.
+ */
+export const SLOW_TESTS = [
+  'test/package/15-packed-package.test.ts',
+  'test/harness/scenarios-*.test.ts',
+  'test/harness/12-every-stream-scenario.test.ts',
+];
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', PACKED_TEST],
+    exclude: ['**/node_modules/**', ...SLOW_TESTS],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Services bind real ports and DuckDB uses native threads: forks isolate them cleanly.
