@@ -1,6 +1,7 @@
 // Typed lifecycle events of a mock instance: tests and the harness wait on these, never on sleeps.
 import { EventEmitter } from 'node:events';
 import type { RunOutcome } from './analytics/analytics-engine.ts';
+import type { AuditNote } from './audit/audit-notes.ts';
 
 export type RequestOutcome = 'stored' | 'accepted' | 'rejected' | 'faulted' | 'dropped';
 
@@ -25,6 +26,15 @@ export interface RequestEndEvent {
   bytes: number;
   injectedFault?: string;
   durationMs: number;
+  /** When the request started (the audit entry's `time`). */
+  time: Date;
+  /** Policies met, counted per kind, table and column (AuditEntry.notes). */
+  notes: AuditNote[];
+  stream?: string;
+  /** AuditEntry.client. */
+  client?: string;
+  /** The answer's Retry-After in seconds. */
+  retryAfterSeconds?: number;
 }
 
 export interface RowsStoredEvent {

@@ -175,6 +175,8 @@ export { DEFAULT_DATA_COLLECTOR_POLICY, DEFAULT_UNSUFFIXED_COLUMNS } from './con
 export { DEFAULT_WORKSPACE, UnknownWorkspaceError, type WorkspaceConfig, type WorkspaceKeyUpdate } from './authentication/workspaces.ts';
 export type { MockSentinelEventMap, MockSentinelEvents, RequestEndEvent, RequestStartEvent, RowsStoredEvent } from './events.ts';
 export type { AuditEntry } from './audit/auditLog.ts';
+export type { AuditNote, AuditNoteKind } from './audit/audit-notes.ts';
+export { AUDIT_NOTE_KINDS } from './audit/audit-notes.ts';
 export { loadFaultFile, parseFaultConfig, type FaultConfig, type FaultRuleInput } from './faults/faultRules.ts';
 export { WorkspaceStore, type TableInfo } from './persistence/workspaceStore.ts';
 export type { ColumnDef, LaType } from './persistence/columnTypes.ts';

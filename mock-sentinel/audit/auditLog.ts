@@ -1,4 +1,5 @@
 // The request audit log: every request on every route, with its outcome, in a bounded ring.
+import type { AuditNote } from './audit-notes.ts';
 
 export interface AuditEntry {
   id: number;
@@ -16,6 +17,18 @@ export interface AuditEntry {
   injectedFault: string | null;
   /** Notes on documented policies that applied (renamed properties, truncated values, …). */
   flags: string[];
+  /** The same policies counted per kind, table and column (uncapped counts). */
+  notes: AuditNote[];
+  /** Logs Ingestion: the stream posted to (from the path). */
+  stream: string | null;
+  /**
+   * Who sent it, from the request itself (so an injected fault, answered before the handler runs,
+   * has it too): `workspace <id>` from a SharedKey Authorization header, `dcr <immutable id>` from a
+   * Logs Ingestion path; null otherwise.
+   */
+  client: string | null;
+  /** The Retry-After the answer carried, in seconds; null when none. */
+  retryAfterSeconds: number | null;
   durationMs: number;
 }
 

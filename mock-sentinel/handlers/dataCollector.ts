@@ -79,6 +79,7 @@ async function handlePost(
     receivedAt,
   });
   tracker.flags.push(...result.flags);
+  tracker.notes.addAll(result.notes);
   if (result.stored > 0) {
     lab.events.emit('rows:stored', { table, workspace: workspace.id, count: result.stored, timestamp: lab.now() });
   }

@@ -7,6 +7,7 @@ import type { ColumnDef } from '../persistence/columnTypes.ts';
 import type { WorkspaceStore } from '../persistence/workspaceStore.ts';
 import { RecordTyper } from './recordTyping.ts';
 import { asIsoDatetime } from './valueShapes.ts';
+import type { AuditNote } from '../audit/audit-notes.ts';
 
 /** Standard columns every Data Collector table starts with (azure-ingestion.md A10). */
 export const DATA_COLLECTOR_STANDARD_COLUMNS: readonly ColumnDef[] = [
@@ -31,11 +32,13 @@ export interface IngestResult {
   stored: number;
   newColumns: ColumnDef[];
   flags: string[];
+  /** Renamed, truncated, dropped values and replaced TimeGenerated, per column of `table`. */
+  notes: AuditNote[];
 }
 
 export async function ingestRecords(store: WorkspaceStore, policy: DataCollectorPolicy, request: IngestRequest): Promise<IngestResult> {
   const count = request.records.length;
-  if (count === 0) return { stored: 0, newColumns: [], flags: [] };
+  if (count === 0) return { stored: 0, newColumns: [], flags: [], notes: [] };
   const queued = await store.withTableLock(request.table, async () => {
     const existing = store.columns(request.table) ?? DATA_COLLECTOR_STANDARD_COLUMNS;
     const typer = new RecordTyper(existing, policy);
@@ -43,7 +46,12 @@ export async function ingestRecords(store: WorkspaceStore, policy: DataCollector
     const omitted = policy.keepTimeGeneratedField ? undefined : request.timeGeneratedField;
     const batch = typer.typeRecords(request.records, omitted);
     const timeGenerated = request.timeGeneratedField
-      ? request.records.map((record) => pickTimeGenerated(record, request, policy, flags))
+      ? request.records.map((record) => {
+          const before = flags.length;
+          const t = pickTimeGenerated(record, request, policy, flags);
+          if (flags.length > before) typer.notes.add('timeGeneratedReplaced', null, request.timeGeneratedField!);
+          return t;
+        })
       : new Array<Date>(count).fill(request.receivedAt);
     setColumn(batch, 'TimeGenerated', timeGenerated);
     setColumn(batch, 'TenantId', new Array<string>(count).fill(request.workspaceId));
@@ -60,9 +68,10 @@ export async function ingestRecords(store: WorkspaceStore, policy: DataCollector
     // (the store's write lane keeps the order; docs/decisions/0003).
     const stored = store.insertBatch(request.table, batch);
     stored.catch(() => undefined); // awaited below, once the lock is released
-    return { stored, newColumns: typer.newColumns, flags: [...new Set([...flags, ...typer.flags])] };
+    const notes = typer.notes.list().map((n) => ({ ...n, table: request.table }));
+    return { stored, newColumns: typer.newColumns, flags: [...new Set([...flags, ...typer.flags])], notes };
   });
-  return { stored: await queued.stored, newColumns: queued.newColumns, flags: queued.flags };
+  return { stored: await queued.stored, newColumns: queued.newColumns, flags: queued.flags, notes: queued.notes };
 }
 
 /** Sets a standard column, replacing a typed column of the same name (the standard value wins). */

@@ -11,6 +11,7 @@
 import type { ColumnBatch } from '../persistence/columnBatch.ts';
 import type { ColumnDef, LaType } from '../persistence/columnTypes.ts';
 import { asGuid, asIsoDatetime, isBooleanString, isNumericString, truncateUtf8 } from './valueShapes.ts';
+import { AuditNotes } from '../audit/audit-notes.ts';
 
 export interface TypingPolicy {
   /** Objects and arrays: JSON text in a `_s` column, or objects flattened with `_` (arrays stay JSON text). */
@@ -54,6 +55,8 @@ export class RecordTyper {
   private columnCount: number;
   readonly newColumns: ColumnDef[] = [];
   private readonly flagSet = new Set<string>();
+  /** Renamed, truncated and dropped values counted per property (table left null: the caller knows it). */
+  readonly notes = new AuditNotes();
   private readonly plans = new Map<string, PropertyPlan>();
   private readonly unsuffixedByLowerName: Map<string, ColumnDef>;
 
@@ -114,6 +117,7 @@ export class RecordTyper {
   private placeProperty(rawKey: string, value: unknown): void {
     if (value === null || value === undefined) return;
     const plan = this.plan(rawKey);
+    if (plan.key !== rawKey) this.notes.add('renamedProperty', null, rawKey);
     switch (typeof value) {
       case 'number':
         this.place(plan, 'd', value, undefined);
@@ -191,7 +195,10 @@ export class RecordTyper {
   private truncate(key: string, value: string): string {
     if (value.length * 3 <= this.policy.maxValueBytes) return value;
     const result = truncateUtf8(value, this.policy.maxValueBytes);
-    if (result.truncated) this.flag(`value of '${key}' truncated to ${this.policy.maxValueBytes} bytes`);
+    if (result.truncated) {
+      this.flag(`value of '${key}' truncated to ${this.policy.maxValueBytes} bytes`);
+      this.notes.add('truncated', null, key);
+    }
     return result.value;
   }
 
@@ -201,6 +208,7 @@ export class RecordTyper {
     if (found !== undefined) return found.type === column.type ? found.name : undefined;
     if (this.columnCount >= this.policy.maxColumns) {
       this.flag(`column limit ${this.policy.maxColumns} reached: '${column.name}' dropped`);
+      this.notes.add('droppedProperty', null, column.name);
       return undefined;
     }
     this.known.set(lowerName, column);

@@ -6,6 +6,7 @@ import type { RequestOutcome } from '../events.ts';
 import type { LabContext } from '../labContext.ts';
 import { ServiceError } from '../errors/serviceError.ts';
 import { sendDiscardingUnreadBody } from './discard-unread-body.ts';
+import { AuditNotes } from '../audit/audit-notes.ts';
 
 export class RequestTracker {
   workspace: string | undefined;
@@ -17,6 +18,10 @@ export class RequestTracker {
   injectedFault: string | undefined;
   outcome: RequestOutcome | undefined;
   readonly flags: string[] = [];
+  readonly notes = new AuditNotes();
+  retryAfterSeconds: number | undefined;
+  readonly stream: string | undefined;
+  readonly client: string | undefined;
   private finished = false;
   private readonly startedAt: Date;
 
@@ -27,6 +32,9 @@ export class RequestTracker {
     private readonly req: Request,
   ) {
     this.startedAt = lab.now();
+    const ids = requestIdentity(req);
+    this.stream = ids.stream;
+    this.client = ids.client;
     lab.events.emit('request:start', { id, route, method: req.method, path: req.path, time: this.startedAt });
   }
 
@@ -52,6 +60,10 @@ export class RequestTracker {
       records: this.records,
       injectedFault: this.injectedFault ?? null,
       flags: [...this.flags],
+      notes: this.notes.list(),
+      stream: this.stream ?? null,
+      client: this.client ?? null,
+      retryAfterSeconds: this.retryAfterSeconds ?? null,
       durationMs,
     });
     this.lab.events.emit('request:end', {
@@ -66,8 +78,22 @@ export class RequestTracker {
       bytes: this.bytes,
       injectedFault: this.injectedFault,
       durationMs,
+      time: this.startedAt,
+      notes: this.notes.list(),
+      ...(this.stream !== undefined ? { stream: this.stream } : {}),
+      ...(this.client !== undefined ? { client: this.client } : {}),
+      ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
     });
   }
+}
+
+/** The stream and the sending client as the request names them (see AuditEntry.client). */
+function requestIdentity(req: Request): { stream?: string; client?: string } {
+  const stream = typeof req.params?.stream === 'string' ? req.params.stream : undefined;
+  const dcr = typeof req.params?.immutableId === 'string' ? req.params.immutableId : undefined;
+  if (dcr !== undefined) return { stream, client: `dcr ${dcr}` };
+  const sharedKey = /^SharedKey\s+([^:\s]+):/i.exec(req.get('authorization')?.trim() ?? '');
+  return sharedKey ? { client: `workspace ${sharedKey[1]!.toLowerCase()}` } : {};
 }
 
 export function trackRequest(lab: LabContext, route: string): RequestHandler {
@@ -88,6 +114,8 @@ export function sendServiceError(req: Request, res: Response, err: ServiceError,
   if (tracker) {
     tracker.errorCode = err.code;
     tracker.message = err.message;
+    const retryAfter = Number(Object.entries(err.headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1] ?? NaN);
+    if (Number.isFinite(retryAfter)) tracker.retryAfterSeconds = retryAfter;
     if (outcome) tracker.outcome = outcome;
     tracker.finish(err.status);
   }

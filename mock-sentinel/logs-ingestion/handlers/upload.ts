@@ -86,6 +86,7 @@ async function handleUpload(req: Request, res: Response, lab: LabContext, servic
   const window = { pastMs: policy.timeGeneratedPastMs, futureMs: policy.timeGeneratedFutureMs };
   const { tables: outputs, report } = shapeRecords(stream, parsed, receivedAt, window);
   tracker.flags.push(...reportFlags(report));
+  tracker.notes.addAll(report.notes.list());
   let stored = 0;
   for (const output of outputs) {
     for (const { workspace, count } of await storeOutputRows(lab.store, output)) {

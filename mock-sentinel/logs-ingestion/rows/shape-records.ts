@@ -4,6 +4,7 @@
 // as the real service writes them to DCRLogErrors while still answering 204 (spec B5, B8).
 import type { DcrDataFlow, DcrStream } from '../dcr/dcr-model.ts';
 import { convertValue, preview, type DcrColumnType } from './column-types.ts';
+import { AuditNotes, type AuditNoteKind } from '../../audit/audit-notes.ts';
 
 /** Field values over 64 KB are truncated (spec B4). */
 export const MAX_FIELD_BYTES = 64 * 1024;
@@ -36,6 +37,8 @@ export interface IngestionReport {
   /** TimeGenerated values outside the window, replaced with the received time (spec A7). */
   timeGeneratedReplaced: { record: number; table: string; value: string }[];
   timeGeneratedReplacedCount: number;
+  /** Every conversion error, dropped field, truncation and replaced TimeGenerated, counted per table and column (uncapped). */
+  notes: AuditNotes;
 }
 
 /** TimeGenerated is kept within [received − pastMs, received + futureMs] (spec A7: 2 d and 1 d). */
@@ -62,6 +65,12 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date, w
     filteredOut: {},
     timeGeneratedReplaced: [],
     timeGeneratedReplacedCount: 0,
+    notes: new AuditNotes(),
+  };
+  // Stream-level problems (before any transform) concern every table the stream flows into.
+  const streamTables = [...new Set(stream.flows.map((f) => f.table))];
+  const noteStream = (kind: AuditNoteKind, column: string) => {
+    for (const table of streamTables) report.notes.add(kind, table, column);
   };
   const declared = new Map(stream.columns.map((c) => [c.name, c.type]));
   const dropped = new Set<string>();
@@ -76,12 +85,14 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date, w
       const type = declared.get(key);
       if (!type) {
         dropped.add(key);
+        noteStream('droppedProperty', key);
         continue;
       }
       const conv = convertValue(value, type);
       if (conv.ok) row[key] = conv.value;
       else {
         report.conversionErrorCount++;
+        noteStream('conversionError', key);
         if (report.conversionErrors.length < MAX_REPORTED_PROBLEMS) {
           report.conversionErrors.push({ record: index, column: key, declaredType: type, value: preview(value), reason: conv.reason });
         }
@@ -103,6 +114,7 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date, w
       for (const [column, value] of Object.entries(out)) {
         if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > MAX_FIELD_BYTES) {
           out[column] = truncateUtf8(value, MAX_FIELD_BYTES);
+          report.notes.add('truncated', flow.table, column);
           if (report.truncated.length < MAX_REPORTED_PROBLEMS) report.truncated.push({ record: index, column, bytes: Buffer.byteLength(value, 'utf8') });
         }
       }
@@ -112,6 +124,7 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date, w
       // case, the time that the message is ingested will be used" — silently, so only the audit says so.
       else if (outsideWindow(out.TimeGenerated, now, window)) {
         report.timeGeneratedReplacedCount++;
+        report.notes.add('timeGeneratedReplaced', flow.table, 'TimeGenerated');
         if (report.timeGeneratedReplaced.length < MAX_REPORTED_PROBLEMS) {
           report.timeGeneratedReplaced.push({ record: index, table: flow.table, value: out.TimeGenerated.toISOString() });
         }
