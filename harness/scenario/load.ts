@@ -7,6 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from 'yaml';
 import { durationMs, ratePerSecond } from './units.ts';
 import type { Scenario, ScenarioInput, Fault } from './types.ts';
+import { faultKind } from './fault-kinds.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../scenarios/scenario.schema.json', import.meta.url));
 
@@ -299,21 +300,7 @@ function semanticErrors(s: ScenarioInput, file: string, at: At): ScenarioError[]
   const connector = s.topology?.connector;
   s.faults?.forEach((f, i) => {
     within(['faults', i, 'at'], f.at);
-    if ((f.fault === 'connector.kill' || f.fault === 'connector.pause') && connector !== undefined && connector !== 'child-process') {
-      check(['faults', i, 'fault'], false, `needs the connector as a child process (topology.connector: child-process), not ${show(connector)}`);
-    }
-    if ((f.fault.startsWith('mock.') || f.fault === 'connector.clockSkew') && typeof s.topology?.mock === 'object') {
-      check(['faults', i, 'fault'], false, `${f.fault} needs the in-process mock (an external workspace cannot be told to fail)`);
-    }
-    if (f.fault.startsWith('simulator.') && typeof s.topology?.simulator === 'object') {
-      check(['faults', i, 'fault'], false, 'simulator faults need the in-process simulator');
-    }
-    if (f.fault === 'mock.roleMissing' && s.topology?.sink !== 'logsIngestion') {
-      check(['faults', i, 'fault'], false, 'a role assignment applies to the Logs Ingestion sink (topology.sink: logsIngestion)');
-    }
-    if (f.fault === 'mock.rotateKey' && s.topology?.sink === 'logsIngestion') {
-      check(['faults', i, 'fault'], false, 'key rotation applies to the Data Collector sink (SharedKey)');
-    }
+    for (const reason of faultKind(f.fault)?.check(f, s) ?? []) check(['faults', i, 'fault'], false, reason);
   });
   s.traffic?.malformed?.forEach((_m, i) =>
     check(['traffic', 'malformed', i], typeof connector !== 'object', 'malformed alerts are pushed to a connector the run starts, not an external one'),

@@ -1,0 +1,89 @@
+// Stage 2: the traffic. The scenario's bursts, stories and malformed pushes go on the timeline; then
+// the simulated clock moves (real, accelerated or stepped), every timeline entry (traffic and faults)
+// runs at its own simulated time, and the observers follow what was generated and landed.
+import { formatDuration } from '../../scenario/units.ts';
+import type { ClockHold } from '../clock-hold.ts';
+import { PUSH_TOKEN } from '../connector-config.ts';
+import { pushMalformed } from '../malformed.ts';
+import type { Timeline } from '../timeline.ts';
+import type { Lab, RunState } from './run-state.ts';
+
+/** Called after each move of the simulated clock during the traffic, with the simulated now (epoch ms). */
+export type ClockHook = (simNow: number) => Promise<void>;
+
+export function scheduleTraffic(state: RunState, lab: Lab, timeline: Timeline): void {
+  const s = state.scenario;
+  const { sim, connector } = lab;
+  for (const b of s.bursts) timeline.at(b.atMs, `burst ${b.count} ${b.type}`, async () => (await sim.emit(b.type, b.count), ''), false);
+  for (const st of s.stories) timeline.at(st.atMs, `story ${st.story}`, async () => (await sim.story(st.story, st.params), ''), false);
+  for (const mf of s.malformed) {
+    timeline.at(mf.atMs, `malformed ${mf.count} ${mf.kind}`, async () => {
+      if (!connector.receiverUrl) throw new Error('malformed alerts need the push receiver');
+      const statuses = await pushMalformed(connector.receiverUrl, PUSH_TOKEN, mf.kind, mf.count, s.seed);
+      return `receiver answered ${statuses}`;
+    });
+  }
+}
+
+/** Moves simulated time from the start to the end of the scenario's duration, running the timeline. */
+export async function runTraffic(state: RunState, lab: Lab, timeline: Timeline, clock: ClockHold, hooks: ClockHook[] = []): Promise<void> {
+  const s = state.scenario;
+  const { mock, sim, tracker } = lab;
+  const entries = timeline.ordered();
+  const observe = async () => {
+    tracker.addGenerated(await sim.newlyGenerated());
+    await tracker.poll();
+    state.sampleIfDue(state.simNow - state.simStart >= s.durationMs ? 'draining' : 'traffic');
+  };
+  const advanceTo = async (t: number) => {
+    if (t <= state.simNow) return;
+    await sim.advanceTo(t);
+    state.simNow = t;
+    for (const hook of hooks) await hook(t);
+  };
+  const end = state.simStart + s.durationMs;
+  const trafficWall0 = performance.now();
+  let lastStepWall = trafficWall0;
+  let steppedTarget = state.simStart;
+  let ti = 0;
+  while (state.simNow < end) {
+    let target: number;
+    if (clock.held) {
+      await mock.nextStore(50).catch(() => {});
+      await observe();
+      continue;
+    }
+    if (s.clock.mode === 'stepped') {
+      const wait = lastStepWall + s.clock.intervalMs - performance.now();
+      if (wait > 0) await mock.nextStore(wait).catch(() => {});
+      if (clock.held || performance.now() < lastStepWall + s.clock.intervalMs) {
+        await observe();
+        continue;
+      }
+      lastStepWall = performance.now();
+      steppedTarget = Math.min(end, steppedTarget + s.clock.stepMs);
+      target = steppedTarget;
+    } else {
+      await mock.nextStore(50).catch(() => {});
+      if (clock.held) continue;
+      target = Math.min(end, state.simStart + Math.floor((performance.now() - trafficWall0 - clock.heldMs) * s.clock.speed));
+    }
+    // Apply every timeline entry due up to the target, at its own simulated time.
+    while (ti < entries.length && state.simStart + entries[ti]!.atMs <= target) {
+      const e = entries[ti++]!;
+      await advanceTo(state.simStart + e.atMs);
+      let detail: string;
+      try {
+        detail = await e.apply();
+      } catch (err) {
+        detail = `failed: ${(err as Error).message}`;
+      }
+      if (e.recorded) {
+        state.faults.push({ atMs: e.atMs, fault: e.label, detail, appliedAt: (performance.now() - state.wall0) / 1000 });
+        state.log(`${formatDuration(e.atMs)} ${e.label}: ${detail}`);
+      }
+    }
+    await advanceTo(target);
+    await observe();
+  }
+}
