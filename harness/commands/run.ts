@@ -14,16 +14,18 @@ import type { RunReport } from '../reports/model.ts';
 
 export const command: Command = {
   summary: 'run scenarios end to end; exit 0 only if every expectation holds',
-  help: `usage: dtlab run SCENARIO… [--json FILE] [--junit FILE] [--html FILE] [--verbose]
+  help: `usage: dtlab run SCENARIO… [--json FILE] [--junit FILE] [--html FILE] [--verbose] [--strict]
 
 Runs each scenario file (see docs/reference/scenarios.md): starts the simulator, the mock workspace
 and the connector as its topology says, drives the simulated clock and the traffic, applies the
-faults on schedule, waits until the connector has drained, and checks every expectation.
+faults on schedule, waits until the connector has drained, and checks every expectation. Before
+anything starts, every file is checked as \`dtlab validate\` checks it; an error in any file runs none.
 
   --json FILE    write the run report as JSON (one scenario: the report; several: { passed, scenarios })
   --junit FILE   write JUnit XML, one testcase per expectation
   --html FILE    write one self-contained HTML report with throughput and latency charts
   --verbose      print the faults applied, restarts and the drain outcome as they happen
+  --strict       validation warnings count as errors (as dtlab validate --strict)
 
 A progress bar shows generated/landed alerts and the landed rate (plain lines when not a TTY); a
 table of expectations with expected and measured values follows each scenario.
@@ -36,7 +38,7 @@ Exit status: 0 when every expectation holds, 1 when any fails or a scenario is i
         args: argv,
         allowPositionals: true,
         strict: true,
-        options: { json: { type: 'string' }, junit: { type: 'string' }, html: { type: 'string' }, verbose: { type: 'boolean' } },
+        options: { json: { type: 'string' }, junit: { type: 'string' }, html: { type: 'string' }, verbose: { type: 'boolean' }, strict: { type: 'boolean' } },
       });
     } catch (err) {
       process.stderr.write(`dtlab run: ${(err as Error).message}\n`);
@@ -50,12 +52,10 @@ Exit status: 0 when every expectation holds, 1 when any fails or a scenario is i
     const scenarios = [];
     let invalid = 0;
     for (const file of files) {
-      const r = loadScenarioFile(file);
+      const r = loadScenarioFile(file, { strict: parsed.values.strict });
+      for (const e of r.ok ? r.warnings : r.errors) process.stderr.write(formatError(e) + '\n');
       if (r.ok) scenarios.push(r.scenario);
-      else {
-        invalid++;
-        for (const e of r.errors) process.stderr.write(formatError(e) + '\n');
-      }
+      else invalid++;
     }
     if (invalid) {
       process.stderr.write(`dtlab run: ${invalid} invalid scenario file(s); nothing was run\n`);

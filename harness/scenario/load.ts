@@ -1,5 +1,6 @@
-// Reads a scenario file: YAML with node ranges kept, validated against scenarios/scenario.schema.json,
-// every error pointed at file:line:col and the key path — then normalised for the engine.
+// Reads a scenario file: YAML with node ranges kept, validated against scenarios/scenario.schema.json
+// and by the checks the schema cannot express (check-scenario.ts), every finding pointed at
+// file:line:col and the key path, all in one pass — then normalised for the engine.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -7,24 +8,23 @@ import addFormatsModule from 'ajv-formats';
 import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from 'yaml';
 import { durationMs, ratePerSecond } from './units.ts';
 import type { Scenario, ScenarioInput, Fault } from './types.ts';
-import { faultKind } from './fault-kinds.ts';
+import { formatError, isWarning, keyPath, show, type Findings, type KeyPath, type ScenarioError } from './diagnostics.ts';
+import { checkScenario } from './check-scenario.ts';
+
+export { formatError, keyPath, isWarning, type ScenarioError } from './diagnostics.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../scenarios/scenario.schema.json', import.meta.url));
 
-export interface ScenarioError {
-  file: string;
-  line: number;
-  col: number;
-  /** `faults[0].status`; `(root)` for the document itself. */
-  path: string;
-  reason: string;
-}
+/**
+ * ok: the scenario, with any warnings. Not ok: every finding of the file in line order, errors and
+ * warnings alike (with `strict`, a warning alone makes the file invalid).
+ */
+export type LoadResult = { ok: true; scenario: Scenario; warnings: ScenarioError[] } | { ok: false; errors: ScenarioError[] };
 
-export function formatError(e: ScenarioError): string {
-  return `${e.file}:${e.line}:${e.col}  ${e.path}  ${e.reason}`;
+export interface LoadOptions {
+  /** Warnings make the file invalid (`dtlab validate --strict`, `dtlab run --strict`). */
+  strict?: boolean;
 }
-
-export type LoadResult = { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] };
 
 // ajv-formats ships CommonJS; under NodeNext its default export is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -41,17 +41,17 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-export function loadScenarioFile(file: string): LoadResult {
+export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     return { ok: false, errors: [{ file, line: 1, col: 1, path: '(root)', reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }] };
   }
-  return parseScenario(text, file);
+  return parseScenario(text, file, options);
 }
 
-export function parseScenario(text: string, file: string): LoadResult {
+export function parseScenario(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
@@ -78,13 +78,15 @@ export function parseScenario(text: string, file: string): LoadResult {
     return { line: pos.line, col: pos.col };
   };
   const validate = validator();
-  if (!validate(value)) {
-    return { ok: false, errors: sortErrors(schemaErrors(validate.errors ?? [], file, at)) };
-  }
-  const input = value as ScenarioInput;
-  const semantic = semanticErrors(input, file, at);
-  if (semantic.length) return { ok: false, errors: sortErrors(semantic) };
-  return { ok: true, scenario: normalise(input, file) };
+  const findings: ScenarioError[] = validate(value) ? [] : schemaErrors(validate.errors ?? [], file, at);
+  const place = (severity: 'error' | 'warning') => (segs: KeyPath, reason: string, keyOf?: string) => {
+    findings.push({ file, ...at(segs, keyOf), path: keyPath(keyOf === undefined ? segs : [...segs, keyOf]), reason, severity });
+  };
+  const out: Findings = { error: place('error'), warn: place('warning') };
+  checkScenario(value, out);
+  const sorted = sortErrors(findings);
+  if (sorted.some((f) => options.strict || !isWarning(f))) return { ok: false, errors: sorted };
+  return { ok: true, scenario: normalise(value as ScenarioInput, file), warnings: sorted };
 }
 
 /** Alias expansions a scenario file may use (the yaml package's resource-exhaustion guard). */
@@ -119,23 +121,13 @@ function sortErrors(errors: ScenarioError[]): ScenarioError[] {
 
 // ---- positions -------------------------------------------------------------------------------
 
-function segmentsOf(pointer: string): (string | number)[] {
+function segmentsOf(pointer: string): KeyPath {
   if (!pointer) return [];
   return pointer
     .slice(1)
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
-}
-
-export function keyPath(segments: (string | number)[]): string {
-  if (!segments.length) return '(root)';
-  let out = '';
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else out += /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) ? (out ? `.${s}` : s) : `[${JSON.stringify(s)}]`;
-  }
-  return out;
 }
 
 /** Offset of the deepest existing node on the path (or of the key `keyOf` inside it). */
@@ -220,9 +212,12 @@ function schemaErrors(errors: ErrorObject[], file: string, at: At): ScenarioErro
       dropped.add(c);
       const segs = segmentsOf(c.instancePath);
       const describe = (c.parentSchema as { description?: string } | undefined)?.description;
+      const unitless = typeof c.data === 'number' && describe?.startsWith('A duration');
       const reason = allMissing
         ? `needs one of: ${branch.map((e) => (e.params as { missingProperty: string }).missingProperty).join(', ')}`
-        : describe
+        : unitless
+          ? `is a duration without a unit: write ${String(c.data)}s, ${String(c.data)}ms or ${String(c.data)}m`
+          : describe
           ? `must be ${lowerFirst(describe)}`
           : `does not match any allowed form (${branch.map((e) => e.message).filter(Boolean).join('; ')})`;
       extra.push({ file, ...at(segs), path: keyPath(segs), reason: `${reason} (got ${show(c.data)})` });
@@ -276,43 +271,6 @@ function notReason(e: ErrorObject): string {
 function lowerFirst(s: string): string {
   const first = s.split(/(?<=\.)\s/)[0]!.replace(/\.$/, '');
   return first.charAt(0).toLowerCase() + first.slice(1);
-}
-
-function show(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? 'nothing' : s.length > 60 ? s.slice(0, 57) + '...' : s;
-}
-
-// ---- checks the schema cannot express -------------------------------------------------------
-
-function semanticErrors(s: ScenarioInput, file: string, at: At): ScenarioError[] {
-  const out: ScenarioError[] = [];
-  const duration = durationMs(s.duration);
-  const check = (segs: (string | number)[], ok: boolean, reason: string) => {
-    if (!ok) out.push({ file, ...at(segs), path: keyPath(segs), reason });
-  };
-  const within = (segs: (string | number)[], v: string | number) =>
-    check(segs, durationMs(v) <= duration, `is after the scenario's duration (${String(s.duration)})`);
-  check(['duration'], duration > 0, 'must be more than zero');
-  s.traffic?.bursts?.forEach((b, i) => within(['traffic', 'bursts', i, 'at'], b.at));
-  s.traffic?.stories?.forEach((b, i) => within(['traffic', 'stories', i, 'at'], b.at));
-  s.traffic?.malformed?.forEach((b, i) => within(['traffic', 'malformed', i, 'at'], b.at));
-  const connector = s.topology?.connector;
-  s.faults?.forEach((f, i) => {
-    within(['faults', i, 'at'], f.at);
-    for (const reason of faultKind(f.fault)?.check(f, s) ?? []) check(['faults', i, 'fault'], false, reason);
-  });
-  s.traffic?.malformed?.forEach((_m, i) =>
-    check(['traffic', 'malformed', i], typeof connector !== 'object', 'malformed alerts are pushed to a connector the run starts, not an external one'),
-  );
-  s.expect?.queries?.forEach((q, i) => {
-    check(['expect', 'queries', i, 'rows'], q.rows === undefined || q.kql !== undefined, 'rows needs kql (use count with where)');
-  });
-  if (s.clock?.mode !== 'accelerated' && s.clock?.speed !== undefined) check(['clock', 'speed'], false, 'only for clock mode accelerated');
-  if (s.clock?.mode !== 'stepped' && (s.clock?.step !== undefined || s.clock?.interval !== undefined)) {
-    check(['clock', s.clock?.step !== undefined ? 'step' : 'interval'], false, 'only for clock mode stepped');
-  }
-  return out;
 }
 
 // ---- normalised form ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 export type AlertType = 'modelBreach' | 'aiAnalyst' | 'systemAlert' | 'email';
 export const ALERT_TYPES: readonly AlertType[] = ['modelBreach', 'aiAnalyst', 'systemAlert', 'email'];
 
-/** A number of seconds, or `250ms`, `30s`, `5m`, `1h`. */
+/** `250ms`, `30s`, `5m`, `1h`; the schema allows a bare number only for 0. */
 export type DurationInput = number | string;
 /** A number per second, or `10/s`, `30/min`, `2/h`. */
 export type RateInput = number | string;

@@ -6,11 +6,11 @@ const RATE = /^([0-9]+(?:\.[0-9]+)?)\/(s|min|h)$/;
 const MS_PER: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const SECONDS_PER: Record<string, number> = { s: 1, min: 60, h: 3600 };
 
-/** Milliseconds from a number of seconds or a `30s`-style string. */
+/** Milliseconds from a `30s`-style string (or a number of seconds: the schema lets only 0 through). */
 export function durationMs(value: DurationInput): number {
   if (typeof value === 'number') return value * 1000;
   const m = DURATION.exec(value);
-  if (!m) throw new Error(`not a duration: ${JSON.stringify(value)} (use 250ms, 30s, 5m, 1h or seconds)`);
+  if (!m) throw new Error(`not a duration: ${JSON.stringify(value)} (use 250ms, 30s, 5m, 1h)`);
   return Number(m[1]) * MS_PER[m[2]!]!;
 }
 
