@@ -37,13 +37,20 @@ export async function drain(state: RunState, lab: Lab): Promise<void> {
     await mock.nextStore(200).catch(() => {});
     const before = trk.rowCount;
     trk.addGenerated(await sim.newlyGenerated());
+    // Read in the order data flows, so that each reading covers what the previous one promised: a
+    // source that has polled past the end has spooled what it fetched (ingest precedes its success);
+    // an empty spool means every spooled record was answered 200/204, so stored; and the rows read
+    // after that include them. Read the other way round (rows, then the spool, then the sources),
+    // records delivered between two readings were counted as sent but never read, and the drain
+    // could settle with them "not landed" — the external-topology flake (issue 13).
+    const caughtUp = await sourcesCaughtUp();
+    const pending = await conn.pending();
     const fresh = await trk.poll();
     const received = await conn.received();
     if (fresh || trk.rowCount !== before || received !== lastReceived) quietSince = performance.now();
     lastReceived = received;
     const now = performance.now();
     state.sampleIfDue('draining');
-    const pending = await conn.pending();
     if (trk.allLanded() && pending === 0) {
       drained = true;
       break;
@@ -51,7 +58,6 @@ export async function drain(state: RunState, lab: Lab): Promise<void> {
     if (pending !== 0) continue;
     // The spool is empty and every source has fetched past the end of the traffic: what is still
     // missing will not come (it was dead-lettered, or lost). Rows get a moment to settle.
-    const caughtUp = await sourcesCaughtUp();
     const settled = caughtUp === undefined ? now - quietSince > QUIET_MS : caughtUp && now - quietSince > 1000;
     if (settled) {
       drained = true;
