@@ -1,6 +1,7 @@
 // The express app of one mock instance. Routers mount in a fixed order, one line each; the first
 // that matches answers. Surfaces still to come add their line here:
 //   queryRouter         POST /v1/workspaces/:id/query             (route name 'query')
+//   batchRouter         POST /v1/$batch                           (route name 'query')
 //   webPageRouter       GET  /                                    (the web page)
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { analyticsAdminRouter } from './analytics/admin-router.ts';
@@ -10,6 +11,7 @@ import { dataCollectorRouter } from './handlers/dataCollector.ts';
 import type { LabContext } from './labContext.ts';
 import { entraRouter } from './entra/lab-entra.ts';
 import { dcrAdminRouter, logsIngestionRouter } from './logs-ingestion/index.ts';
+import { batchRouter } from './query/batch-router.ts';
 import { queryRouter } from './query/router.ts';
 import { webPageRouter } from './web/router.ts';
 import { sendDiscardingUnreadBody } from './middlewares/discard-unread-body.ts';
@@ -27,6 +29,7 @@ export function buildApp(lab: LabContext): Express {
   app.use(entraRouter(lab)); //             /:tenant/v2.0/.well-known/openid-configuration, /:tenant/discovery/v2.0/keys, POST /:tenant/oauth2/v2.0/token
   app.use(logsIngestionRouter(lab)); //     POST /dataCollectionRules/:id/streams/:stream
   app.use(queryRouter(lab)); //             POST|GET /v1/workspaces/:id/query (KQL)
+  app.use(batchRouter(lab)); //             POST /v1/$batch (several queries)
   app.use(webPageRouter(lab)); //           GET / (the web page), /web/config.json
 
   app.use(notFound(lab));

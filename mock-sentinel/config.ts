@@ -131,6 +131,11 @@ export interface MockSentinelOptions {
     defaultTimeoutMs?: number;
     /** The most `Prefer: wait=N` can ask for, in ms (600,000: 10 minutes). */
     maxTimeoutMs?: number;
+    /**
+     * Order of a `$batch` answer's `responses`: the requests' order (default) or reversed. The real
+     * API answers in completion order, so clients must pair answers with requests by `id`.
+     */
+    batchResponseOrder?: 'request' | 'reverse';
   };
   /** DuckDB's memory limit (`memory_limit`, e.g. '2GB'); default DuckDB's own, 80 % of RAM. */
   memoryLimit?: string;

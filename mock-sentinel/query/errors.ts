@@ -12,8 +12,15 @@ export interface QueryErrorBody {
   error: {
     message: string;
     code: string;
-    innererror?: { code: string; message: string; line?: number; pos?: number; token?: string };
+    innererror?: { code: string; message: string; line?: number; pos?: number; token?: string; details?: QueryErrorDetail[] };
   };
+}
+
+/** One entry of `innererror.details` (e.g. `InvalidJsonBody` for a batch body that is not JSON). */
+export interface QueryErrorDetail {
+  code: string;
+  message: string;
+  target: string | null;
 }
 
 /** A query the service refuses, knowing its status, headers and API error body. */
@@ -24,9 +31,20 @@ export class QueryError extends ServiceError {
   readonly line?: number;
   readonly column?: number;
   readonly token?: string;
+  readonly details?: QueryErrorDetail[];
 
   /** `innerCode` undefined → `{ error: { code, message } }` with no inner error (auth, throttling). */
-  constructor(opts: { status?: number; code?: string; innerCode?: string; message: string; line?: number; column?: number; token?: string; headers?: Record<string, string> }) {
+  constructor(opts: {
+    status?: number;
+    code?: string;
+    innerCode?: string;
+    message: string;
+    line?: number;
+    column?: number;
+    token?: string;
+    details?: QueryErrorDetail[];
+    headers?: Record<string, string>;
+  }) {
     super(opts.message);
     this.name = 'QueryError';
     this.status = opts.status ?? 400;
@@ -35,6 +53,7 @@ export class QueryError extends ServiceError {
     this.line = opts.line;
     this.column = opts.column;
     this.token = opts.token;
+    this.details = opts.details;
     if (opts.headers) Object.assign(this.headers, opts.headers);
   }
 
@@ -48,6 +67,7 @@ export class QueryError extends ServiceError {
     if (this.line !== undefined) inner.line = this.line;
     if (this.column !== undefined) inner.pos = this.column;
     if (this.token !== undefined) inner.token = this.token;
+    if (this.details !== undefined) inner.details = this.details;
     const outer = this.code === 'BadArgumentError' ? 'The request had some invalid properties' : this.message;
     return { error: { message: outer, code: this.code, innererror: inner } };
   }
@@ -115,6 +135,13 @@ export const queryRouteErrors = {
   /** 404 for a workspace id this mock does not serve (lab policy; the message names the id). */
   workspaceNotFound: (id: string) =>
     new QueryError({ status: 404, code: 'WorkspaceNotFoundError', innerCode: 'WorkspaceNotFoundError', message: `The workspace '${id}' could not be found` }),
+  /** 404 for a batch member whose path or method is not a query (the batch page's `PathNotFoundError`). */
+  pathNotFound: () => new QueryError({ status: 404, code: 'PathNotFoundError', message: 'The requested path does not exist' }),
+  /** 400 for a batch member naming a workspace this mock does not serve; the message is the batch page's, spelling included. */
+  failedToResolveResource: () => new QueryError({ status: 400, code: 'FailedToResolveResource', message: 'Resource identity could not be resovled' }),
+  /** 400 for a `$batch` body that is not JSON, as the batch page documents it. */
+  batchBodyNotJson: (detail: string) =>
+    new QueryError({ innerCode: 'QueryValidationError', message: 'Failed parsing the query', details: [{ code: 'InvalidJsonBody', message: detail, target: null }] }),
   /** An injected fault, shaped as the API's throttling / server errors. */
   fault: (spec: InjectedErrorSpec): QueryError => {
     const code = spec.status === 429 ? 'ThrottledError' : spec.status === 503 ? 'ServiceUnavailableError' : 'InternalServerError';

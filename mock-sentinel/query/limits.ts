@@ -66,13 +66,6 @@ export function queryTimedOut(ms: number): QueryError {
   });
 }
 
-/** The timeout a request asks for with `Prefer: wait=N` (seconds), within the configured maximum. */
-export function requestedTimeoutMs(prefer: string | undefined, timeouts: QueryTimeouts): number {
-  const wait = /(?:^|[,;\s])wait\s*=\s*"?(\d+)"?/i.exec(prefer ?? '');
-  if (!wait) return timeouts.defaultMs;
-  return Math.min(Math.max(1, Number(wait[1])) * 1000, timeouts.maxMs);
-}
-
 /**
  * About the bytes a rendered row adds to the JSON answer, without serialising it (strings by
  * UTF-16 length plus quotes; other values by a fixed allowance): what the byte limit counts.
