@@ -3,14 +3,11 @@
 // columns no alert type of the run produces (sparse tables are legitimate, so not errors); --strict
 // makes them errors. And every finding of a file comes in one pass, errors and warnings in line order.
 import { describe, it, expect, vi, afterEach } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { command as validate } from '../../harness/commands/validate.ts';
 import { LEGACY_COLUMNS_BY_TYPE } from '../../harness/scenario/alert-columns.ts';
 import { SPEC_COLUMNS_FILE } from '../../harness/engine/columns.ts';
-import { findings, warningsOf } from './validate-helpers.ts';
+import { captureOutput, findings, scenarioFiles, warningsOf } from './validate-helpers.ts';
 
 const base = 'name: t\nduration: 1m\ntraffic:\n  rates: { modelBreach: 1/s }\n  stories: [{ at: 10s, story: probe-outage }]\n';
 
@@ -79,21 +76,14 @@ describe('dtlab validate --strict and exit codes', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('warnings print and exit 0; --strict exits 1; an error exits 1; usage errors exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dtlab-13-strict-'));
-    const warned = join(dir, 'warned.yaml');
-    const broken = join(dir, 'broken.yaml');
-    writeFileSync(warned, base + 'expect:\n  landed: [email]\n');
-    writeFileSync(broken, 'name: t\nduration: 10\n');
-    const err: string[] = [];
-    const out: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-    vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
+    const { 'warned.yaml': warned, 'broken.yaml': broken } = scenarioFiles({ 'warned.yaml': base + 'expect:\n  landed: [email]\n', 'broken.yaml': 'name: t\nduration: 10\n' });
+    const output = captureOutput();
     expect(await validate.run([warned])).toBe(0);
-    expect(err.join('')).toContain(`${warned}:7:12  expect.landed[0]  warning: no traffic of this run generates email alerts`);
-    expect(out.join('')).toContain(`${warned}: ok (t), 1 warning`);
+    expect(output.err()).toContain(`${warned}:7:12  expect.landed[0]  warning: no traffic of this run generates email alerts`);
+    expect(output.out()).toContain(`${warned}: ok (t), 1 warning`);
     expect(await validate.run(['--strict', warned])).toBe(1);
     expect(await validate.run([broken])).toBe(1);
-    expect(err.join('')).toContain(`${broken}:2:11  duration  is a duration without a unit`);
+    expect(output.err()).toContain(`${broken}:2:11  duration  is a duration without a unit`);
     expect(await validate.run(['--strictly', warned])).toBe(2);
   });
 });

@@ -1,11 +1,8 @@
 // Issue 13: unknown story and fault names and parameters a story does not take are errors before the
 // run, at FILE:LINE:COL. A misspelt story name used to pass `dtlab validate` and the run, generating nothing.
 import { describe, it, expect, vi, afterEach } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { command as run } from '../../harness/commands/run.ts';
-import { errorsOf } from './validate-helpers.ts';
+import { captureOutput, errorsOf, scenarioFiles } from './validate-helpers.ts';
 
 const base = 'name: t\nduration: 1m\n';
 
@@ -46,14 +43,10 @@ describe('dtlab run checks before it starts anything', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('a misspelt story stops the run with the same finding, exit 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dtlab-13-names-'));
-    const file = join(dir, 'bad.yaml');
-    writeFileSync(file, base + 'traffic:\n  stories:\n    - { at: 10s, story: saas-hijak }\n');
-    const err: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const file = scenarioFiles({ 'bad.yaml': base + 'traffic:\n  stories:\n    - { at: 10s, story: saas-hijak }\n' })['bad.yaml']!;
+    const output = captureOutput();
     expect(await run.run([file])).toBe(1);
-    expect(err.join('')).toContain(`${file}:5:25  traffic.stories[0].story  unknown story "saas-hijak" (did you mean "saas-hijack"?)`);
-    expect(err.join('')).toContain('nothing was run');
+    expect(output.err()).toContain(`${file}:5:25  traffic.stories[0].story  unknown story "saas-hijak" (did you mean "saas-hijack"?)`);
+    expect(output.err()).toContain('nothing was run');
   });
 });

@@ -1,10 +1,9 @@
 // dtlab validate: each kind of invalid scenario file is reported at its file, line, column and key path.
 import { describe, it, expect, vi, afterEach } from 'vitest';
-import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { parseScenario, loadScenarioFile, formatError, isWarning, type ScenarioError } from '../../harness/scenario/load.ts';
 import { command as validate } from '../../harness/commands/validate.ts';
+import { captureOutput, scenarioFiles } from './validate-helpers.ts';
 
 function errorsOf(text: string): ScenarioError[] {
   const r = parseScenario(text, 'x.yaml');
@@ -141,20 +140,13 @@ describe('dtlab validate', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('prints FILE:LINE:COL  PATH  REASON and exits 1 for an invalid file, 0 for a valid one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dtlab-validate-'));
-    const good = join(dir, 'good.yaml');
-    const bad = join(dir, 'bad.yaml');
-    writeFileSync(good, base);
-    writeFileSync(bad, 'name: t\nduration: soon\n');
-    const err: string[] = [];
-    const out: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-    vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
+    const { 'good.yaml': good, 'bad.yaml': bad } = scenarioFiles({ 'good.yaml': base, 'bad.yaml': 'name: t\nduration: soon\n' });
+    const output = captureOutput();
     expect(await validate.run([good])).toBe(0);
     expect(await validate.run([good, bad])).toBe(1);
-    expect(err.join('')).toContain(`${bad}:2:11  duration  must be a duration`);
-    expect(out.join('')).toContain('1 valid, 1 invalid');
+    expect(output.err()).toContain(`${bad}:2:11  duration  must be a duration`);
+    expect(output.out()).toContain('1 valid, 1 invalid');
     expect(await validate.run(['--nope'])).toBe(2);
-    expect(err.join('')).toContain("Unknown option '--nope'");
+    expect(output.err()).toContain("Unknown option '--nope'");
   });
 });
