@@ -106,6 +106,7 @@ async function main(): Promise<void> {
       timeGeneratedField: 'alertTime', timeoutMs: 60_000,
       batch: { maxBytes: BATCH_BYTES, maxRecords: BATCH_RECORDS },
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, pauseMs: 1000 },
+      stuckAfterMs: 600_000,
     });
     const metrics = createMetrics();
     const deliverer = new Deliverer({

@@ -27,7 +27,10 @@ export { loadConfigFile, resolveConfig, ConfigError } from './config/load.ts';
 /**
  * Events: `spooled` {source,count,firstSeq,lastSeq,keys}, `delivered` {count,firstSeq,lastSeq,records},
  * `dead-lettered` {stage:'alert'|'delivery',reason,…}, `checkpoint` {source,endMs,fetched,fresh},
- * `idle` (spool drained), `delivery-paused` {reason}, `source-error` {source,kind,message}.
+ * `idle` (nothing spooled or parked), `delivery-paused` {reason}, `source-error` {source,kind,message},
+ * `parked` {sink,target,reason,cause,configKey,count} (a stream or table set aside after a
+ * configuration-like error), `parked-retry` {sink,target,outcome: refused|failed|landed} (one retry
+ * of a parked target), `unparked` {sink,target} (its parked records landed).
  */
 export interface Connector {
   readonly config: ConnectorConfig;
@@ -44,9 +47,9 @@ export interface Connector {
   close(): Promise<void>;
   /** Every poller polls at once. */
   pollNow(): void;
-  /** Records spooled and not yet delivered. */
+  /** Records spooled or parked, not yet delivered or dead-lettered. */
   pending(): number;
-  /** Resolves true once the spool is drained (false after timeoutMs). */
+  /** Resolves true once nothing is spooled or parked (false after timeoutMs). */
   waitIdle(timeoutMs?: number): Promise<boolean>;
   /** Tries both ends (a signed Darktrace request, a signed empty Sentinel post); lists the problems. */
   check(): Promise<string[]>;
@@ -56,7 +59,7 @@ export interface ConnectorOptions {
   logger?: Logger;
   /** Where the connector's own logger writes its JSON lines (default stdout); ignored with `logger`. */
   logDestination?: DestinationStream;
-  /** Clock for poll windows (tests). */
+  /** Clock for poll windows and for the stuckAfter deadline of parked targets (tests). */
   now?: () => number;
 }
 
@@ -131,6 +134,8 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     const reasons: string[] = [];
     if (diskStatus?.full) reasons.push(`disk full (${diskStatus.freeBytes ?? 'unknown'} bytes free)`);
     if (pausedReason !== undefined) reasons.push(`delivery paused: ${pausedReason}`);
+    const parked = deliverer?.parked() ?? [];
+    for (const p of parked) reasons.push(`sink ${p.sink} ${deliverer!.targetKind} ${p.target} parked (${p.records} records): ${p.reason}; ${p.cause}; check ${p.configKey}`);
     pollers.forEach((p, i) => p.status.consecutiveFailures > 0 && reasons.push(`source ${sourceNames[i]} failing: ${p.status.lastError}`));
     return {
       status: reasons.length ? 'degraded' : 'ok',
@@ -138,14 +143,14 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       running,
       disk: diskStatus ?? null,
       spool: spool ? { pendingRecords: spool.pending, bytes: spool.bytes, committedSeq: spool.committedSeq, lastSeq: spool.lastSeq } : null,
-      delivery: { sink: config.sentinel.mode, paused: pausedReason ?? null },
+      delivery: { sink: config.sentinel.mode, paused: pausedReason ?? null, parked },
       sources,
     };
   }
   let sourceNames: string[] = [];
 
   function waitIdle(timeoutMs: number): Promise<boolean> {
-    if (!spool || spool.pending === 0) return Promise.resolve(true);
+    if (!spool || (deliverer?.pending ?? spool.pending) === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (v: boolean) => {
         clearTimeout(timer);
@@ -171,6 +176,11 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
         maxBatchBytes: config.sentinel.batch.maxBytes,
         maxBatchRecords: config.sentinel.batch.maxRecords,
         pauseMs: config.sentinel.retry.pauseMs,
+        stuckAfterMs: config.sentinel.stuckAfterMs,
+        parkedBackoff: config.sentinel.retry,
+        parkedMaxBytes: config.spool.maxBytes,
+        parkedSegmentBytes: config.spool.segmentBytes,
+        now: opts.now,
       });
       pollers = [];
       sourceNames = [];
@@ -244,7 +254,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     },
     pending() {
       open();
-      return spool!.pending;
+      return deliverer?.pending ?? spool!.pending;
     },
     async check() {
       const problems: string[] = [];

@@ -175,6 +175,7 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
       timeoutMs: parseDuration(s.timeout ?? '60s'),
       batch: { maxBytes: batchBytes, maxRecords: s.batch?.maxRecords ?? 10_000 },
       retry,
+      stuckAfterMs: parseDuration(s.stuckAfter ?? '10m'),
     },
     receiver: r
       ? {
@@ -262,6 +263,7 @@ function resolveLogsIngestion(s: Record<string, any>, baseDir: string, batchByte
     timeoutMs: parseDuration(s.timeout ?? '60s'),
     batch: { maxBytes: batchBytes, maxRecords: s.batch?.maxRecords ?? 10_000 },
     retry,
+    stuckAfterMs: parseDuration(s.stuckAfter ?? '10m'),
   };
 }
 

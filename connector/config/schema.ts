@@ -47,6 +47,7 @@ const dataCollector = {
     timeout: duration,
     batch,
     retry,
+    stuckAfter: duration,
   },
 };
 
@@ -75,6 +76,7 @@ const logsIngestion = {
     timeout: duration,
     batch,
     retry,
+    stuckAfter: duration,
   },
 };
 

@@ -44,6 +44,10 @@ export interface DataCollectorSinkConfig {
   timeoutMs: number;
   batch: BatchConfig;
   retry: RetryConfig;
+  /** How long records refused for a configuration-like reason stay parked and retried before they are dead-lettered. */
+  stuckAfterMs: number;
+  /** Where this sink's keys are in the config file, for messages (`sentinel`; a `sinks:` entry's path). */
+  configPath?: string;
 }
 
 /** Logs Ingestion API (DCR streams, Entra bearer tokens; azure-ingestion.md part B). */
@@ -73,6 +77,10 @@ export interface LogsIngestionSinkConfig {
   timeoutMs: number;
   batch: BatchConfig;
   retry: RetryConfig;
+  /** How long records refused for a configuration-like reason stay parked and retried before they are dead-lettered. */
+  stuckAfterMs: number;
+  /** Where this sink's keys are in the config file, for messages (`sentinel`; a `sinks:` entry's path). */
+  configPath?: string;
 }
 
 export type SentinelConfig = DataCollectorSinkConfig | LogsIngestionSinkConfig;

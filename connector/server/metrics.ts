@@ -14,6 +14,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     delivered: new Counter({ name: 'dtconnector_records_delivered_total', help: 'Records accepted by the sink (200)', labelNames: ['sink'], registers: r }),
     retried: new Counter({ name: 'dtconnector_delivery_retries_total', help: 'Transient delivery failures retried', labelNames: ['sink', 'reason'], registers: r }),
     deadLettered: new Counter({ name: 'dtconnector_records_dead_lettered_total', help: 'Records or alerts written to the dead-letter file', labelNames: ['stage'], registers: r }),
+    parkedRecords: new Gauge({ name: 'dtconnector_parked_records', help: 'Records set aside after a configuration-like error, per sink and target (stream or table), retried until stuckAfter', labelNames: ['sink', 'target'], registers: r }),
+    configErrors: new Counter({ name: 'dtconnector_config_errors_total', help: 'Deliveries refused for a configuration-like reason (unknown stream or DCR, missing role, refused key or secret), per sink and target', labelNames: ['sink', 'target'], registers: r }),
     suspectedDuplicates: new Counter({ name: 'dtconnector_suspected_duplicates_total', help: 'Records re-sent after a crash between a 200 and the spool commit', registers: r }),
     sourceErrors: new Counter({ name: 'dtconnector_source_errors_total', help: 'Darktrace poll errors', labelNames: ['source', 'kind'], registers: r }),
     spoolBytes: new Gauge({ name: 'dtconnector_spool_bytes', help: 'Bytes of spool segments on disk', registers: r }),

@@ -22,3 +22,9 @@ export function parseSize(value: number | string): number {
   if (!mult) throw new Error(`not a size: ${value}`);
   return Math.floor(Number(m[1]) * mult);
 }
+
+/** Milliseconds as the config writes them: the largest unit that divides evenly (`10m`, `90s`, `250ms`). */
+export function formatDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) if (ms >= UNITS[unit]! && ms % UNITS[unit]! === 0) return `${ms / UNITS[unit]!}${unit}`;
+  return `${ms}ms`;
+}

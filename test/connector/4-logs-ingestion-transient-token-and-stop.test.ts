@@ -14,7 +14,7 @@ function tokenError(message: string): Error {
 }
 
 describe('token errors', () => {
-  it('AADSTS90033 under invalid_request, and its replay by MSAL, are retried; a wrong secret is dead-lettered', () => {
+  it('AADSTS90033 under invalid_request, and its replay by MSAL, are retried; a wrong secret is configuration-like (parked)', () => {
     const transient = [
       'invalid_request: Error(s): 90033 - Timestamp: 2026-11-29 12:00:00Z - Description: AADSTS90033: A transient error has occurred. Please try again.',
       '90033: AADSTS90033: A transient error has occurred. Please try again.',
@@ -22,7 +22,7 @@ describe('token errors', () => {
     ];
     for (const message of transient) expect(classifyUploadError(tokenError(message), 1, false).kind, message).toBe('retry');
     const wrongSecret = 'invalid_client: Error(s): 7000215 - Timestamp: 2026-11-29 12:00:00Z - Description: AADSTS7000215: Invalid client secret provided.';
-    expect(classifyUploadError(tokenError(wrongSecret), 1, false)).toMatchObject({ kind: 'dead-letter', reason: expect.stringMatching(/invalid_client/) });
+    expect(classifyUploadError(tokenError(wrongSecret), 1, false)).toMatchObject({ kind: 'config', problem: 'credentials', reason: expect.stringMatching(/invalid_client/) });
   });
 });
 

@@ -1,7 +1,7 @@
 // The signing clock's debug hook and what a 403 caused by clock skew does: every signature (SharedKey
 // x-ms-date, DTAPI-Date) reads the skewed clock; a skew 403 keeps the records spooled and retries,
 // so they land once the clock is fixed (docs/decisions/0002-connector-403-clock-skew-retried.md),
-// while a 403 with a right clock is still permanent (secondary key once, then dead-letter).
+// while a 403 with a right clock is still a refused key (secondary key once, then parked).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConnector, type Connector } from '../../connector/index.ts';
 import { resolveConfig, ConfigError } from '../../connector/config/load.ts';
@@ -89,15 +89,15 @@ describe('403 from clock skew', () => {
     expect(outcomes[0]!.records.map((r) => r.seq)).toEqual([1, 2, 3]);
   });
 
-  it('403 with a right clock is still permanent: the secondary key once, then dead-letter', async () => {
+  it('403 with a right clock is still a refused key: the secondary key once, then parked as configuration-like', async () => {
     const sink = await skewSink({ primary: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==' });
     const s = createDataCollectorSink(sinkCfg(sink.url, { secondaryKey: SECONDARY }), {}, new SigningClock(0));
     const outcomes: SinkOutcome[] = [];
     await s.deliver(recs(2), (o) => void outcomes.push(o));
     await s.close();
     expect(sink.posts.map((p) => p.status)).toEqual([403, 403]);
-    expect(outcomes.map((o) => o.kind)).toEqual(['dead-letter']);
-    expect(outcomes[0]!.kind === 'dead-letter' && outcomes[0]!.reason).toMatch(/^403 InvalidAuthorization/);
+    expect(outcomes.map((o) => o.kind)).toEqual(['park']);
+    expect(outcomes[0]!.kind === 'park' && outcomes[0]!.fault.reason).toMatch(/^403 InvalidAuthorization/);
   });
 
   it('--check names the clock when the 403 comes with a skewed clock', async () => {

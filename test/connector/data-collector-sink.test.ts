@@ -1,5 +1,7 @@
 // The Data Collector sink over real HTTP against a SharedKey-verifying endpoint: signing, size
-// splitting, retries only on 408/429/5xx/network, Retry-After, dead-letter on 400/403, 404 splits.
+// splitting, retries only on 408/429/5xx/network, Retry-After, dead-letter on a 400 about the
+// records, park on a refusal about the table, workspace or key (403, 400 InvalidLogType, 404 for
+// one record), 404 splits.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataCollectorSinkConfig } from '../../connector/config/types.ts';
 import { createDataCollectorSink } from '../../connector/sinks/data-collector/sink.ts';
@@ -122,10 +124,15 @@ describe('permanent errors', () => {
     }
   });
 
-  it('403 without a secondary key dead-letters', async () => {
-    const { outcomes, posts } = await run(() => undefined, records(1), { sharedKey: SECONDARY }, { primary: PRIMARY });
+  it('403 without a secondary key parks the batch (configuration-like: the key), naming the keys to check', async () => {
+    const { outcomes, posts } = await run(() => undefined, records(2), { sharedKey: SECONDARY }, { primary: PRIMARY });
     expect(posts).toHaveLength(1);
-    expect(outcomes[0]!.kind).toBe('dead-letter');
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({
+      kind: 'park',
+      fault: { target: 'darktrace_model_alerts_CL', reason: expect.stringMatching(/^403 InvalidAuthorization/), configKey: 'sentinel.sharedKey and sentinel.workspaceId', response: { status: 403 } },
+    });
+    expect(outcomes[0]!.records.map((r) => r.seq)).toEqual([1, 2]);
   });
 
   it('403 is retried once with the secondary key when configured', async () => {
@@ -134,10 +141,25 @@ describe('permanent errors', () => {
     expect(delivered(outcomes)).toEqual([1]);
   });
 
-  it('403 with both keys refused dead-letters after one retry', async () => {
+  it('403 with both keys refused parks after one retry with the other key', async () => {
     const { outcomes, posts } = await run(() => undefined, records(1), { sharedKey: PRIMARY, secondaryKey: SECONDARY }, { primary: 'AAAA' });
     expect(posts).toHaveLength(2);
-    expect(outcomes[0]!.kind).toBe('dead-letter');
+    expect(outcomes[0]).toMatchObject({ kind: 'park', fault: { cause: expect.stringMatching(/with either key/), configKey: 'sentinel.sharedKey, sentinel.secondaryKey and sentinel.workspaceId' } });
+  });
+
+  it('400 InvalidLogType parks (no record can pass it): the table name is the config key to check', async () => {
+    const body = JSON.stringify({ Error: 'InvalidLogType', Message: 'The log type contained special characters' });
+    const { outcomes, posts } = await run(() => ({ status: 400, body }), records(3));
+    expect(posts).toHaveLength(1);
+    expect(outcomes).toEqual([expect.objectContaining({ kind: 'park', fault: expect.objectContaining({ reason: '400 InvalidLogType: The log type contained special characters', configKey: 'sentinel.logType' }) })]);
+  });
+
+  it('404 for a single small record parks it and the rest of the delivery unsent (a wrong URL, not a size)', async () => {
+    const { outcomes, posts } = await run(() => ({ status: 404 }), records(4), { batch: { maxBytes: 5 * 1024 * 1024, maxRecords: 2 } });
+    // [1,2] 404 → split → [1] 404: parked; [2] and the second post's [3,4] are parked without being sent.
+    expect(posts.map((p) => p.records.length)).toEqual([2, 1]);
+    expect(outcomes.map((o) => [o.kind, o.records.map((r) => r.seq)])).toEqual([['park', [1]], ['park', [2]], ['park', [3, 4]]]);
+    expect(outcomes[0]).toMatchObject({ fault: { configKey: 'sentinel.endpoint and sentinel.workspaceId' } });
   });
 });
 

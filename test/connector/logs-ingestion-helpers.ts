@@ -54,7 +54,7 @@ export interface LiConnector {
 }
 
 /** Starts a connector (pollers off unless `darktraceUrl` is given) with the Logs Ingestion sink. */
-export async function startLiConnector(m: HttpsMock, o: { sentinel?: Record<string, unknown>; darktraceUrl?: string; extra?: Record<string, any>; state?: string } = {}): Promise<LiConnector> {
+export async function startLiConnector(m: HttpsMock, o: { sentinel?: Record<string, unknown>; darktraceUrl?: string; extra?: Record<string, any>; state?: string; now?: () => number } = {}): Promise<LiConnector> {
   const state = o.state ?? tempState();
   const raw: Record<string, any> = {
     darktrace: { url: o.darktraceUrl ?? 'http://127.0.0.1:9', ...DT_TOKENS, linkBase: 'https://sample', timeout: '5s' },
@@ -68,7 +68,7 @@ export async function startLiConnector(m: HttpsMock, o: { sentinel?: Record<stri
   const lines: string[] = [];
   const sink = new Writable({ write(chunk, _enc, cb) { lines.push(...String(chunk).split('\n').filter(Boolean)); cb(); } });
   const logger = pino({ level: 'debug', redact: ['*.clientSecret', '*.sharedKey', '*.privateToken', '*.publicToken', '*.token'] }, sink);
-  const c = createConnector(resolveConfig(raw), { logger });
+  const c = createConnector(resolveConfig(raw), { logger, now: o.now });
   await c.start();
   const { url } = await c.listen();
   return {

@@ -155,16 +155,21 @@ describe('upload errors: retried, dead-lettered or split', () => {
     expect(classifyUploadError(rest(413, 'ContentLengthLimitExceeded'), 1, false)).toMatchObject({ kind: 'dead-letter', reason: '413 ContentLengthLimitExceeded: ContentLengthLimitExceeded message' });
   });
 
-  it('401/403/400 are permanent (with the response); 404 (unknown DCR or stream) keeps the records', () => {
-    expect(classifyUploadError(rest(403, 'OperationFailed'), 1, false)).toMatchObject({ kind: 'dead-letter', response: { status: 403, body: '{"error":{"code":"OperationFailed"}}' } });
-    expect(classifyUploadError(rest(401, 'InvalidAuthenticationToken'), 1, false)).toMatchObject({ kind: 'dead-letter' });
+  it('404 (unknown DCR or stream), 403 (no role), 401 and a 400 for a chunk of several are configuration-like (parked, with the response); a 400 for one record is dead-lettered', () => {
+    expect(classifyUploadError(rest(403, 'OperationFailed'), 1, false)).toMatchObject({ kind: 'config', problem: 'role', response: { status: 403, body: '{"error":{"code":"OperationFailed"}}' } });
+    expect(classifyUploadError(rest(401, 'InvalidAuthenticationToken'), 1, false)).toMatchObject({ kind: 'config', problem: 'audience' });
     expect(classifyUploadError(rest(400, 'InvalidJson'), 1, false)).toMatchObject({ kind: 'dead-letter' });
-    expect(classifyUploadError(rest(404, 'NotFound'), 1, false)).toMatchObject({ kind: 'retry' });
+    expect(classifyUploadError(rest(400, 'InvalidJson'), 3, false)).toMatchObject({ kind: 'config', problem: 'schema' });
+    expect(classifyUploadError(rest(404, 'NotFound'), 1, false)).toMatchObject({ kind: 'config', problem: 'dcr-or-stream' });
+    const unknownStream = Object.assign(rest(404, 'NotFound'), { message: "Stream 'Custom-X' is not declared in the data collection rule with immutable Id 'dcr-1'." });
+    expect(classifyUploadError(unknownStream, 1, false)).toMatchObject({ kind: 'config', problem: 'stream' });
+    const unknownDcr = Object.assign(rest(404, 'NotFound'), { message: "Data collection rule with immutable Id 'dcr-1' not found." });
+    expect(classifyUploadError(unknownDcr, 1, false)).toMatchObject({ kind: 'config', problem: 'dcr' });
   });
 
-  it('token errors: a refused client is permanent, an unavailable Entra is retried; network errors and timeouts are retried', () => {
+  it('token errors: a refused client is configuration-like (parked), an unavailable Entra is retried; network errors and timeouts are retried', () => {
     const tokenError = (message: string) => Object.assign(new Error(message), { name: 'AuthenticationRequiredError' });
-    expect(classifyUploadError(tokenError('invalid_client: Error(s): 7000215 - AADSTS7000215: Invalid client secret provided.'), 1, false)).toMatchObject({ kind: 'dead-letter' });
+    expect(classifyUploadError(tokenError('invalid_client: Error(s): 7000215 - AADSTS7000215: Invalid client secret provided.'), 1, false)).toMatchObject({ kind: 'config', problem: 'credentials' });
     expect(classifyUploadError(tokenError('temporarily_unavailable: AADSTS50196'), 1, false)).toMatchObject({ kind: 'retry' });
     expect(classifyUploadError(Object.assign(new Error('connect ECONNREFUSED'), { name: 'RestError', code: 'ECONNREFUSED' }), 1, false)).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network error ECONNREFUSED/) });
     expect(classifyUploadError(Object.assign(new Error('aborted'), { name: 'AbortError' }), 1, true)).toMatchObject({ kind: 'retry', reason: 'network timeout' });

@@ -1,5 +1,5 @@
 // The Logs Ingestion sink against the real mock over HTTPS: Microsoft's SDK with an Entra client
-// secret, each record's fate learnt from `onError` — landed, dead-lettered or retried, never two.
+// secret, each record's fate learnt from `onError` — landed, dead-lettered, parked or retried, never two.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,27 +67,29 @@ describe('Logs Ingestion sink × the mock over HTTPS', () => {
     expect(k.c.pending()).toBe(0);
   });
 
-  it('a wrong secret dead-letters the records with the SDK’s error (AADSTS7000215); the secret is never logged', async () => {
-    const { m, k } = await setup({}, { clientSecret: 'wrong-secret-value' });
+  it('a wrong secret parks the records with the SDK’s error (AADSTS7000215), then dead-letters them after stuckAfter; the secret is never logged', async () => {
+    const { m, k } = await setup({}, { clientSecret: 'wrong-secret-value', stuckAfter: 50 });
+    const parked = waitForEvent<any>(k.c.events, 'parked');
     const dead = waitForEvent<any>(k.c.events, 'dead-lettered', (e) => e.stage === 'delivery');
     expect((await k.push([breach(1), breach(2)])).status).toBe(200);
+    expect(await parked).toMatchObject({ reason: expect.stringMatching(/^AuthenticationRequiredError \(token\): invalid_client: .*AADSTS7000215: Invalid client secret provided/), configKey: 'sentinel.clientSecret, sentinel.clientId and sentinel.tenantId' });
     const e = (await dead) as { reason: string; count: number };
     expect(e.count).toBe(2);
-    expect(e.reason).toMatch(/^AuthenticationRequiredError \(token\): invalid_client: .*AADSTS7000215: Invalid client secret provided/);
+    expect(e.reason).toMatch(/^parked for 50ms \(stuckAfter\) without the error clearing: AuthenticationRequiredError \(token\): invalid_client: .*AADSTS7000215: Invalid client secret provided/);
     const [entry] = deadLetters(k.state);
     expect(entry).toMatchObject({ kind: 'delivery', sink: 'logsIngestion', reason: e.reason });
     expect(entry!.records.map((r: { threatID: number }) => r.threatID)).toEqual([1, 2]);
     expect(await allRows(m, 'DarktraceModelAlerts_CL')).toEqual([]);
-    expect(k.c.pending()).toBe(0);
+    expect(await k.c.waitIdle(10_000)).toBe(true);
     expect(k.logText()).not.toContain('wrong-secret-value');
     expect(readFileSync(path.join(k.state, 'dead-letter', 'dead-letter.ndjson'), 'utf8')).not.toContain('wrong-secret-value');
   });
 
-  it('an app without access to the DCR gets 403 OperationFailed: dead-lettered with the response', async () => {
-    const { m, k } = await setup({ apps: [{ clientId: 'd7a1b000-0000-4000-8000-000000000009', clientSecret: 'no-access', dcrAccess: [] }] }, { clientId: 'd7a1b000-0000-4000-8000-000000000009', clientSecret: 'no-access' });
+  it('an app without access to the DCR gets 403 OperationFailed: parked, then dead-lettered with the response after stuckAfter', async () => {
+    const { m, k } = await setup({ apps: [{ clientId: 'd7a1b000-0000-4000-8000-000000000009', clientSecret: 'no-access', dcrAccess: [] }] }, { clientId: 'd7a1b000-0000-4000-8000-000000000009', clientSecret: 'no-access', stuckAfter: 50 });
     const dead = waitForEvent<any>(k.c.events, 'dead-lettered', (e) => e.stage === 'delivery');
     await k.push([breach(1)]);
-    expect(((await dead) as { reason: string }).reason).toMatch(/^403 OperationFailed: The authentication token provided does not have access/);
+    expect(((await dead) as { reason: string }).reason).toMatch(/^parked for 50ms \(stuckAfter\) without the error clearing: 403 OperationFailed: The authentication token provided does not have access/);
     const [entry] = deadLetters(k.state);
     expect(entry!.response.status).toBe(403);
     expect(entry!.response.headers['x-ms-error-code']).toBe('OperationFailed');

@@ -1,6 +1,7 @@
 // The connector against the real mock's fault injection and error answers: 429/500/503 and dropped
-// connections are retried until every record lands once; a 403 (wrong key) dead-letters the batch
-// with the mock's response; a malformed alert is dead-lettered while the rest land.
+// connections are retried until every record lands once; a 403 (wrong key) parks the table and,
+// after stuckAfter, dead-letters its records with the mock's response; a malformed alert is
+// dead-lettered while the rest land.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,14 +48,16 @@ describe('connector × mock faults', () => {
     for (const reason of ['429', '500', '503', 'network']) expect(metrics).toContain(`reason="${reason}"`);
   });
 
-  it('403 InvalidAuthorization (wrong key) dead-letters the batch with the response; nothing lands', async () => {
-    const { c, state, push } = await setup([], { sentinel: { sharedKey: Buffer.alloc(64, 7).toString('base64') } });
+  it('403 InvalidAuthorization (wrong key) parks the table, then dead-letters the batch with the response after stuckAfter; nothing lands', async () => {
+    const { c, state, push } = await setup([], { sentinel: { sharedKey: Buffer.alloc(64, 7).toString('base64'), stuckAfter: 50 } });
+    const parked = new Promise((resolve) => c.events.once('parked', resolve));
     const dead = new Promise((resolve) => c.events.once('dead-lettered', resolve));
     expect((await push(breaches(100, 3))).status).toBe(200);
+    expect(await parked).toMatchObject({ sink: 'dataCollector', target: 'darktrace_model_alerts_CL', configKey: 'sentinel.sharedKey and sentinel.workspaceId' });
     await dead;
     expect(await c.waitIdle(10_000)).toBe(true);
     const entry = JSON.parse(readFileSync(path.join(state, 'dead-letter', 'dead-letter.ndjson'), 'utf8').trim());
-    expect(entry).toMatchObject({ kind: 'delivery', reason: expect.stringMatching(/^403 InvalidAuthorization/), response: { status: 403 }, seqs: [1, 3] });
+    expect(entry).toMatchObject({ kind: 'delivery', reason: expect.stringMatching(/^parked for 50ms \(stuckAfter\) without the error clearing: 403 InvalidAuthorization/), response: { status: 403 }, seqs: [1, 3] });
     expect(entry.records.map((r: { threatID: number }) => r.threatID)).toEqual([100, 101, 102]);
     // The shipped DCR's empty Darktrace*_CL tables exist from the start; the legacy table never appeared.
     const tables = (await (await fetch(`${c.config.sentinel.endpoint}/_lab/tables`)).json()) as Array<{ name: string }>;

@@ -1,9 +1,11 @@
 // HTTP Data Collector API sink (azure-ingestion.md part A). Per batch: serialized-size split, fresh
 // signature on every attempt, retries only for 408/429/5xx/network errors (exponential backoff with
-// jitter, Retry-After honoured, bounded), 400/403 permanent (403 first retried once with the
-// secondary key), 404/413 split and resend. A 403 whose response `Date` is minutes away from the
-// x-ms-date we signed is clock skew, not a bad key: retried like a transient error, never
-// dead-lettered (docs/decisions/0002-connector-403-clock-skew-retried.md).
+// jitter, Retry-After honoured, bounded), 404/413 split and resend. Refusals that no record can
+// pass — 403 with every key, 404 for a single small record, 400 codes about the table, workspace or
+// request rather than the records — are configuration-like: the batch is parked (per table) and
+// retried for `stuckAfter` (delivery/parking.ts); other 400s (InvalidDataFormat) dead-letter the
+// batch. A 403 whose response `Date` is minutes away from the x-ms-date we signed is clock skew, not
+// a bad key: retried like a transient error (docs/decisions/0002-connector-403-clock-skew-retried.md).
 import { Agent, request } from 'undici';
 import type { DataCollectorSinkConfig } from '../../config/types.ts';
 import { backoffDelay, parseRetryAfter } from '../../delivery/backoff.ts';
@@ -11,7 +13,7 @@ import type { SpoolRecord } from '../../spool/spool.ts';
 import { SigningClock } from '../../util/signing-clock.ts';
 import { sleep } from '../../util/sleep.ts';
 import {
-  DeliveryAbortedError, RetryExhaustedError, type Sink, type SinkObserver, type SinkOutcome, type SinkResponse,
+  DeliveryAbortedError, RetryExhaustedError, type ConfigFault, type Sink, type SinkObserver, type SinkOutcome, type SinkResponse,
 } from '../sink.ts';
 import { DATA_COLLECTOR_CONTENT_TYPE, authorizationHeader, decodeWorkspaceKey, rfc1123Date } from './shared-key.ts';
 
@@ -24,6 +26,21 @@ const RESPONSE_BODY_LIMIT = 64 * 1024;
  * network latency and the 1 s resolution of both headers.
  */
 export const CLOCK_SKEW_SUSPECT_MS = 5 * 60_000;
+
+/**
+ * 400 codes (azure-ingestion.md A8) that refuse the request whatever records it carries: the table
+ * name, the workspace, or the request's form. Each with the likely cause and the config key.
+ */
+const CONFIG_400: Record<string, [cause: string, key: string]> = {
+  InvalidLogType: ['the workspace refused the Log-Type (table name)', 'logType'],
+  MissingLogType: ['no Log-Type (table name) was sent', 'logType'],
+  InvalidCustomerId: ['the workspace ID is invalid', 'workspaceId'],
+  InactiveCustomer: ['the workspace has been closed', 'workspaceId'],
+  InvalidApiVersion: ['the endpoint does not know the API version (not a Data Collector API endpoint?)', 'endpoint'],
+  MissingApiVersion: ['the endpoint did not see the API version (not a Data Collector API endpoint?)', 'endpoint'],
+  MissingContentType: ['the endpoint did not see the content type (a proxy in between?)', 'endpoint'],
+  UnsupportedContentType: ['the endpoint refused the content type (a proxy in between?)', 'endpoint'],
+};
 
 type Attempt = { kind: 'response'; res: SinkResponse; signedAt: Date } | { kind: 'network'; error: string };
 
@@ -101,7 +118,21 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
     return out;
   }
 
-  async function sendRun(records: SpoolRecord[], emit: (o: SinkOutcome) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  const table = `${cfg.logType}_CL`;
+  const at = (key: string) => `${cfg.configPath ?? 'sentinel'}.${key}`;
+  const fault = (reason: string, cause: string, configKey: string, response?: SinkResponse): ConfigFault =>
+    ({ target: table, reason, cause, configKey, ...(response ? { response } : {}) });
+
+  /** `parked`: a configuration-like refusal met earlier in this delivery; the rest of it is parked unsent (one table). */
+  async function sendRun(records: SpoolRecord[], emit: (o: SinkOutcome) => Promise<void>, parked: { fault?: ConfigFault }, signal?: AbortSignal): Promise<void> {
+    if (parked.fault) {
+      await emit({ kind: 'park', records, fault: parked.fault });
+      return;
+    }
+    const park = async (f: ConfigFault) => {
+      parked.fault = f;
+      await emit({ kind: 'park', records, fault: f });
+    };
     const body = bodyOf(records);
     if (records.length === 1 && body.length > DATA_COLLECTOR_MAX_POST_BYTES) {
       await emit({ kind: 'dead-letter', records, reason: `RecordTooLarge: ${body.length} bytes is over the 30 MB post limit` });
@@ -143,19 +174,32 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
           activeKey = next;
           attempt--; // the key switch is not a transient retry
           continue;
-        } else if (status === 400 || status === 403) {
+        } else if (status === 403) {
+          const both = keys.secondary !== undefined;
+          const keyPaths = both ? `${at('sharedKey')}, ${at('secondaryKey')}` : at('sharedKey');
+          await park(fault(`403 ${errorCode(r.res)}`.trim(), `the workspace refused the SharedKey signature${both ? ' with either key' : ''} (a wrong or regenerated key, or another workspace)`, `${keyPaths} and ${at('workspaceId')}`, r.res));
+          return;
+        } else if (status === 400 && CONFIG_400[errorName(r.res)]) {
+          const [cause, key] = CONFIG_400[errorName(r.res)]!;
+          await park(fault(`400 ${errorCode(r.res)}`.trim(), cause, at(key), r.res));
+          return;
+        } else if (status === 400) {
           await emit({ kind: 'dead-letter', records, reason: `${status} ${errorCode(r.res)}`.trim(), response: r.res });
           return;
         } else if (status === 404 || status === 413) {
           if (records.length > 1) {
             const mid = Math.ceil(records.length / 2);
             observer.onWarning?.(`sentinel: ${status} for a ${body.length}-byte batch, splitting`, { records: records.length });
-            await sendRun(records.slice(0, mid), emit, signal);
-            await sendRun(records.slice(mid), emit, signal);
+            await sendRun(records.slice(0, mid), emit, parked, signal);
+            await sendRun(records.slice(mid), emit, parked, signal);
             return;
           }
-          // One small record still refused: a wrong URL, not a size problem. Keep it and retry.
-          reason = `${status} for a single ${body.length}-byte record: check sentinel.endpoint`;
+          if (status === 404) {
+            // One small record still refused: a wrong URL, not a size problem.
+            await park(fault(`404 for a single ${body.length}-byte record`, 'the endpoint does not serve the Data Collector API (a wrong URL)', `${at('endpoint')} and ${at('workspaceId')}`, r.res));
+            return;
+          }
+          reason = `413 for a single ${body.length}-byte record: check ${at('endpoint')}`;
         } else if (status === 408 || status === 429 || status >= 500) {
           reason = `${status} ${errorCode(r.res)}`.trim();
           retryAfter = parseRetryAfter(r.res.headers['retry-after']);
@@ -173,11 +217,14 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
 
   return {
     name: 'dataCollector',
+    targetKind: 'table',
+    targetOf: () => table,
     async deliver(records, onOutcome, signal) {
       const emit = async (o: SinkOutcome) => {
         await onOutcome(o);
       };
-      for (const run of chunk(records)) await sendRun(run, emit, signal);
+      const parked: { fault?: ConfigFault } = {};
+      for (const run of chunk(records)) await sendRun(run, emit, parked, signal);
     },
     async check() {
       const r = await post(Buffer.from('[]'), keys[activeKey]!);
@@ -192,6 +239,16 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
       await agent.close();
     },
   };
+}
+
+/** The `Error` code of a Data Collector error body ('' when there is none). */
+function errorName(res: SinkResponse): string {
+  try {
+    const j = JSON.parse(res.body) as { Error?: unknown };
+    return j && typeof j.Error === 'string' ? j.Error : '';
+  } catch {
+    return '';
+  }
 }
 
 function errorCode(res: SinkResponse): string {

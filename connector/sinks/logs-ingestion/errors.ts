@@ -4,9 +4,20 @@
 import { parseRetryAfter } from '../../delivery/backoff.ts';
 import type { SinkResponse } from '../sink.ts';
 
+/**
+ * Why an upload was refused for a configuration-like reason (the sink turns it into the likely
+ * cause and the config key to check): `stream` / `dcr` / `dcr-or-stream` an unknown one (404),
+ * `role` no role assignment on the DCR (403), `audience` a token the endpoint refuses (401),
+ * `credentials` a token Entra refuses (wrong secret, unknown app or tenant), `schema` every record
+ * of a multi-record upload refused (400).
+ */
+export type ConfigProblem = 'stream' | 'dcr' | 'dcr-or-stream' | 'role' | 'audience' | 'credentials' | 'schema';
+
 export type Verdict =
   | { kind: 'delivered'; status?: undefined }
   | { kind: 'dead-letter'; reason: string; response?: SinkResponse; status?: number | 'network' }
+  /** Configuration-like: the records are parked, and retried for `stuckAfter` (delivery/parking.ts). */
+  | { kind: 'config'; reason: string; problem: ConfigProblem; response?: SinkResponse; status?: number | 'network' }
   /** `alone`: resend each record of the chunk on its own (a 413 for several records). */
   | { kind: 'retry'; reason: string; status: number | 'network'; retryAfterMs?: number; alone?: boolean };
 
@@ -51,17 +62,19 @@ const PERMANENT_TOKEN_ERRORS = /^(invalid_client|unauthorized_client|invalid_req
 function classifyTokenError(e: RestErrorLike): Verdict {
   const message = firstLine(e.message);
   if (PERMANENT_TOKEN_ERRORS.test(message) && !TRANSIENT_TOKEN_ERRORS.test(e.message)) {
-    return { kind: 'dead-letter', reason: `${e.name} (token): ${message}`, status: 'network' };
+    return { kind: 'config', reason: `${e.name} (token): ${message}`, problem: 'credentials', status: 'network' };
   }
   // Transient AADSTS codes, temporarily_unavailable (Entra 429/503), network_error, discovery failures: keep and retry.
   return { kind: 'retry', reason: `token ${e.name}: ${message}`, status: 'network' };
 }
 
 /**
- * Permanent (dead-letter): 400, 401, 403 and other 4xx from ingestion; a refused token (Entra 400/401:
- * wrong secret, unknown client or tenant); a single record still refused with 413.
- * Transient (retry): 408, 429 (with or without Retry-After), 5xx, network errors and timeouts, and
- * 404 (an unknown DCR or stream is a configuration mistake: records stay spooled until it is fixed).
+ * Configuration-like (parked): 404 (unknown DCR or stream), 403 (no role assignment on the DCR),
+ * 401 from ingestion, a token Entra refuses (wrong secret, unknown client or tenant), and 400 for a
+ * chunk of several records (every record of it refused: the real service nulls a value it cannot
+ * convert and still answers 204, so a 400 is about the request, not one record).
+ * Permanent (dead-letter): a 400 or other 4xx for a single record; a single record still refused with 413.
+ * Transient (retry): 408, 429 (with or without Retry-After), 5xx, network errors and timeouts.
  */
 export function classifyUploadError(cause: Error, chunkRecords: number, timedOut: boolean): Verdict {
   const e = cause as RestErrorLike;
@@ -80,6 +93,14 @@ export function classifyUploadError(cause: Error, chunkRecords: number, timedOut
     return { kind: 'retry', reason, status, retryAfterMs: parseRetryAfter(header) };
   }
   if (status === 413 && chunkRecords > 1) return { kind: 'retry', reason, status, alone: true };
-  if (status === 404 && !isToken) return { kind: 'retry', reason: `${reason} (check sentinel.dcrImmutableId and sentinel.streams)`, status };
-  return { kind: 'dead-letter', reason, response: responseOf(e, status), status };
+  const response = responseOf(e, status);
+  if (isToken && (status === 400 || status === 401)) return { kind: 'config', reason, problem: 'credentials', response, status };
+  if (status === 404) {
+    const problem = /\bstream\b/i.test(e.message) ? 'stream' : /data collection rule/i.test(e.message) ? 'dcr' : 'dcr-or-stream';
+    return { kind: 'config', reason, problem, response, status };
+  }
+  if (status === 403) return { kind: 'config', reason, problem: 'role', response, status };
+  if (status === 401) return { kind: 'config', reason, problem: 'audience', response, status };
+  if (status === 400 && chunkRecords > 1) return { kind: 'config', reason, problem: 'schema', response, status };
+  return { kind: 'dead-letter', reason, response, status };
 }

@@ -10,14 +10,14 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { ClientSecretCredential } from '@azure/identity';
 import { LogsIngestionClient, isAggregateLogsUploadError } from '@azure/monitor-ingestion';
-import { LEGACY_TYPES, type LogsIngestionSinkConfig } from '../../config/types.ts';
+import { LEGACY_TYPES, type AlertType, type LogsIngestionSinkConfig } from '../../config/types.ts';
 import { backoffDelay } from '../../delivery/backoff.ts';
-import { toStreamRow, UnmappableRecordError, type StreamRow } from '../../mapping/logs-ingestion-rows.ts';
+import { alertTypeOf, toStreamRow, UnmappableRecordError, type StreamRow } from '../../mapping/logs-ingestion-rows.ts';
 import type { PushRecord } from '../../mapping/types.ts';
 import type { SpoolRecord } from '../../spool/spool.ts';
 import { sleep } from '../../util/sleep.ts';
-import { DeliveryAbortedError, RetryExhaustedError, type Sink, type SinkObserver, type SinkOutcome } from '../sink.ts';
-import { classifyUploadError, type Verdict } from './errors.ts';
+import { DeliveryAbortedError, RetryExhaustedError, type ConfigFault, type Sink, type SinkObserver, type SinkOutcome } from '../sink.ts';
+import { classifyUploadError, type ConfigProblem, type Verdict } from './errors.ts';
 import { checkStream } from './check.ts';
 
 /** The scope the SDK asks Entra for (the documented double slash). */
@@ -26,8 +26,37 @@ export const MONITOR_SCOPE = 'https://monitor.azure.com//.default';
 interface Entry {
   rec: SpoolRecord;
   stream: string;
+  type?: AlertType;
   row?: StreamRow;
   verdict?: Verdict;
+}
+
+/** The `streams.*` config key of each alert type. */
+const STREAM_KEYS: Record<AlertType, string> = {
+  'Policy Breach': 'policyBreach',
+  'AI Analyst': 'aiAnalyst',
+  'System Alert': 'systemAlert',
+  'Antigena Email': 'antigenaEmail',
+  'Response Action': 'responseActions',
+  ASM: 'asm',
+  'Email Release': 'emailRelease',
+};
+
+/** The likely cause of a configuration-like refusal, and the config keys to check. */
+function configFault(cfg: LogsIngestionSinkConfig, v: Extract<Verdict, { kind: 'config' }>, stream: string, type: AlertType | undefined): ConfigFault {
+  const at = (key: string) => `${cfg.configPath ?? 'sentinel'}.${key}`;
+  const streamKey = type ? at(`streams.${STREAM_KEYS[type]}`) : at('streams');
+  const explain: Record<ConfigProblem, [string, string]> = {
+    stream: [`unknown stream in the DCR ${cfg.dcrImmutableId}`, streamKey],
+    dcr: [`unknown DCR ${cfg.dcrImmutableId} at ${cfg.endpoint}`, `${at('dcrImmutableId')} and ${at('endpoint')}`],
+    'dcr-or-stream': ['unknown DCR or stream', `${streamKey}, ${at('dcrImmutableId')} and ${at('endpoint')}`],
+    role: [`the app ${cfg.clientId} has no Monitoring Metrics Publisher role on the DCR (a new role assignment can take up to 30 minutes to apply)`, `the role assignment of ${at('clientId')} on ${at('dcrImmutableId')}`],
+    audience: ['the ingestion endpoint refused the token (another tenant, cloud or audience)', `${at('tenantId')}, ${at('authorityHost')} and ${at('endpoint')}`],
+    credentials: ['Entra refused the client credentials (wrong secret, unknown app or tenant)', `${at('clientSecret')}, ${at('clientId')} and ${at('tenantId')}`],
+    schema: ['every record of the upload was refused (400): the records do not fit the stream declaration', `${streamKey} and the DCR's declaration of ${stream}`],
+  };
+  const [cause, configKey] = explain[v.problem];
+  return { target: stream, reason: v.reason, cause, configKey, ...(v.response ? { response: v.response } : {}) };
 }
 
 export function createLogsIngestionSink(cfg: LogsIngestionSinkConfig, observer: SinkObserver = {}): Sink {
@@ -103,11 +132,16 @@ export function createLogsIngestionSink(cfg: LogsIngestionSinkConfig, observer: 
       if (!v || v.kind === 'retry') break; // no verdict yet: a stop came before its upload
       const same = (e: Entry) => (v.kind === 'delivered' ? e.verdict?.kind === 'delivered' : e.verdict === v);
       let j = i + 1;
-      // A run: contiguous records with the same fate (a dead-letter run shares one failure).
+      // A run: contiguous records with the same fate (a dead-letter or park run shares one failure).
       while (j < entries.length && same(entries[j]!)) j++;
       const records = entries.slice(i, j).map((e) => e.rec);
       for (const r of records) settledAhead.delete(r.seq);
-      await onOutcome(v.kind === 'delivered' ? { kind: 'delivered', records } : { kind: 'dead-letter', records, reason: v.reason, response: v.response });
+      const first = entries[i]!;
+      await onOutcome(
+        v.kind === 'delivered' ? { kind: 'delivered', records }
+        : v.kind === 'config' ? { kind: 'park', records, fault: configFault(cfg, v, first.stream, first.type) }
+        : { kind: 'dead-letter', records, reason: v.reason, response: v.response },
+      );
       i = j;
     }
     const stuck = entries[i];
@@ -141,15 +175,34 @@ export function createLogsIngestionSink(cfg: LogsIngestionSinkConfig, observer: 
     await emitSettled(entries, onOutcome);
   }
 
+  function typeOf(rec: SpoolRecord): AlertType | undefined {
+    try {
+      return alertTypeOf(JSON.parse(rec.json) as PushRecord);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The record's stream; '' when it maps to none (it is dead-lettered, never parked). */
+  function streamOf(rec: SpoolRecord): string {
+    const type = typeOf(rec);
+    return type ? cfg.streams[type] : '';
+  }
+
   return {
     name: 'logsIngestion',
+    targetKind: 'stream',
+    targetOf: streamOf,
     async deliver(records, onOutcome, signal) {
       const entries: Entry[] = records.map((rec) => {
         const known = settledAhead.get(rec.seq);
-        if (known) return { rec, stream: '', verdict: known };
+        if (known) {
+          const type = known.kind === 'config' ? typeOf(rec) : undefined;
+          return { rec, stream: type ? cfg.streams[type] : '', type, verdict: known };
+        }
         try {
           const { type, row } = toStreamRow(JSON.parse(rec.json) as PushRecord, { customLabel: cfg.customLabel, timeField: cfg.timeGeneratedField });
-          return { rec, stream: cfg.streams[type], row };
+          return { rec, stream: cfg.streams[type], type, row };
         } catch (err) {
           const reason = err instanceof UnmappableRecordError ? err.message : `not a JSON push record: ${(err as Error).message}`;
           return { rec, stream: '', verdict: { kind: 'dead-letter', reason, status: 'network' } };

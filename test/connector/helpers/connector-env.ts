@@ -36,6 +36,7 @@ export function dataCollectorSinkConfig(endpoint: string, over: Partial<DataColl
     timeGeneratedField: 'alertTime', timeoutMs: 5000,
     batch: { maxBytes: 5 * 1024 * 1024, maxRecords: 10_000 },
     retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5, pauseMs: 10 },
+    stuckAfterMs: 600_000,
     ...over,
   };
 }
