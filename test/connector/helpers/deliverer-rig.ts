@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { DeadLetterFile } from '../../../connector/delivery/dead-letter.ts';
-import { Deliverer } from '../../../connector/delivery/deliverer.ts';
+import { Deliverer, type DelivererOptions } from '../../../connector/delivery/deliverer.ts';
 import { createMetrics } from '../../../connector/server/metrics.ts';
 import type { Sink, SinkOutcome } from '../../../connector/sinks/sink.ts';
 import { Spool, type SpoolRecord } from '../../../connector/spool/spool.ts';
@@ -19,7 +19,7 @@ export function fakeSink(deliver: (records: SpoolRecord[], settle: (o: SinkOutco
   return { name: 'fake', targetKind: 'stream', targetOf: () => 'fake', deliver, async check() {}, async close() {} };
 }
 
-export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?: number; state?: string; segmentBytes?: number } = {}) {
+export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?: number; state?: string; segmentBytes?: number; deliverer?: Partial<DelivererOptions> } = {}) {
   const state = o.state ?? mkdtempSync(join(tmpdir(), 'dtlab-deliverer-'));
   const spool = Spool.open(join(state, 'spool'), { maxBytes: 1 << 26, segmentBytes: o.segmentBytes ?? 1 << 20 });
   const events = new EventEmitter();
@@ -47,6 +47,8 @@ export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?
     maxBatchRecords: o.maxBatchRecords ?? 5,
     pauseMs: o.pauseMs ?? 60_000,
     stopGraceMs: 5_000,
+    parkedBackoff: { baseDelayMs: 1, maxDelayMs: 5 },
+    ...o.deliverer,
   });
   /** Seqs the spool committed that were neither delivered nor dead-lettered: lost. */
   const lost = () => {
