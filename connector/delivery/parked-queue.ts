@@ -1,6 +1,6 @@
 // One parked target's durable queue: the records of one stream (Logs Ingestion) or table (Data
 // Collector) that met a configuration-like error, moved out of the in-order path so that other
-// targets keep flowing (docs/decisions/0013-parked-targets.md). It is a Spool of its own, so it has
+// targets keep flowing (docs/decisions/0014-parked-targets.md). It is a Spool of its own, so it has
 // the spool's record format, fsync'd appends, torn-tail recovery, in-place commits and disk-full
 // state; `fault.json` (written atomically) says why the target is parked and since when, so the
 // `stuckAfter` clock and the reason survive a restart.
