@@ -13,6 +13,11 @@ export interface Relation {
   cols: Column[];
   /** The relation carries a hidden `"__ord"` column giving the row order a sort/top established. */
   ordered: boolean;
+  /**
+   * The relation still carries its table rows' hidden ingestion time (what `ingestion_time()` reads):
+   * true from a table reference through the operators that keep rows whole (where, extend, project…).
+   */
+  ingestion?: boolean;
 }
 
 export type LetBinding =
@@ -27,6 +32,8 @@ export interface TranslateContext {
   lets: Map<string, LetBinding>;
   /** Translates a tabular sub-expression (toscalar, `in (T | …)`, join/union operands). */
   tabular(node: KNode): Relation;
+  /** The input of the operator being translated (column_ifexists, ingestion_time); undefined outside one. */
+  readonly input?: Relation;
 }
 
 export const ORD = '"__ord"';

@@ -74,13 +74,22 @@ function errorsOf(list: any): Diagnostic[] {
   return out;
 }
 
+/**
+ * Diagnostics of the language service that Log Analytics' engine does not raise, for constructs
+ * shipped Sentinel content relies on: `count(Column)` over a non-bool column (the Darktrace
+ * workbook's `summarize count(NetworkRuleName) by …`; the service wants a bool, the engine counts).
+ */
+function engineAccepts(text: string, d: Diagnostic): boolean {
+  return d.code === 'KS107' && /\bcount\s*\(\s*$/.test(text.slice(0, d.start));
+}
+
 /** Parses and binds `text` against `tables`; returns the bound syntax tree and its error diagnostics. */
 export function analyze(text: string, tables: TableSchema[]): Analysis {
   const K = lib();
   const code = K.KustoCode.ParseAndAnalyze(text, globalsFor(tables));
   const syntaxErrors = errorsOf(code.GetSyntaxDiagnostics());
   const all = errorsOf(code.GetDiagnostics());
-  const semanticErrors = all.filter((d) => !syntaxErrors.some((s) => s.code === d.code && s.start === d.start));
+  const semanticErrors = all.filter((d) => !syntaxErrors.some((s) => s.code === d.code && s.start === d.start) && !engineAccepts(text, d));
   return { root: code.Syntax, syntaxErrors, semanticErrors };
 }
 

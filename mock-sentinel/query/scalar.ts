@@ -6,6 +6,7 @@ import { unsupported, semanticError } from './errors.ts';
 import { elements, kindOf, scalarType, symbolKind, tableColumns, type KNode } from './parser.ts';
 import { asKustoType, quoteIdent, quoteString, SQL_TYPE, type KustoType } from './types.ts';
 import type { TranslateContext } from './context.ts';
+import { contentFunction } from './content-functions.ts';
 
 export interface Scalar {
   sql: string;
@@ -732,8 +733,11 @@ function functionCall(ctx: TranslateContext, node: KNode): Scalar {
       for (let i = 0; i + 1 < all.length; i += 2) pairs.push(`${asString(all[i]!)}, ${toJsonValue(all[i + 1]!)}`);
       return result(`CAST(json_object(${pairs.join(', ')}) AS JSON)`, 'dynamic');
     }
-    default:
+    default: {
+      const extra = contentFunction(ctx, node, name, scalar, coerce);
+      if (extra) return extra;
       throw unsupported(ctx.text, at, `The function '${name}()'`);
+    }
   }
 }
 

@@ -8,6 +8,8 @@ import { elements, kindOf, symbolKind, tableColumns, type KNode } from './parser
 import { asString, fromDynamic, isoDatetime, scalar, timespanMicros, toJsonValue, type Scalar } from './scalar.ts';
 import { asKustoType, quoteIdent, quoteString, SQL_TYPE, type KustoType } from './types.ts';
 import { ORD, type Column, type LetBinding, type Relation, type TranslateContext } from './context.ts';
+import { datatableRelation } from './datatable.ts';
+import { mvApply, type MvApplyHost } from './mv-apply.ts';
 
 export interface SourceOptions {
   /** Restrict every table to the rows of one workspace (the `TenantId` column). */
@@ -28,19 +30,41 @@ export interface Translation {
 
 const q = quoteIdent;
 
-export class Translator implements TranslateContext {
+export class Translator implements TranslateContext, MvApplyHost {
   readonly lets = new Map<string, LetBinding>();
   private readonly ctes: string[] = [];
   private counter = 0;
+  /** The input of the operator being translated (column_ifexists, ingestion_time). */
+  private current?: Relation;
+  /** The rows an mv-apply subquery's first operator reads (it names no table of its own). */
+  private implicitInput?: Relation;
+  /** Table references carry the hidden ingestion time only when the query reads it. */
+  private readonly readsIngestion: boolean;
 
   constructor(
     readonly text: string,
     readonly nowSql: string,
     private readonly tables: Map<string, Column[]>,
     private readonly source: SourceOptions,
-  ) {}
+  ) {
+    this.readsIngestion = /\bingestion_time\s*\(/.test(text);
+  }
 
-  private alias(): string {
+  get input(): Relation | undefined {
+    return this.current;
+  }
+
+  withImplicitInput<T>(rows: Relation, translate: () => T): T {
+    const saved = this.implicitInput;
+    this.implicitInput = rows;
+    try {
+      return translate();
+    } finally {
+      this.implicitInput = saved;
+    }
+  }
+
+  alias(): string {
     return `"__t${++this.counter}"`;
   }
 
@@ -102,7 +126,13 @@ export class Translator implements TranslateContext {
         return this.union(undefined, node);
       case 'PrintOperator':
         return this.print(node);
+      case 'DataTableExpression':
+        return datatableRelation(this, node);
+      case 'MvApplySubqueryExpression':
+        return this.tabular(node.Expression);
       default:
+        // Inside an mv-apply subquery the first operator reads the expanded rows.
+        if (this.implicitInput && kind.endsWith('Operator')) return this.operator(this.implicitInput, node);
         throw unsupported(this.text, node.TextStart, `The tabular expression ${kind}`);
     }
   }
@@ -124,12 +154,15 @@ export class Translator implements TranslateContext {
     const ingested = this.source.ingested;
     if (ingested) filters.push(`${q(INGESTION_TIME_COLUMN)} > ${ingested.after} AND ${q(INGESTION_TIME_COLUMN)} <= ${ingested.through}`);
     // A Kusto string is never null: a missing string value reads as "".
-    const select = cols.map((c) => (c.type === 'string' ? `COALESCE(${q(c.name)}, '') AS ${q(c.name)}` : q(c.name))).join(', ');
+    const list = cols.map((c) => (c.type === 'string' ? `COALESCE(${q(c.name)}, '') AS ${q(c.name)}` : q(c.name)));
+    if (this.readsIngestion) list.push(q(INGESTION_TIME_COLUMN));
     const where = filters.length ? ` WHERE ${filters.join(' AND ')}` : '';
-    return { sql: `SELECT ${select} FROM ${q(name)}${where}`, cols, ordered: false };
+    const rel: Relation = { sql: `SELECT ${list.join(', ')} FROM ${q(name)}${where}`, cols, ordered: false };
+    if (this.readsIngestion) rel.ingestion = true;
+    return rel;
   }
 
-  private columnsOf(node: KNode): Column[] {
+  columnsOf(node: KNode): Column[] {
     const cols = tableColumns(node);
     if (!cols) throw unsupported(this.text, node.TextStart, 'An operator without a known result schema');
     return cols.map((c) => {
@@ -140,6 +173,19 @@ export class Translator implements TranslateContext {
   }
 
   private operator(input: Relation, op: KNode): Relation {
+    const saved = this.current;
+    this.current = input;
+    try {
+      const out = this.dispatch(input, op);
+      // Operators that keep rows whole keep their hidden ingestion time (where, sort, extend, project…).
+      if (input.ingestion && ROW_PRESERVING.has(kindOf(op))) out.ingestion = true;
+      return out;
+    } finally {
+      this.current = saved;
+    }
+  }
+
+  private dispatch(input: Relation, op: KNode): Relation {
     const kind = kindOf(op);
     switch (kind) {
       case 'FilterOperator':
@@ -174,6 +220,8 @@ export class Translator implements TranslateContext {
         return this.join(input, op);
       case 'MakeSeriesOperator':
         return this.makeSeries(input, op);
+      case 'MvApplyOperator':
+        return mvApply(this, input, op);
       default:
         throw unsupported(this.text, op.TextStart, `The '${String(op.GetChild(0)?.Text ?? kind)}' operator`);
     }
@@ -193,6 +241,7 @@ export class Translator implements TranslateContext {
   private reselect(input: Relation, cols: Column[]): Relation {
     const list = cols.map((c) => q(c.name));
     if (input.ordered) list.push(ORD);
+    if (input.ingestion) list.push(q(INGESTION_TIME_COLUMN));
     return { sql: `SELECT ${list.join(', ')} FROM (${input.sql})`, cols, ordered: input.ordered };
   }
 
@@ -235,7 +284,7 @@ export class Translator implements TranslateContext {
         ? `SELECT * REPLACE (${value} AS ${q(name)}) FROM (${current.sql})`
         : `SELECT *, ${value} AS ${q(name)} FROM (${current.sql})`;
       const cols = exists ? current.cols.map((c) => (c.name === name ? { name, type } : c)) : [...current.cols, { name, type }];
-      current = { sql, cols, ordered: current.ordered };
+      current = { sql, cols, ordered: current.ordered, ingestion: current.ingestion };
     }
     return this.reselect(current, out);
   }
@@ -259,6 +308,7 @@ export class Translator implements TranslateContext {
       return `${this.typed(scalar(this, valueNode), out[i]!.type)} AS ${q(out[i]!.name)}`;
     });
     if (input.ordered) list.push(ORD);
+    if (input.ingestion) list.push(q(INGESTION_TIME_COLUMN));
     return { sql: `SELECT ${list.join(', ')} FROM (${input.sql})`, cols: out, ordered: input.ordered };
   }
 
@@ -268,6 +318,7 @@ export class Translator implements TranslateContext {
     for (const e of elements(op.Expressions)) renames.set(e.Name.SimpleName, e.Expression.SimpleName);
     const list = out.map((c) => (renames.has(c.name) ? `${q(renames.get(c.name)!)} AS ${q(c.name)}` : q(c.name)));
     if (input.ordered) list.push(ORD);
+    if (input.ingestion) list.push(q(INGESTION_TIME_COLUMN));
     return { sql: `SELECT ${list.join(', ')} FROM (${input.sql})`, cols: out, ordered: input.ordered };
   }
 
@@ -337,6 +388,11 @@ export class Translator implements TranslateContext {
     const filtered = (sql: string, cond: string) => `${sql} FILTER (WHERE ${cond})`;
     switch (name) {
       case 'count':
+        // count(x): the rows where a predicate holds, or where a value is present (see analytics.md).
+        if (argNodes.length) {
+          const v = arg(0);
+          return { cols: [v.type === 'bool' ? `count(*) FILTER (WHERE ${v.sql})` : `count(${v.sql})`] };
+        }
         return { cols: ['count(*)'] };
       case 'countif':
         return { cols: [`count(*) FILTER (WHERE ${arg(0).sql})`] };
@@ -359,8 +415,12 @@ export class Translator implements TranslateContext {
         return { cols: [filtered(`${name.slice(0, -2)}(${arg(0).sql})`, arg(1).sql)] };
       case 'take_any':
       case 'any': {
-        if (argNodes.length !== 1 || kindOf(argNodes[0]) === 'StarExpression') throw unsupported(this.text, at, `${name}() over several columns`);
-        return { cols: [`any_value(${arg(0).sql})`] };
+        if (argNodes.some((a) => kindOf(a) === 'StarExpression')) throw unsupported(this.text, at, `${name}(*)`);
+        if (argNodes.length === 1) return { cols: [`any_value(${arg(0).sql})`] };
+        // Several columns: their values from one and the same row.
+        const tag = `__am${++this.counter}`;
+        const fields = argNodes.map((a, i) => `f${i} := ${scalar(this, kindOf(a) === 'SimpleNamedExpression' ? a.Expression : a).sql}`);
+        return { pre: `any_value(struct_pack(${fields.join(', ')})) AS "${tag}"`, cols: argNodes.map((_, i) => `struct_extract("${tag}", 'f${i}')`) };
       }
       case 'make_set':
       case 'make_list':
@@ -371,10 +431,12 @@ export class Translator implements TranslateContext {
         if (v.type === 'dynamic') throw unsupported(this.text, argNodes[0].TextStart, `${name}() of a dynamic value`);
         const conditional = name.endsWith('_if');
         const limitNode = argNodes[conditional ? 2 : 1];
-        if (limitNode) throw unsupported(this.text, limitNode.TextStart, `${name}() with a size limit`);
         const distinct = name.startsWith('make_set') ? 'DISTINCT ' : '';
         const cond = `${v.sql} IS NOT NULL${conditional ? ` AND ${arg(1).sql}` : ''}`;
-        return { cols: [`CAST(COALESCE(to_json(list(${distinct}${toJsonValue(v)}) FILTER (WHERE ${cond})), '[]') AS JSON)`] };
+        let list = `list(${distinct}${toJsonValue(v)}) FILTER (WHERE ${cond})`;
+        // The size limit keeps the first N values gathered (which ones is unspecified in Kusto too).
+        if (limitNode) list = `list_slice(${list}, 1, ${scalar(this, limitNode).sql})`;
+        return { cols: [`CAST(COALESCE(to_json(${list}), '[]') AS JSON)`] };
       }
       case 'percentile':
       case 'percentiles': {
@@ -512,15 +574,22 @@ export class Translator implements TranslateContext {
   }
 
   private union(input: Relation | undefined, op: KNode): Relation {
-    const params = this.rejectParameters(op, ['kind']);
-    void params;
+    const params = this.rejectParameters(op, ['kind', 'isfuzzy']);
+    const fuzzy = params.get('isfuzzy')?.LiteralValue === true || String(params.get('isfuzzy')?.ToString() ?? '').trim() === 'true';
     const out = this.columnsOf(op);
     const inputs: Relation[] = input ? [input] : [];
     for (const e of elements(op.Expressions)) {
       if (!tableColumns(e) || kindOf(e) === 'StarExpression' || (kindOf(e) === 'NameReference' && /[*]/.test(e.SimpleName ?? ''))) {
         throw unsupported(this.text, e.TextStart, 'union with a wildcard table');
       }
+      // isfuzzy=true: a table that does not exist is left out, as Log Analytics does (the analyser
+      // already accepts it there and nowhere else).
+      if (fuzzy && kindOf(e) === 'NameReference' && !symbolKind(e)) continue;
       inputs.push(this.tabular(e));
+    }
+    if (!inputs.length) {
+      const empty = out.map((c) => `CAST(NULL AS ${SQL_TYPE[c.type]}) AS ${q(c.name)}`).join(', ');
+      return { sql: `SELECT ${empty || '1 AS "__none"'} WHERE FALSE`, cols: out, ordered: false };
     }
     const parts = inputs.map((rel) => {
       const list = out.map((c) => {
@@ -686,7 +755,7 @@ export class Translator implements TranslateContext {
  * The items mv-expand makes of a dynamic value (Kusto): an array's elements; a property bag's
  * entries as one-entry bags; null → one null row; an empty array or bag → no row; a scalar → itself.
  */
-function mvExpandItems(v: string): string {
+export function mvExpandItems(v: string): string {
   return `(CASE WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' THEN [CAST(NULL AS JSON)]
     WHEN json_type(${v}) = 'ARRAY' THEN json_extract(${v}, '$[*]')
     WHEN json_type(${v}) = 'OBJECT' THEN list_transform(json_keys(${v}), k -> CAST(json_object(k, json_extract(${v}, '$.' || to_json(k))) AS JSON))
@@ -706,5 +775,8 @@ function renderColumn(c: Column): string {
       return ref;
   }
 }
+
+/** Operators whose output rows are input rows (with columns added, dropped or renamed). */
+const ROW_PRESERVING = new Set(['FilterOperator', 'ExtendOperator', 'ProjectOperator', 'ProjectAwayOperator', 'ProjectKeepOperator', 'ProjectReorderOperator', 'ProjectRenameOperator', 'SortOperator', 'TopOperator', 'TakeOperator']);
 
 export { timespanMicros };
