@@ -179,7 +179,12 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
       return receiver ? `${url}${receiver.path ?? '/push'}` : undefined;
     },
     restarts: 0,
-    pending: async () => (url ? scrape(url, 'dtconnector_spool_pending_records', adminToken) : undefined),
+    // Records parked after a configuration-like error (issue 12) are pending too: the drain waits for them.
+    pending: async () => {
+      if (!url) return undefined;
+      const spooled = await scrape(url, 'dtconnector_spool_pending_records', adminToken);
+      return spooled === undefined ? undefined : spooled + ((await scrape(url, 'dtconnector_parked_records', adminToken)) ?? 0);
+    },
     deadLettered: async () => (url ? scrape(url, 'dtconnector_records_dead_lettered_total', adminToken) : undefined),
     received: async () => (url ? scrape(url, 'dtconnector_alerts_received_total', adminToken) : undefined),
     pollSuccesses: async () => (url ? health(url, adminToken) : undefined),
