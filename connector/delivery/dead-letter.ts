@@ -42,6 +42,11 @@ export interface BodyDeadLetter {
 
 export type DeadLetterEntry = DeliveryDeadLetter | AlertsDeadLetter | BodyDeadLetter;
 
+/** Where a connector with this state directory writes its dead letters (read by the harness too). */
+export function deadLetterPath(stateDir: string): string {
+  return path.join(stateDir, 'dead-letter', 'dead-letter.ndjson');
+}
+
 export class DeadLetterFile {
   readonly file: string;
   private fd: number;
@@ -49,9 +54,9 @@ export class DeadLetterFile {
   private readonly disk: DiskSpace;
 
   constructor(stateDir: string, disk?: DiskSpace) {
-    const dir = path.join(stateDir, 'dead-letter');
+    this.file = deadLetterPath(stateDir);
+    const dir = path.dirname(this.file);
     mkdirSync(dir, { recursive: true });
-    this.file = path.join(dir, 'dead-letter.ndjson');
     this.fd = openSync(this.file, 'a');
     this.size = fstatSync(this.fd).size;
     this.disk = disk ?? new DiskSpace(dir);

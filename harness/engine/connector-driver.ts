@@ -19,6 +19,8 @@ export interface ConnectorDriver {
   deadLettered(): Promise<number | undefined>;
   /** Alerts received from Darktrace so far (its metrics); a moving count means it is still fetching. */
   received(): Promise<number | undefined>;
+  /** GET /health: its status and reasons; undefined when it does not answer. */
+  health(): Promise<HealthSummary | undefined>;
   /** Per poll source, when its last poll succeeded (ISO), from GET /health; undefined when unknown. */
   pollSuccesses(): Promise<Record<string, string | undefined> | undefined>;
   /** Asks the pollers to poll now (in-process); a no-op elsewhere. */
@@ -74,6 +76,22 @@ function adminHeaders(adminToken: string | undefined): Record<string, string> {
   return adminToken === undefined ? {} : { authorization: `Bearer ${adminToken}` };
 }
 
+export interface HealthSummary {
+  status: string;
+  reasons: string[];
+}
+
+async function healthSummary(url: string, adminToken?: string): Promise<HealthSummary | undefined> {
+  try {
+    const res = await fetch(`${url}/health`, { headers: adminHeaders(adminToken), signal: AbortSignal.timeout(2000) });
+    const body = (await res.json()) as { status?: unknown; reasons?: unknown };
+    if (typeof body.status !== 'string') return undefined;
+    return { status: body.status, reasons: Array.isArray(body.reasons) ? body.reasons.map(String) : [] };
+  } catch {
+    return undefined;
+  }
+}
+
 async function health(url: string, adminToken?: string): Promise<Record<string, string | undefined> | undefined> {
   try {
     const res = await fetch(`${url}/health`, { headers: adminHeaders(adminToken), signal: AbortSignal.timeout(2000) });
@@ -122,6 +140,7 @@ export async function startInProcessConnector(raw: Record<string, unknown>): Pro
       const m = await connector.metrics.deadLettered.get();
       return m.values.reduce((n, v) => n + v.value, 0);
     },
+    health: () => healthSummary(url, config.admin.token),
     pollSuccesses: () => health(url, config.admin.token),
     async received() {
       const m = await connector.metrics.received.get();
@@ -187,6 +206,7 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
     },
     deadLettered: async () => (url ? scrape(url, 'dtconnector_records_dead_lettered_total', adminToken) : undefined),
     received: async () => (url ? scrape(url, 'dtconnector_alerts_received_total', adminToken) : undefined),
+    health: async () => (url ? healthSummary(url, adminToken) : undefined),
     pollSuccesses: async () => (url ? health(url, adminToken) : undefined),
     pollNow() {},
     pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
@@ -240,6 +260,7 @@ export function externalConnector(baseUrl: string): ConnectorDriver {
     pending: () => scrape(url, 'dtconnector_spool_pending_records'),
     deadLettered: () => scrape(url, 'dtconnector_records_dead_lettered_total'),
     received: () => scrape(url, 'dtconnector_alerts_received_total'),
+    health: () => healthSummary(url),
     pollSuccesses: () => health(url),
     pollNow() {},
     pid: () => undefined,

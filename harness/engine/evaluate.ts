@@ -1,41 +1,31 @@
 // Turns a scenario's expectations and what the run observed into pass/fail results with expected
-// and measured values, and a message that says what to look at when one fails.
+// and measured values, a message that says what to look at when one fails, and up to five samples
+// (rows, requests, alerts) that show why.
 import type { AlertType, Bound, Expectations, QueryExpectation, WhereValue, ColumnType } from '../scenario/types.ts';
 import { ALERT_TYPES } from '../scenario/types.ts';
 import { durationMs, formatDuration, ratePerSecond } from '../scenario/units.ts';
-import type { AlertCounts, ExpectationResult } from '../reports/model.ts';
+import type { AlertCounts, ExpectationResult, Sample } from '../reports/model.ts';
 import type { Observations } from './observations.ts';
 import { alertKey, alertLabel, LEGACY_TABLE } from './identity.ts';
 import { reliedOnColumns, FORBIDDEN_SUFFIXED } from './columns.ts';
 import { analyticsResults } from './evaluate-analytics.ts';
+import { formatBound, withinBound, result, rowSample } from './expectation-result.ts';
+import { auditFlagResults, requestSample, requestsResults, retryAfterResult } from './evaluate-requests.ts';
+import { connectorResults } from './evaluate-connector.ts';
+import { nullRateResults } from './evaluate-null-rate.ts';
+import { QueryFailure } from './query-failure.ts';
 
-export function formatBound(b: Bound): string {
-  if (b.equals !== undefined) return `= ${b.equals}`;
-  if (b.min !== undefined && b.max !== undefined) return `${b.min}..${b.max}`;
-  if (b.min !== undefined) return `≥ ${b.min}`;
-  return `≤ ${b.max}`;
-}
-
-export function withinBound(n: number, b: Bound): boolean {
-  if (b.equals !== undefined && n !== b.equals) return false;
-  if (b.min !== undefined && n < b.min) return false;
-  if (b.max !== undefined && n > b.max) return false;
-  return true;
-}
-
-function result(name: string, passed: boolean, expected: string, measured: string, message?: string): ExpectationResult {
-  return passed ? { name, passed, expected, measured } : { name, passed, expected, measured, message: message ?? `expected ${expected}, measured ${measured}` };
-}
+export { formatBound, withinBound };
 
 /** Generated instances per alert key (a system alert can be raised again under its uuid and status). */
-function multiplicity(obs: Pick<Observations, 'generated'>, type: AlertType): Map<string, { m: number; id: string }> {
-  const out = new Map<string, { m: number; id: string }>();
+function multiplicity(obs: Pick<Observations, 'generated'>, type: AlertType): Map<string, { m: number; id: string; status?: string }> {
+  const out = new Map<string, { m: number; id: string; status?: string }>();
   for (const g of obs.generated) {
     if (g.type !== type) continue;
     const key = alertKey(type, g.id, g.status);
     const e = out.get(key);
     if (e) e.m++;
-    else out.set(key, { m: 1, id: g.id });
+    else out.set(key, { m: 1, id: g.id, ...(g.status !== undefined ? { status: g.status } : {}) });
   }
   return out;
 }
@@ -58,13 +48,41 @@ export function alertCounts(obs: Pick<Observations, 'sink' | 'generated' | 'land
   return out;
 }
 
-function lostIds(obs: Pick<Observations, 'generated' | 'landedCounts'>, type: AlertType, limit = 5): string[] {
-  const out: string[] = [];
-  for (const [key, { m, id }] of multiplicity(obs, type)) {
-    if ((obs.landedCounts.get(key) ?? 0) < m) out.push(id);
+/** The generated alerts of `type` that did not all land, with their identity (a sample). */
+function lostAlerts(obs: Pick<Observations, 'generated' | 'landedCounts'>, type: AlertType, limit = 5): Sample[] {
+  const out: Sample[] = [];
+  for (const [key, { m, id, status }] of multiplicity(obs, type)) {
     if (out.length >= limit) break;
+    const landed = obs.landedCounts.get(key) ?? 0;
+    if (landed < m) {
+      out.push({ type, id, ...(status !== undefined ? { status } : {}), generated: m, landed });
+    }
   }
   return out;
+}
+
+/** Alerts that landed more than once, with their identity. */
+function duplicatedAlerts(obs: Pick<Observations, 'generated' | 'landedCounts'>, limit = 5): Sample[] {
+  const out: Sample[] = [];
+  for (const type of ALERT_TYPES) {
+    for (const [key, { m, id }] of multiplicity(obs, type)) {
+      const n = obs.landedCounts.get(key) ?? 0;
+      if (n > m && out.length < limit) out.push({ type, id, generated: m, rows: n });
+    }
+  }
+  return out;
+}
+
+/** The types `landed` asks for, and which of them may have been generated zero times. */
+function landedTypes(spec: NonNullable<Expectations['landed']>, obs: Observations): { types: readonly AlertType[]; mayBeZero: (t: AlertType) => boolean } {
+  const long = typeof spec === 'object' && !Array.isArray(spec) ? spec : { types: spec as 'all' | AlertType[] };
+  const allowZero = long.allowZero ?? false;
+  const mayBeZero = (t: AlertType) => allowZero === true || (Array.isArray(allowZero) && allowZero.includes(t));
+  if (long.types !== 'all') return { types: long.types, mayBeZero };
+  // all: every type the scenario's traffic asks for, and every type that was generated (stories).
+  const declared = new Set<AlertType>(obs.declaredTypes ?? []);
+  for (const g of obs.generated) declared.add(g.type);
+  return { types: ALERT_TYPES.filter((t) => declared.has(t)), mayBeZero };
 }
 
 export async function evaluate(expect: Expectations, obs: Observations): Promise<ExpectationResult[]> {
@@ -72,18 +90,23 @@ export async function evaluate(expect: Expectations, obs: Observations): Promise
   const counts = alertCounts(obs);
 
   if (expect.landed !== undefined) {
-    const types = expect.landed === 'all' ? ALERT_TYPES : expect.landed;
+    const { types, mayBeZero } = landedTypes(expect.landed, obs);
     for (const type of types) {
       const label = alertLabel(type, obs.sink);
       const c = counts[label] ?? { generated: 0, landed: 0, duplicates: 0, lost: 0 };
-      const lost = lostIds(obs, type);
+      if (c.generated === 0 && !mayBeZero(type)) {
+        out.push(result(`landed: ${label}`, false, '≥ 1 generated, every one landed', 'none generated', `no ${label} alert was generated, so none could land (allowZero: true if that is fine)`));
+        continue;
+      }
+      const lost = lostAlerts(obs, type);
       out.push(
         result(
           `landed: ${label}`,
           c.lost === 0,
           `${c.generated} (every generated)`,
           String(c.landed),
-          `${c.lost} of ${c.generated} ${label} alerts never landed (first ids: ${lost.join(', ')})`,
+          `${c.lost} of ${c.generated} ${label} alerts never landed (first ids: ${lost.map((l) => l.id).join(', ')})`,
+          lost,
         ),
       );
     }
@@ -101,13 +124,14 @@ export async function evaluate(expect: Expectations, obs: Observations): Promise
         dead === undefined
           ? "the connector's dead-letter count could not be read from its /metrics"
           : `${lost - dead} alerts neither landed nor were dead-lettered`,
+        ALERT_TYPES.flatMap((t) => lostAlerts(obs, t)),
       ),
     );
   }
 
   if (expect.duplicates) {
     const dup = Object.values(counts).reduce((n, c) => n + c.duplicates, 0);
-    out.push(result('duplicates', withinBound(dup, expect.duplicates), formatBound(expect.duplicates), String(dup), `${dup} rows landed more than once (bound ${formatBound(expect.duplicates)})`));
+    out.push(result('duplicates', withinBound(dup, expect.duplicates), formatBound(expect.duplicates), String(dup), `${dup} rows landed more than once (bound ${formatBound(expect.duplicates)})`, duplicatedAlerts(obs)));
   }
 
   if (expect.rejected !== undefined) {
@@ -130,20 +154,14 @@ export async function evaluate(expect: Expectations, obs: Observations): Promise
         expect.rejected === 'injectedOnly' ? '0 not injected' : formatBound(bound),
         rejected.length || excused ? `${rejected.length} (${detail})` : '0',
         `the mock rejected ${rejected.length} requests that no fault injected: ${detail}`,
+        rejected.slice(0, 5).map(requestSample),
       ),
     );
   }
 
-  for (const req of expect.requests ?? []) {
-    const matching = obs.requests.filter(
-      (r) =>
-        r.status === req.status &&
-        (req.error === undefined || r.errorCode === req.error) &&
-        (req.injected === undefined || Boolean(r.injectedFault) === req.injected),
-    ).length;
-    const label = req.name ?? `requests answered ${req.status}${req.error ? ` ${req.error}` : ''}${req.injected === undefined ? '' : req.injected ? ' (injected)' : ' (not injected)'}`;
-    out.push(result(label, withinBound(matching, req), formatBound(req), String(matching)));
-  }
+  out.push(...requestsResults(expect.requests ?? [], obs.requests));
+  out.push(...auditFlagResults(expect.auditFlags ?? [], obs.requests));
+  if (expect.retryAfter) out.push(retryAfterResult(expect.retryAfter, obs.requests));
 
   if (expect.deadLettered) {
     const dead = obs.deadLettered;
@@ -187,9 +205,14 @@ export async function evaluate(expect: Expectations, obs: Observations): Promise
     );
   }
 
+  out.push(...(await nullRateResults(expect.nullRate ?? [], obs.tables, obs.rows)));
   for (const q of expect.queries ?? []) out.push(await queryResult(q, obs));
-  out.push(...analyticsResults('alerts', expect.alerts ?? [], obs.analytics, obs.generated));
-  out.push(...analyticsResults('incidents', expect.incidents ?? [], obs.analytics, obs.generated));
+  if (expect.connector) out.push(...connectorResults(expect.connector, obs.connector, obs.generated.length));
+  // Analytics: the `analytics` group, and the first spelling (top-level alerts/incidents) still accepted.
+  const alerts = [...(expect.analytics?.alerts ?? []), ...(expect.alerts ?? [])];
+  const incidents = [...(expect.analytics?.incidents ?? []), ...(expect.incidents ?? [])];
+  out.push(...analyticsResults('alerts', alerts, obs.analytics, obs.generated));
+  out.push(...analyticsResults('incidents', incidents, obs.analytics, obs.generated));
   return out;
 }
 
@@ -233,22 +256,36 @@ async function queryResult(q: QueryExpectation, obs: Observations): Promise<Expe
   const name = `query: ${q.name}`;
   let count: number;
   let rows: unknown[][] | undefined;
+  let columns: string[] = [];
+  let matched: Record<string, unknown>[] = [];
   try {
     if (q.kql !== undefined) {
       const r = await obs.kql(q.kql);
       rows = r.rows;
+      columns = r.columns;
       count = r.rows.length;
     } else {
       const table = q.table ?? LEGACY_TABLE;
       const all = await obs.rows(table);
-      count = all.filter((row) => Object.entries(q.where ?? {}).every(([col, cond]) => matches(row[col], cond))).length;
+      matched = all.filter((row) => Object.entries(q.where ?? {}).every(([col, cond]) => matches(row[col], cond)));
+      count = matched.length;
     }
   } catch (err) {
+    if (q.error !== undefined) {
+      const ok = err instanceof QueryFailure && err.hasCode(q.error);
+      const got = err instanceof QueryFailure ? (err.innerCode ?? err.code ?? String(err.status)) : 'no error code';
+      return result(name, ok, `fails with ${q.error}`, `failed with ${got}`, `the query failed with ${got}, not ${q.error}: ${(err as Error).message}`);
+    }
     return result(name, false, describeCount(q), 'query failed', `the query failed: ${(err as Error).message}`);
+  }
+  const asSamples = (): Sample[] =>
+    rows ? rows.slice(0, 5).map((r) => rowSample(Object.fromEntries(columns.map((c, i) => [c, r[i]])))) : matched.slice(0, 5).map((r) => rowSample(r, Object.keys(q.where ?? {})));
+  if (q.error !== undefined) {
+    return result(name, false, `fails with ${q.error}`, `succeeded with ${count} rows`, `the query was expected to fail with ${q.error} but returned ${count} rows`, asSamples());
   }
   if (q.rows !== undefined) {
     const same = JSON.stringify(rows) === JSON.stringify(q.rows);
-    return result(name, same, JSON.stringify(q.rows), JSON.stringify(rows), `the query returned other rows than expected`);
+    return result(name, same, JSON.stringify(q.rows), JSON.stringify(rows), `the query returned other rows than expected`, asSamples());
   }
   const c = q.count!;
   let bound: Bound;
@@ -256,10 +293,11 @@ async function queryResult(q: QueryExpectation, obs: Observations): Promise<Expe
   else if ('generated' in c) bound = { equals: obs.generated.filter((g) => g.type === c.generated).length };
   else bound = c;
   const expected = typeof c === 'object' && 'generated' in c ? `${formatBound(bound)} (generated ${c.generated})` : formatBound(bound);
-  return result(name, withinBound(count, bound), expected, `${count} rows`, `the query matched ${count} rows; expected ${expected}`);
+  return result(name, withinBound(count, bound), expected, `${count} rows`, `the query matched ${count} rows; expected ${expected}`, asSamples());
 }
 
 function describeCount(q: QueryExpectation): string {
+  if (q.error !== undefined) return `fails with ${q.error}`;
   if (q.rows) return JSON.stringify(q.rows);
   const c = q.count!;
   return typeof c === 'number' ? `= ${c}` : 'generated' in c ? `= generated ${c.generated}` : formatBound(c);

@@ -6,6 +6,8 @@ import { createMockSentinel, DEFAULT_WORKSPACE, type AnalyticsOptions, type Mock
 import type { TableInfo } from '../reports/model.ts';
 import type { MockPolicy } from '../scenario/types.ts';
 import type { RequestRecord } from './observations.ts';
+import { QueryFailure } from './query-failure.ts';
+import type { AuditEntry } from '../../mock-sentinel/index.ts';
 
 export interface MockDriver {
   readonly url: string;
@@ -73,7 +75,19 @@ export async function startInProcessMock(seed: number, policy: MockPolicy = {}, 
     for (const f of w) f();
   });
   mock.events.on('request:end', (e) => {
-    requests.push({ status: e.status, errorCode: e.errorCode ?? null, injectedFault: e.injectedFault ?? null, route: e.route });
+    requests.push({
+      status: e.status,
+      errorCode: e.errorCode ?? null,
+      injectedFault: e.injectedFault ?? null,
+      route: e.route,
+      time: e.time.getTime(),
+      durationMs: e.durationMs,
+      table: e.table ?? null,
+      stream: e.stream ?? null,
+      client: e.client ?? null,
+      retryAfterSeconds: e.retryAfterSeconds ?? null,
+      notes: e.notes,
+    });
   });
   const landedAt = (table: string, index: number): number => {
     const list = stores.get(table) ?? [];
@@ -142,7 +156,7 @@ export async function kqlOverHttp(url: string, workspaceId: string, query: strin
     body: JSON.stringify({ query }),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${res.status} ${text.slice(0, 300)}`);
+  if (!res.ok) throw QueryFailure.fromResponse(res.status, text);
   const body = JSON.parse(text) as { tables: Array<{ columns: Array<{ name: string }>; rows: unknown[][] }> };
   const t = body.tables[0]!;
   return { columns: t.columns.map((c) => c.name), rows: t.rows };
@@ -194,8 +208,8 @@ export async function externalMock(opts: { url: string; workspaceId?: string; sh
     },
     tables: () => get<TableInfo[]>('/_lab/tables'),
     async requests() {
-      const entries = await get<Array<{ status: number; errorCode: string | null; injectedFault: string | null; route: string }>>('/_lab/requests?limit=100000');
-      return entries.map((e) => ({ status: e.status, errorCode: e.errorCode, injectedFault: e.injectedFault, route: e.route }));
+      const entries = await get<Array<Partial<AuditEntry> & Pick<AuditEntry, 'status' | 'errorCode' | 'injectedFault' | 'route'>>>('/_lab/requests?limit=100000');
+      return entries.map(requestFromAudit);
     },
     async setFaults(rules) {
       if (rules.length) throw new Error('faults need the in-process mock');
@@ -205,5 +219,23 @@ export async function externalMock(opts: { url: string; workspaceId?: string; sh
     ingestRate: () => 0,
     kql: (query) => kqlOverHttp(url, workspaceId, query),
     close: async () => {},
+  };
+}
+
+/** An entry of GET /_lab/requests as the run observes it (fields an older mock lacks stay unset). */
+export function requestFromAudit(e: Partial<AuditEntry> & Pick<AuditEntry, 'status' | 'errorCode' | 'injectedFault' | 'route'>): RequestRecord {
+  const time = e.time === undefined ? NaN : Date.parse(e.time);
+  return {
+    status: e.status,
+    errorCode: e.errorCode,
+    injectedFault: e.injectedFault,
+    route: e.route,
+    ...(Number.isFinite(time) ? { time } : {}),
+    ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}),
+    ...(e.table !== undefined ? { table: e.table } : {}),
+    ...(e.stream !== undefined ? { stream: e.stream } : {}),
+    ...(e.client !== undefined ? { client: e.client } : {}),
+    ...(e.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
+    ...(e.notes !== undefined ? { notes: e.notes } : {}),
   };
 }

@@ -2,6 +2,7 @@
 import type { AlertType } from '../scenario/types.ts';
 import type { LatencySummary, TableInfo } from '../reports/model.ts';
 import type { AnalyticsObservation } from './analytics-observer.ts';
+import type { AuditNote } from '../../mock-sentinel/index.ts';
 
 export interface GeneratedItem {
   type: AlertType;
@@ -14,6 +15,26 @@ export interface RequestRecord {
   errorCode: string | null;
   injectedFault: string | null;
   route: string;
+  /** When the request started, ms since the epoch (the mock's clock). */
+  time?: number;
+  durationMs?: number;
+  table?: string | null;
+  stream?: string | null;
+  /** The mock's audit `client` (`workspace <id>`, `dcr <id>`). */
+  client?: string | null;
+  retryAfterSeconds?: number | null;
+  /** The policies the request met, per kind, table and column. */
+  notes?: AuditNote[];
+}
+
+/** The connector once the run has drained (each part undefined when it could not be read). */
+export interface ConnectorState {
+  /** GET /health. */
+  health?: { status: string; reasons: string[] };
+  /** Records still in the spool. */
+  spooled?: number;
+  /** Dead-lettered alerts/records per reason, read from its dead-letter file (a connector the run started). */
+  deadLetters?: Array<{ reason: string; count: number }>;
 }
 
 export interface QueryOutcome {
@@ -47,4 +68,8 @@ export interface Observations {
   landedPerSecond: number;
   /** Rules, alerts and incidents of the mock's analytics after the run; undefined when it has none. */
   analytics?: AnalyticsObservation;
+  /** The connector's spool, dead letters and health after the drain. */
+  connector?: ConnectorState;
+  /** Alert types the scenario's own traffic asks for (rates, bursts, injections): `landed: all` expects each. */
+  declaredTypes?: AlertType[];
 }

@@ -10,6 +10,10 @@ export interface SeriesSource {
   latency: LatencyRecorder;
   /** The connector child's pid, when there is one (changes across restarts). */
   connectorPid(): number | undefined;
+  /** Seconds of the scenario's own clock since its start (the charts' x axis). */
+  simulatedSeconds?(): number;
+  /** Whether the traffic is over and the run is draining (drawn apart from the run). */
+  draining?(): boolean;
 }
 
 export class SeriesSampler {
@@ -37,6 +41,9 @@ export class SeriesSampler {
       landed,
       landedPerSecond: dt > 0 ? Math.round(((landed - this.last.landed) / dt) * 10) / 10 : 0,
     };
+    const sim = this.source.simulatedSeconds?.();
+    if (sim !== undefined) point.sim = Math.round(sim * 1000) / 1000;
+    if (this.source.draining?.()) point.phase = 'drain';
     const lat = this.source.latency.takeInterval();
     if (lat) {
       point.latencyP50 = lat.p50;

@@ -10,7 +10,15 @@ export interface ExpectationResult {
   measured: string;
   /** Why it failed, in a sentence naming what to look at (only when it failed). */
   message?: string;
+  /** Up to five rows, requests or alerts that show why it failed (only when it failed and there are some). */
+  samples?: Sample[];
 }
+
+/** One row, request or alert shown for a failed expectation: field → value, flat. */
+export type Sample = Record<string, string | number | boolean | null>;
+
+/** Most samples one expectation carries. */
+export const MAX_SAMPLES = 5;
 
 export interface AlertCounts {
   generated: number;
@@ -42,6 +50,10 @@ export interface LatencySummary {
 export interface SeriesPoint {
   /** Seconds since the traffic started (wall). */
   t: number;
+  /** Seconds of the scenario's own clock since its start (absent in reports from before issue 13). */
+  sim?: number;
+  /** 'drain': taken after the traffic, while the connector drained (absent: during the traffic). */
+  phase?: 'drain';
   /** Cumulative alerts generated / rows landed. */
   generated: number;
   landed: number;

@@ -39,6 +39,8 @@ export function checkScenario(doc: unknown, out: Findings): void {
   checkClock(doc.clock, out);
   list(expect.queries).forEach((q, i) => {
     if (q.rows !== undefined && q.kql === undefined) out.error(['expect', 'queries', i, 'rows'], 'rows needs kql (use count with where)');
+    if (q.error !== undefined && q.kql === undefined) out.error(['expect', 'queries', i, 'error'], 'error needs kql (a where query cannot fail)');
+    if (q.error !== undefined && (q.count !== undefined || q.rows !== undefined)) out.error(['expect', 'queries', i, 'error'], 'a query expected to fail has no count or rows');
   });
   checkExpectedData(doc, traffic, topology, expect, out);
 }
@@ -139,7 +141,8 @@ function checkExpectedData(doc: Doc, traffic: Doc, topology: Doc, expect: Doc, o
       if (producibleColumns(table, [...known], sink) === undefined) columnWarning(['expect', 'queries', i, 'table'], table, '');
       else for (const column of keys) columnWarning(['expect', 'queries', i, 'where'], table, column, column);
     }
-    if (typeof q.kql === 'string' && q.kql.trim() !== '') {
+    // A query expected to fail is not checked: its error is the point.
+    if (typeof q.kql === 'string' && q.kql.trim() !== '' && q.error === undefined) {
       tables ??= workspaceTables([...known], sink);
       checkKql(q.kql, ['expect', 'queries', i, 'kql'], { tables, runTypes }, out);
     }

@@ -55,6 +55,8 @@ export interface QueryExpectation {
   kql?: string;
   count?: number | Bound | { generated: AlertType };
   rows?: unknown[][];
+  /** The query must fail with this error code (the query API's `innererror.code`, e.g. SemanticError, or its `code`). */
+  error?: string;
 }
 
 export type ColumnType = 'string' | 'double' | 'boolean' | 'datetime' | 'guid' | 'int' | 'long' | 'dynamic';
@@ -73,18 +75,89 @@ export interface AnalyticsExpectation {
   entity?: Record<string, string>;
 }
 
+/** `requests`: counts of the mock's audit log entries matching every filter given. */
+export interface RequestsExpectation extends Bound {
+  name?: string;
+  status?: number;
+  error?: string;
+  injected?: boolean;
+  /** The mock's route name: dataCollector, logsIngestion, query, token, … */
+  route?: string;
+  /** The table the request wrote to (Data Collector: `<Log-Type>_CL`). */
+  table?: string;
+  /** The Logs Ingestion stream posted to. */
+  stream?: string;
+}
+
+/** The mock's audit notes (mock-sentinel/audit/audit-notes.ts), counted over the run. */
+export type AuditFlag = 'truncated' | 'timeGeneratedReplaced' | 'conversionError' | 'droppedProperty' | 'renamedProperty';
+
+/** `auditFlags`: values the mock flagged, summed over the audit log, per table and column. */
+export interface AuditFlagExpectation extends Bound {
+  name?: string;
+  flag: AuditFlag;
+  table?: string;
+  column?: string;
+}
+
+/** A bound on a fraction, 0..1. */
+export interface RatioBound {
+  min?: number;
+  max?: number;
+}
+
+/** `connector`: the connector's state once the run has drained. */
+export interface ConnectorExpectation {
+  /** Records still in the spool. */
+  spooled?: Bound;
+  /** Dead-lettered alerts/records, all or those whose reason contains `reason`; a count bound and/or a ratio of the alerts generated. */
+  deadLetters?: Array<Bound & { name?: string; reason?: string; ratio?: RatioBound }>;
+  /** GET /health: its status, and a reason that must be among its reasons (substring). */
+  health?: { status?: 'ok' | 'degraded'; reason?: string };
+}
+
+/** `retryAfter`: every attempt after a 429/503 carrying Retry-After waited at least that long. */
+export interface RetryAfterExpectation {
+  /** Only answers on this mock route (default: every route). */
+  route?: string;
+  /** How many such answers followed by another attempt must have happened (default 1): nothing checked is a failure. */
+  minThrottled?: number;
+}
+
+/** `nullRate`: the fraction of a table's rows whose column is null or absent. */
+export interface NullRateExpectation extends RatioBound {
+  name?: string;
+  table: string;
+  column: string;
+}
+
+/** `landed` in its long form: the types, and which of them may have been generated zero times. */
+export interface LandedExpectation {
+  types: 'all' | AlertType[];
+  /** true: any type may be generated zero times; or the types that may. Default: none may. */
+  allowZero?: boolean | AlertType[];
+}
+
 export interface Expectations {
-  landed?: 'all' | AlertType[];
+  landed?: 'all' | AlertType[] | LandedExpectation;
   nothingLost?: true;
   duplicates?: Bound;
   rejected?: 'injectedOnly' | Bound;
-  requests?: Array<Bound & { name?: string; status: number; error?: string; injected?: boolean }>;
+  requests?: RequestsExpectation[];
+  auditFlags?: AuditFlagExpectation[];
+  connector?: ConnectorExpectation;
+  retryAfter?: RetryAfterExpectation;
+  nullRate?: NullRateExpectation[];
   deadLettered?: Bound;
   columns?: 'default' | { table: string; columns?: 'default' | Record<string, ColumnType>; forbid?: string[] };
   latency?: Partial<Record<'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max', DurationInput>>;
   throughput?: { min: RateInput };
   queries?: QueryExpectation[];
+  /** Sentinel analytics: the alerts and incidents the rules raised. */
+  analytics?: { alerts?: AnalyticsExpectation[]; incidents?: AnalyticsExpectation[] };
+  /** The first spelling of `analytics.alerts`, still accepted. */
   alerts?: AnalyticsExpectation[];
+  /** The first spelling of `analytics.incidents`, still accepted. */
   incidents?: AnalyticsExpectation[];
 }
 

@@ -111,7 +111,7 @@ describe('schema errors point at line, column and key path', () => {
   });
 
   it('a query without an expected result', () => {
-    expect(only(base + 'expect:\n  queries:\n    - name: q\n      kql: T\n')).toBe('x.yaml:5:7  expect.queries[0]  needs one of: count, rows (got {"name":"q","kql":"T"})');
+    expect(only(base + 'expect:\n  queries:\n    - name: q\n      kql: T\n')).toBe('x.yaml:5:7  expect.queries[0]  needs one of: count, rows, error (got {"name":"q","kql":"T"})');
   });
 
   it('a column of an unknown type', () => {

@@ -6,6 +6,8 @@ import { evaluate } from '../evaluate.ts';
 import type { LandingTracker } from '../landing-tracker.ts';
 import type { MockDriver } from '../mock-driver.ts';
 import type { Lab, RunState } from './run-state.ts';
+import { readConnectorState } from '../connector-state.ts';
+import { declaredAlertTypes } from '../declared-types.ts';
 
 export interface Evaluation {
   expectations: ExpectationResult[];
@@ -34,6 +36,7 @@ export async function evaluateRun(state: RunState, lab: Lab, latency: LatencySum
   out.tables = await mock.tables();
   out.requests = await mock.requests();
   out.deadLettered = await connector.deadLettered();
+  const connectorState = await readConnectorState(connector, lab.deadLetterFile);
   out.expectations = await evaluate(state.scenario.expect, {
     sink: state.scenario.topology.sink,
     generated: tracker.generated,
@@ -48,5 +51,7 @@ export async function evaluateRun(state: RunState, lab: Lab, latency: LatencySum
     latency,
     landedPerSecond: landedPerSecond(tracker),
     analytics: out.analytics,
+    connector: connectorState,
+    declaredTypes: declaredAlertTypes(state.scenario),
   });
 }

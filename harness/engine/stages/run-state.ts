@@ -19,6 +19,8 @@ export interface Lab {
   sampler: SeriesSampler;
   /** Requests one kill of the connector can abandon: the Logs Ingestion sink's concurrency, else 1. */
   inFlightAtMost: number;
+  /** The dead-letter file of a connector the run started (undefined for an external one). */
+  deadLetterFile?: string;
 }
 
 export interface RunState {

@@ -2,6 +2,7 @@
 // connector's receiver when the source is push), the connector — and the observers of the run.
 import { join } from 'node:path';
 import { resolveConfig } from '../../../connector/config/load.ts';
+import { deadLetterPath } from '../../../connector/delivery/dead-letter.ts';
 import type { AlertType } from '../../scenario/types.ts';
 import { SeriesSampler } from '../../measure/series.ts';
 import { scenarioRules } from '../analytics-observer.ts';
@@ -50,12 +51,15 @@ export async function startTopology(state: RunState, workDir: string): Promise<L
   const inFlightAtMost = sinkConfig?.mode === 'logsIngestion' ? sinkConfig.maxConcurrency : 1;
   const connector = (state.connector =
     c === 'in-process' ? await startInProcessConnector(raw) : c === 'child-process' ? await startChildConnector(raw, workDir, state.log) : externalConnector(c.url));
+  const deadLetterFile = c === 'in-process' || c === 'child-process' ? deadLetterPath(resolveConfig(raw).state) : undefined;
   const tracker = (state.tracker = new LandingTracker(mock, s.topology.sink));
   const sampler = (state.sampler = new SeriesSampler({
     generated: () => tracker.generatedCount,
     landed: () => tracker.landedCount,
     latency: tracker.latency,
     connectorPid: () => state.connector?.pid(),
+    simulatedSeconds: () => (state.simNow - state.simStart) / 1000,
+    draining: () => state.simNow - state.simStart >= s.durationMs,
   }));
-  return { mock, sim, connector, tracker, sampler, inFlightAtMost };
+  return { mock, sim, connector, tracker, sampler, inFlightAtMost, ...(deadLetterFile ? { deadLetterFile } : {}) };
 }
