@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { buildCatalogue, type Catalogue } from './catalogue/models.ts';
 import { parseDuration, parseInstant, SimClock } from './clock.ts';
 import { Engine, type EmittedAlert, type StoryRunInfo } from './engine/engine.ts';
+import type { AlertPatch } from './engine/alert-patch.ts';
 import { DEFAULT_RATES, parseRates, type Rates } from './engine/rates.ts';
 import { AlertStore } from './persistence/store.ts';
 import { buildWorld } from './world/build.ts';
@@ -24,6 +25,7 @@ export type { ApiPolicy } from './api/context.ts';
 export type { PushTarget } from './push/pusher.ts';
 export type { Rates } from './engine/rates.ts';
 export type { EmittedAlert, GroundTruthItem, StoryRunInfo } from './engine/engine.ts';
+export type { AlertPatch } from './engine/alert-patch.ts';
 export * from './types.ts';
 export { dtapiSignature } from './api/authentication/dtapi.ts';
 
@@ -103,7 +105,8 @@ export interface Simulator {
   /** Moves simulated time forward and generates what falls due; returns alerts emitted. */
   advance(ms: number): number;
   startStory(name: string, params?: Record<string, unknown>): StoryRunInfo;
-  emitNow(type: AlertType, count: number): void;
+  /** Emits `count` alerts of `type` now; alert i gets `patches[i % length]` (fields set or removed). */
+  emitNow(type: AlertType, count: number, patches?: readonly AlertPatch[]): void;
   /** The stored alert behind a ground-truth item. */
   alertFor(type: AlertType, id: string, seq?: number): AnyAlert | undefined;
 }
@@ -222,9 +225,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       engine.advanceTo(engine.now);
       return info;
     },
-    emitNow(type, count) {
+    emitNow(type, count, patches) {
       tick();
-      engine.emitNow(type, count, String(engine.truth.length));
+      engine.emitNow(type, count, String(engine.truth.length), patches);
     },
     alertFor(type, id, seq) {
       switch (type) {

@@ -5,6 +5,7 @@ import { adminAuthorization } from './admin-token.ts';
 import { createMockSentinel, DEFAULT_WORKSPACE, type AnalyticsOptions, type MockSentinel, type FaultRuleInput } from '../../mock-sentinel/index.ts';
 import type { TableInfo } from '../reports/model.ts';
 import type { MockPolicy } from '../scenario/types.ts';
+import { mockPolicyOptions } from './mock-policy.ts';
 import type { RequestRecord } from './observations.ts';
 import { QueryFailure } from './query-failure.ts';
 import type { AuditEntry } from '../../mock-sentinel/index.ts';
@@ -45,7 +46,7 @@ export async function startInProcessMock(seed: number, policy: MockPolicy = {}, 
     workspaces: [workspace],
     faults: { seed, rules: [] },
     noQueryAuth: true,
-    dataCollector: policy,
+    ...mockPolicyOptions(policy),
     // HTTPS (self-signed CA) next to HTTP: Microsoft's SDK sends bearer tokens over HTTPS only.
     ...(tls ? { tls: true } : {}),
     auditCapacity: 100_000,

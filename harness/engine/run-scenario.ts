@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Scenario, AlertType } from '../scenario/types.ts';
 import type { RunReport } from '../reports/model.ts';
 import { emptyLatency } from '../reports/model.ts';
+import { clockStartMs } from '../scenario/units.ts';
 import { ClockHold } from './clock-hold.ts';
 import { Timeline } from './timeline.ts';
 import type { Phase, RunState } from './stages/run-state.ts';
@@ -42,7 +43,7 @@ const SAMPLE_MS = 250;
 export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunReport> {
   const startedAt = new Date();
   const workDir = mkdtempSync(join(tmpdir(), 'dtlab-run-'));
-  const simStart = s.clock.start ? Date.parse(s.clock.start) : Date.now();
+  const simStart = clockStartMs(s.clock.start, Date.now());
   let nextSample = 0;
   const state: RunState = {
     scenario: s,

@@ -1,6 +1,7 @@
 // The Darktrace side of a run, seen through the interface the engine needs. The implementations
 // live in simulators.ts (in-process and at a URL) — this file only fixes the contract.
 import type { AlertType } from '../scenario/types.ts';
+import type { AlertPatch } from '../../simulator/index.ts';
 
 export interface GroundTruth {
   type: AlertType;
@@ -21,7 +22,8 @@ export interface SimulatorDriver {
   now(): Promise<number>;
   /** Moves simulated time to `ms` (generating the background traffic due until then). */
   advanceTo(ms: number): Promise<void>;
-  emit(type: AlertType, count: number): Promise<void>;
+  /** Emits `count` alerts of `type` now; alert i gets `patches[i]` (fields set or removed) when given. */
+  emit(type: AlertType, count: number, patches?: AlertPatch[]): Promise<void>;
   story(name: string, params: Record<string, unknown>): Promise<void>;
   /** Ground truth generated after the previous call (each alert once). */
   newlyGenerated(): Promise<GroundTruth[]>;

@@ -85,8 +85,8 @@ export async function startSimulator(s: Scenario, clockStart: number, push?: Pus
       const d = ms - sim.clock.now();
       if (d > 0) sim.advance(d);
     },
-    async emit(type, count) {
-      sim.emitNow(type, count);
+    async emit(type, count, patches) {
+      sim.emitNow(type, count, patches);
     },
     async story(name, params) {
       sim.startStory(name, params);
@@ -127,7 +127,7 @@ async function externalSimulator(opts: { url: string; publicToken?: string; priv
       const now = Date.parse((await call<{ now: string }>('GET', '/_lab/clock')).now);
       if (ms > now) await call('POST', '/_lab/clock', { to: new Date(ms).toISOString() });
     },
-    emit: async (type, count) => void (await call('POST', '/_lab/emit', { type, count })),
+    emit: async (type, count, patches) => void (await call('POST', '/_lab/emit', { type, count, ...(patches ? { patches } : {}) })),
     story: async (name, params) => void (await call('POST', '/_lab/emit', { story: name, params })),
     async newlyGenerated() {
       const q = since ? `?since=${encodeURIComponent(since)}` : '';

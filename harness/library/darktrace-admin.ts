@@ -1,6 +1,6 @@
 // The simulator's admin client: its /_lab API (docs/reference/simulator.md) over HTTP — ground truth
 // (the generated alerts), emit, clock, rates and API faults.
-import type { AlertType } from '../../simulator/index.ts';
+import type { AlertPatch, AlertType } from '../../simulator/index.ts';
 import { labCall } from './lab-http.ts';
 
 /** One generated alert as `GET /_lab/generated` lists it. */
@@ -39,9 +39,9 @@ export class DarktraceAdmin {
     return labCall(this.url, 'GET', `/_lab/generated${q.size ? `?${q}` : ''}`, undefined, this.adminToken);
   }
 
-  /** Emits `count` alerts of `type` now; resolves to what was emitted. */
-  async emit(type: AlertType, count = 1): Promise<GeneratedAlert[]> {
-    return (await labCall<{ emitted: GeneratedAlert[] }>(this.url, 'POST', '/_lab/emit', { type, count }, this.adminToken)).emitted;
+  /** Emits `count` alerts of `type` now, alert i changed by `patches[i]` when given; resolves to what was emitted. */
+  async emit(type: AlertType, count = 1, patches?: AlertPatch[]): Promise<GeneratedAlert[]> {
+    return (await labCall<{ emitted: GeneratedAlert[] }>(this.url, 'POST', '/_lab/emit', { type, count, ...(patches ? { patches } : {}) }, this.adminToken)).emitted;
   }
 
   /** Starts a story (`beaconing-exfiltration`, …) now. */

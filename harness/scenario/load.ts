@@ -7,7 +7,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from 'yaml';
 import { durationMs, ratePerSecond } from './units.ts';
-import type { Scenario, ScenarioInput, Fault } from './types.ts';
+import type { Scenario, ScenarioInput, Fault, Inject, InjectInput } from './types.ts';
 import { formatError, isWarning, keyPath, show, type Findings, type KeyPath, type ScenarioError } from './diagnostics.ts';
 import { checkScenario } from './check-scenario.ts';
 
@@ -282,6 +282,22 @@ export const STANDARD_EXPECTATIONS = {
   columns: 'default',
 } as const;
 
+function normaliseInject(i: InjectInput): Inject {
+  const atMs = durationMs(i.at);
+  const count = i.count ?? 1;
+  if (i.to !== 'mock') return { atMs, to: 'simulator', type: i.type!, count, set: i.set ?? {}, remove: i.remove ?? [] };
+  return {
+    atMs,
+    to: 'mock',
+    api: i.logType !== undefined ? { kind: 'dataCollector', logType: i.logType } : { kind: 'logsIngestion', stream: i.stream!, dcr: i.dcr },
+    records: i.records ?? [i.record],
+    single: i.records === undefined,
+    count,
+    headers: i.headers ?? {},
+    auth: i.auth ?? 'valid',
+  };
+}
+
 function normalise(s: ScenarioInput, file: string): Scenario {
   const clock = s.clock ?? { mode: 'stepped' as const, step: '1s' };
   const faults: Fault[] = (s.faults ?? []).map((f) => ({
@@ -318,6 +334,7 @@ function normalise(s: ScenarioInput, file: string): Scenario {
     bursts: (s.traffic?.bursts ?? []).map((b) => ({ atMs: durationMs(b.at), type: b.type, count: b.count })),
     stories: (s.traffic?.stories ?? []).map((b) => ({ atMs: durationMs(b.at), story: b.story, params: b.params ?? {} })),
     malformed: (s.traffic?.malformed ?? []).map((b) => ({ atMs: durationMs(b.at), count: b.count, kind: b.kind ?? 'bad-types' })),
+    injects: (s.traffic?.inject ?? []).map(normaliseInject),
     topology: {
       simulator: topology.simulator ?? 'in-process',
       mock: topology.mock ?? 'in-process',

@@ -174,6 +174,7 @@ export interface ScenarioInput {
     bursts?: Array<{ at: DurationInput; type: AlertType; count: number }>;
     stories?: Array<{ at: DurationInput; story: string; params?: Record<string, unknown> }>;
     malformed?: Array<{ at: DurationInput; count: number; kind?: MalformedKind }>;
+    inject?: InjectInput[];
   };
   topology?: {
     simulator?: 'in-process' | { url: string; publicToken?: string; privateToken?: string };
@@ -190,10 +191,70 @@ export interface ScenarioInput {
   expect?: Expectations;
 }
 
+/** The mock's documented policies a scenario may set (schema: topology.mockPolicy). */
 export interface MockPolicy {
   maxBodyBytes?: number;
   clockSkewMinutes?: number;
+  maxValueBytes?: number;
+  timeGeneratedPast?: DurationInput;
+  timeGeneratedFuture?: DurationInput;
+  timeGeneratedMaxFractionDigits?: number;
+  keepTimeGeneratedField?: boolean;
+  contentTypeParameters?: 'accept' | 'reject';
+  invalidLogType?: 'reject' | 'drop';
+  nested?: 'json-string' | 'flatten';
+  duplicateKeys?: 'last-wins' | 'first-wins';
+  maxColumns?: number;
+  maxColumnNameLength?: number;
+  maxJsonDepth?: number;
 }
+
+/**
+ * An `inject:` entry: alerts through the simulator with fields set or removed (to: simulator), or a
+ * post straight to the mock as a third-party client would send it (to: mock). Values may be
+ * generators (harness/engine/inject/values.ts).
+ */
+export interface InjectInput {
+  at: DurationInput;
+  to?: 'simulator' | 'mock';
+  type?: AlertType;
+  count?: number;
+  set?: Record<string, unknown>;
+  remove?: string[];
+  logType?: string;
+  stream?: string;
+  dcr?: string;
+  records?: unknown[];
+  record?: unknown;
+  headers?: Record<string, string>;
+  auth?: InjectAuth;
+}
+
+export type InjectAuth = 'valid' | 'none' | 'invalid';
+
+/** Alerts of a type emitted by the simulator, each with the entry's fields set or removed. */
+export interface SimulatorInject {
+  atMs: number;
+  to: 'simulator';
+  type: AlertType;
+  count: number;
+  set: Record<string, unknown>;
+  remove: string[];
+}
+
+/** A post to the mock: Data Collector (logType) or Logs Ingestion (stream); `single`: one object, not an array. */
+export interface MockInject {
+  atMs: number;
+  to: 'mock';
+  api: { kind: 'dataCollector'; logType: string } | { kind: 'logsIngestion'; stream: string; dcr: string | undefined };
+  records: unknown[];
+  single: boolean;
+  count: number;
+  headers: Record<string, string>;
+  auth: InjectAuth;
+}
+
+export type Inject = SimulatorInject | MockInject;
 
 export type MalformedKind = 'not-an-object' | 'missing-dtProduct' | 'unknown-dtProduct' | 'bad-types';
 
@@ -225,6 +286,7 @@ export interface Scenario {
   bursts: Array<{ atMs: number; type: AlertType; count: number }>;
   stories: Array<{ atMs: number; story: string; params: Record<string, unknown> }>;
   malformed: Array<{ atMs: number; count: number; kind: MalformedKind }>;
+  injects: Inject[];
   topology: {
     simulator: 'in-process' | { url: string; publicToken?: string; privateToken?: string };
     mock: 'in-process' | { url: string; workspaceId?: string; sharedKey?: string };

@@ -1,16 +1,16 @@
 // Durations and rates as scenario files write them.
 import type { DurationInput, RateInput } from './types.ts';
 
-const DURATION = /^(-?[0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$/;
+const DURATION = /^(-?[0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/;
 const RATE = /^([0-9]+(?:\.[0-9]+)?)\/(s|min|h)$/;
-const MS_PER: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const MS_PER: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SECONDS_PER: Record<string, number> = { s: 1, min: 60, h: 3600 };
 
 /** Milliseconds from a `30s`-style string (or a number of seconds: the schema lets only 0 through). */
 export function durationMs(value: DurationInput): number {
   if (typeof value === 'number') return value * 1000;
   const m = DURATION.exec(value);
-  if (!m) throw new Error(`not a duration: ${JSON.stringify(value)} (use 250ms, 30s, 5m, 1h)`);
+  if (!m) throw new Error(`not a duration: ${JSON.stringify(value)} (use 250ms, 30s, 5m, 1h, 2d)`);
   return Number(m[1]) * MS_PER[m[2]!]!;
 }
 
@@ -30,4 +30,16 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(ms / 60_000);
   const s = Math.round((ms % 60_000) / 1000);
   return s ? `${m}m${s}s` : `${m}m`;
+}
+
+/**
+ * The simulated start of a run, epoch ms: an ISO-8601 instant, a time relative to `now` (`-3d`,
+ * `-2h`: that long before the run starts), or `now` itself when the scenario gives none.
+ */
+export function clockStartMs(start: string | undefined, now: number): number {
+  if (start === undefined) return now;
+  if (/^-/.test(start)) return now + durationMs(start);
+  const t = Date.parse(start);
+  if (!Number.isFinite(t)) throw new Error(`clock.start: not an ISO-8601 instant or a time before now (-3d, -2h): ${JSON.stringify(start)}`);
+  return t;
 }

@@ -22,6 +22,7 @@ import { AsmGenerator } from '../activity/asm-findings.ts';
 import { planReleases, releaseEvent } from '../activity/email-releases.ts';
 import { applyState, planResponseAction, wantsResponse } from '../activity/response-actions.ts';
 import type { EmailAlert } from '../types.ts';
+import { applyPatch, type AlertPatch } from './alert-patch.ts';
 
 export interface GroundTruthItem {
   seq: number;
@@ -210,9 +211,11 @@ export class Engine {
 
   // --- emission -------------------------------------------------------------------------
 
-  private record<T extends AlertType>(type: T, alert: AlertOf[T], at: number, story?: string): void {
+  private record<T extends AlertType>(type: T, alert: AlertOf[T], at: number, story?: string, patch?: AlertPatch): void {
     const seq = ++this.seq;
     const created = this.lateStamp(type, alert, at);
+    // A patched alert is stored, published and identified as patched (its id may be what changed).
+    if (patch) applyPatch(alert, patch);
     const store = this.opts.store;
     switch (type) {
       case 'modelBreach':
@@ -322,36 +325,39 @@ export class Engine {
     this.schedule(this.asm.nextAt(at), () => this.emitAsm());
   }
 
-  emitBreach(rng: Rng, spec: BreachSpec, story?: string): ModelBreach {
+  emitBreach(rng: Rng, spec: BreachSpec, story?: string, patch?: AlertPatch): ModelBreach {
     const breach = generateBreach(this.ctx, rng, spec);
-    this.record('modelBreach', breach, spec.at, story);
+    this.record('modelBreach', breach, spec.at, story, patch);
     return breach;
   }
 
-  private emitIncident(rng: Rng, at: number, templateTitle: string, devices: Device[], breaches: ModelBreach[], group: IncidentGroup | undefined, story?: string, title?: string): IncidentGroup {
+  private emitIncident(rng: Rng, at: number, templateTitle: string, devices: Device[], breaches: ModelBreach[], group: IncidentGroup | undefined, story?: string, title?: string, patch?: AlertPatch): IncidentGroup {
     const template = INCIDENT_TEMPLATES.find((t) => t.title === templateTitle);
     if (!template) throw new Error(`unknown AI Analyst template '${templateTitle}'`);
     const g = group ?? newIncidentGroup(rng, template.category);
     const event = generateIncidentEvent(this.ctx, rng, { template, at, devices, breaches, group: g, title });
     for (const b of breaches) this.opts.store.touchBreach(b.pbid);
-    this.record('aiAnalyst', event, at, story);
+    this.record('aiAnalyst', event, at, story, patch);
     return g;
   }
 
-  private emitSystem(what: SystemAlertKind, status: 'active' | 'resolved', at: number, startedAt: number, story?: string): void {
+  private emitSystem(what: SystemAlertKind, status: 'active' | 'resolved', at: number, startedAt: number, story?: string, patch?: AlertPatch): void {
     const alert = generateSystemAlert(this.ctx.world, this.systemIds, what, status, at, startedAt);
     if (status === 'active') this.activeSystem.add(alert.name);
     else this.activeSystem.delete(alert.name);
-    this.record('systemAlert', alert, at, story);
+    this.record('systemAlert', alert, at, story, patch);
   }
 
-  /** One background alert of `type` at `at` (also used by POST /_lab/emit). */
-  noise(stream: Stream, rng: Rng, at: number): void {
+  /**
+   * One background alert of `type` at `at` (also used by POST /_lab/emit, whose `patch` changes that
+   * alert: the AI Analyst event, not the breaches before it; the system alert raised, not its resolution).
+   */
+  noise(stream: Stream, rng: Rng, at: number, patch?: AlertPatch): void {
     const world = this.ctx.world;
     switch (stream) {
       case 'modelBreach': {
         const { models, weights } = this.ctx.catalogue.noise;
-        this.emitBreach(rng, { model: rng.weighted(models, weights), at });
+        this.emitBreach(rng, { model: rng.weighted(models, weights), at }, undefined, patch);
         break;
       }
       case 'aiAnalyst': {
@@ -362,7 +368,7 @@ export class Engine {
         const n = rng.int(1, template.models.length);
         for (let i = 0; i < n; i++) breaches.push(this.emitBreach(rng, { model: modelByName(this.ctx.catalogue, template.models[i]!), at, device }));
         const title = template.summariser === 'SaasHijackSummary' ? `Possible Hijack of ${/SaaS::(\w+):/.exec(device.hostname ?? '')?.[1] ?? 'Office365'} Account` : undefined;
-        this.schedule(at + rng.int(60_000, 600_000), () => this.emitIncident(rng, this.cursor, template.title, [device], breaches, undefined, undefined, title));
+        this.schedule(at + rng.int(60_000, 600_000), () => this.emitIncident(rng, this.cursor, template.title, [device], breaches, undefined, undefined, title, patch));
         break;
       }
       case 'systemAlert': {
@@ -373,13 +379,13 @@ export class Engine {
           if (idle.length === 0) break;
           what = rng.pick(idle);
         }
-        this.emitSystem(what, 'active', at, at - rng.int(300_000, 3_600_000));
+        this.emitSystem(what, 'active', at, at - rng.int(300_000, 3_600_000), undefined, patch);
         this.schedule(at + rng.int(600_000, 7_200_000), () => this.emitSystem(what, 'resolved', this.cursor, at));
         break;
       }
       case 'email': {
         const count = rng.chance(0.85) ? 1 : rng.int(2, 4);
-        this.record('email', generateEmail(world, rng, { at, recipients: rng.sample(world.users, count) }), at);
+        this.record('email', generateEmail(world, rng, { at, recipients: rng.sample(world.users, count) }), at, undefined, patch);
         break;
       }
       case 'story': {
@@ -390,10 +396,10 @@ export class Engine {
     }
   }
 
-  /** Emits `count` background alerts of `type` now (POST /_lab/emit). */
-  emitNow(type: AlertType, count: number, rngLabel: string): void {
+  /** Emits `count` background alerts of `type` now (POST /_lab/emit); alert i gets `patches[i % length]`. */
+  emitNow(type: AlertType, count: number, rngLabel: string, patches: readonly AlertPatch[] = []): void {
     const rng = new Rng(`emit:${this.seed}:${rngLabel}`);
-    for (let i = 0; i < count; i++) this.noise(type, rng, this.cursor);
+    for (let i = 0; i < count; i++) this.noise(type, rng, this.cursor, patches.length ? patches[i % patches.length] : undefined);
     this.advanceTo(this.cursor);
   }
 

@@ -3,6 +3,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { parseDuration, parseInstant } from '../clock.ts';
 import { parseRates, type Rates } from '../engine/rates.ts';
+import { checkPatch, type AlertPatch } from '../engine/alert-patch.ts';
 import { STORIES } from '../stories/definitions.ts';
 import { ALERT_TYPES, type AlertType } from '../types.ts';
 import { ACTIVITY_TYPES, type ActivityType } from '../activity/types.ts';
@@ -86,7 +87,16 @@ export function labRouter(sim: Simulator): express.Router {
       if (!ALERT_TYPES.includes(body.type as AlertType)) bad(`type: must be one of ${ALERT_TYPES.join(', ')}`);
       const count = body.count ?? 1;
       if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 100_000) bad('count: must be an integer from 1 to 100000');
-      sim.emitNow(body.type as AlertType, count as number);
+      let patches: AlertPatch[] = [];
+      if (body.patches !== undefined) {
+        if (!Array.isArray(body.patches) || body.patches.length > (count as number)) bad('patches: must be a list of at most count patches');
+        try {
+          patches = (body.patches as unknown[]).map((p, i) => checkPatch(p, `patches[${i}]`));
+        } catch (err) {
+          bad((err as Error).message);
+        }
+      }
+      sim.emitNow(body.type as AlertType, count as number, patches);
     } else {
       bad('body: give {"story": NAME, "params": {...}} or {"type": TYPE, "count": N}');
     }

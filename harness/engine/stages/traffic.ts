@@ -1,10 +1,12 @@
-// Stage 2: the traffic. The scenario's bursts, stories and malformed pushes go on the timeline; then
+// Stage 2: the traffic. The scenario's bursts, stories, malformed pushes and injections go on the timeline; then
 // the simulated clock moves (real, accelerated or stepped), every timeline entry (traffic and faults)
 // runs at its own simulated time, and the observers follow what was generated and landed.
 import { formatDuration } from '../../scenario/units.ts';
 import type { ClockHold } from '../clock-hold.ts';
 import { PUSH_TOKEN } from '../connector-config.ts';
 import { pushMalformed } from '../malformed.ts';
+import { postToMock } from '../inject/raw-post.ts';
+import { alertPatch } from '../inject/values.ts';
 import type { Timeline } from '../timeline.ts';
 import type { Lab, RunState } from './run-state.ts';
 
@@ -23,6 +25,20 @@ export function scheduleTraffic(state: RunState, lab: Lab, timeline: Timeline): 
       return `receiver answered ${statuses}`;
     });
   }
+  s.injects.forEach((inj, i) => {
+    const entry = `traffic.inject[${i}]`;
+    const base = () => ({ seed: s.seed, entry, simNow: state.simNow });
+    if (inj.to === 'simulator') {
+      const changes = Object.keys(inj.set).length + inj.remove.length;
+      timeline.at(inj.atMs, `inject ${inj.count} ${inj.type}`, async () => {
+        const patches = changes ? Array.from({ length: inj.count }, (_, index) => alertPatch(inj.set, inj.remove, { ...base(), index })) : undefined;
+        await sim.emit(inj.type, inj.count, patches);
+        return changes ? `through the simulator, ${Object.keys(inj.set).length} fields set and ${inj.remove.length} removed in each` : 'through the simulator';
+      });
+    } else {
+      timeline.at(inj.atMs, `inject ${inj.api.kind === 'dataCollector' ? inj.api.logType : inj.api.stream}`, () => postToMock(lab.mock, inj, base()));
+    }
+  });
 }
 
 /** Moves simulated time from the start to the end of the scenario's duration, running the timeline. */
