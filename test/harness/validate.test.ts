@@ -68,7 +68,7 @@ describe('schema errors point at line, column and key path', () => {
 
   it('bad duration', () => {
     expect(only('name: t\nduration: 5 minutes\n')).toBe(
-      'x.yaml:2:11  duration  must be a duration with its unit: 250ms, 30s, 5m, 1h (only 0 needs none) (got "5 minutes")',
+      'x.yaml:2:11  duration  must be a duration with its unit: 250ms, 30s, 5m, 1h, 2d (only 0 needs none) (got "5 minutes")',
     );
   });
 
