@@ -1,21 +1,22 @@
-// createConnector(config): Darktrace sources (pollers + push receiver) → mapping → durable spool →
-// sink (HTTP Data Collector API). See docs/reference/connector.md.
+// createConnector(config): Darktrace sources (pollers + push receiver) → intake (map, filter, dedupe)
+// → durable spool → delivery → sink. See docs/reference/connector.md.
 import { EventEmitter } from 'node:events';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { ConnectorConfig } from './config/types.ts';
 import { DarktraceClient } from './darktrace/client.ts';
-import { DeadLetterFile } from './delivery/dead-letter.ts';
+import { DeadLetterFile } from './spool/dead-letter.ts';
 import { Deliverer } from './delivery/deliverer.ts';
-import { createFilter } from './mapping/filters.ts';
+import { createFilter } from './intake/filters.ts';
 import { createAdminGuard, isLoopbackHost } from './server/admin-guard.ts';
 import { createHttpServer } from './server/http-server.ts';
-import { createMetrics, type Metrics } from './server/metrics.ts';
+import { createMetrics, type Metrics } from './util/metrics.ts';
 import { startSummaryLog } from './server/summary-log.ts';
 import { createSink } from './sinks/index.ts';
 import type { Sink } from './sinks/sink.ts';
 import { aiAnalystSource, asmSource, emailReleaseSource, emailSource, modelBreachesSource, responseActionsSource } from './sources/definitions.ts';
-import { AlertIngest } from './sources/ingest.ts';
+import { AlertIngest } from './intake/ingest.ts';
 import { Poller } from './sources/poller.ts';
+import { createPushReceiver } from './sources/push-receiver.ts';
 import { Spool } from './spool/spool.ts';
 import { DiskSpace } from './util/disk-full.ts';
 import { SigningClock } from './util/signing-clock.ts';
@@ -217,8 +218,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       const ing = open();
       const listenAt = config.receiver?.listen ?? config.monitoring?.listen ?? '127.0.0.1:0';
       server = createHttpServer({
-        receiver: config.receiver,
-        ingest: ing,
+        receiver: config.receiver && { path: config.receiver.path, handle: createPushReceiver(config.receiver, ing) },
         metrics,
         health,
         log,

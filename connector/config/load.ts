@@ -7,8 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { configSchema } from './schema.ts';
 import { parseDuration, parseSize } from '../util/duration.ts';
-import { ALERT_TYPES, LEGACY_TYPES, type AlertType, type ConnectorConfig, type LogsIngestionSinkConfig, type RetryConfig } from './types.ts';
-import { DEFAULT_STREAMS } from '../mapping/logs-ingestion-rows.ts';
+import { ALERT_TYPES, DEFAULT_STREAMS, LEGACY_TYPES, type AlertType, type ConnectorConfig, type LogsIngestionSinkConfig, type RetryConfig } from './types.ts';
 
 export class ConfigError extends Error {
   readonly issues: string[];

@@ -6,6 +6,18 @@ export const ALERT_TYPES: AlertType[] = ['Policy Breach', 'AI Analyst', 'System 
 export const ACTIVITY_TYPES: AlertType[] = ['Response Action', 'ASM', 'Email Release'];
 export const LEGACY_TYPES: AlertType[] = ['Policy Breach', 'AI Analyst', 'System Alert', 'Antigena Email'];
 
+/** Default stream per alert type (§8.1–8.4); `sentinel.streams` overrides them. */
+export const DEFAULT_STREAMS: Record<AlertType, string> = {
+  'Policy Breach': 'Custom-DarktraceModelAlerts',
+  'AI Analyst': 'Custom-DarktraceIncidents',
+  'System Alert': 'Custom-DarktraceSystemStatusAlerts',
+  'Antigena Email': 'Custom-DarktraceEMAIL',
+  'Response Action': 'Custom-DarktraceResponseActions',
+  ASM: 'Custom-DarktraceASM',
+  // Not in the published DCR's stream list; the shipped DCR declares it (§8.7).
+  'Email Release': 'Custom-DarktraceEMAILRelease',
+};
+
 export interface DarktraceConfig {
   url: string;
   publicToken: string;

@@ -5,13 +5,13 @@
 import type { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Metrics } from '../server/metrics.ts';
+import type { Metrics } from '../util/metrics.ts';
 import { DeliveryAbortedError, RetryExhaustedError, type ConfigFault, type Sink, type SinkOutcome } from '../sinks/sink.ts';
 import { SpoolFullError, type Spool, type SpoolRecord } from '../spool/spool.ts';
 import { DiskFullError } from '../util/disk-full.ts';
 import { sleep } from '../util/sleep.ts';
-import type { BackoffPolicy } from './backoff.ts';
-import type { DeadLetterFile } from './dead-letter.ts';
+import type { BackoffPolicy } from '../util/backoff.ts';
+import type { DeadLetterFile } from '../spool/dead-letter.ts';
 import { ParkingLot, type FinalOutcome, type ParkedStatus } from './parking.ts';
 
 export interface DelivererOptions {

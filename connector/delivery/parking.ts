@@ -7,13 +7,13 @@
 // logged once per episode (park → clear or dead-letter), not once per retry.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Metrics } from '../server/metrics.ts';
+import type { Metrics } from '../util/metrics.ts';
 import { DeliveryAbortedError, RetryExhaustedError, type ConfigFault, type Sink, type SinkOutcome } from '../sinks/sink.ts';
 import type { SpoolRecord } from '../spool/spool.ts';
 import { DiskFullError } from '../util/disk-full.ts';
 import { formatDuration } from '../util/duration.ts';
 import { sleep } from '../util/sleep.ts';
-import { backoffDelay, type BackoffPolicy } from './backoff.ts';
+import { backoffDelay, type BackoffPolicy } from '../util/backoff.ts';
 import { ParkedQueue, type ParkedQueueOptions } from './parked-queue.ts';
 
 /** A final fate (landed, dead-lettered) the deliverer records: dead-letter file, metrics, events. */

@@ -4,17 +4,17 @@
 // 421 — and, when `admin.token` is set, only requests carrying it as a bearer token (401 otherwise,
 // compared in constant time). The mock workspace and the simulator have their own copies: the
 // services share no code (docs/decisions/0001).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import type { AdminConfig } from '../config/types.ts';
+import { bearerMatches, tokenDigest } from '../util/http.ts';
 
 /** Answers and returns false when the request may not use the admin endpoints; true otherwise. */
 export type AdminGuard = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export function createAdminGuard(admin: AdminConfig): AdminGuard {
   const allowed = new Set(admin.allowedHosts.map((h) => h.toLowerCase()));
-  const expected = admin.token === undefined ? undefined : digest(admin.token);
+  const expected = admin.token === undefined ? undefined : tokenDigest(admin.token);
   return (req, res) => {
     const host = hostName(req.headers.host);
     if (host === undefined || !(isLoopbackHost(host) || allowed.has(host))) {
@@ -54,13 +54,4 @@ export function isLoopbackHost(host: string): boolean {
   if (isIP(h) === 4) return h.startsWith('127.');
   if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1';
   return false;
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
-}
-
-function bearerMatches(header: string | undefined, expected: Buffer): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return m !== null && timingSafeEqual(digest(m[1]!), expected);
 }

@@ -2,7 +2,7 @@
 // spooled, landed, dead-lettered, retried) and what is pending — so a running connector is not
 // silent after "listening". Read from its own Prometheus counters.
 import type { Logger } from 'pino';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../util/metrics.ts';
 
 /** What the summary reads of a prom-client counter, whatever its labels. */
 interface Counter {

@@ -1,13 +1,10 @@
 // The sink interface: where spooled records go. The Data Collector sink and the Logs Ingestion sink
 // implement it; each tells apart what it cannot deliver: transient (retried), a record the service
 // refuses for good (dead-lettered), and configuration-like errors (parked, per target).
+import type { SinkResponse } from '../spool/dead-letter.ts';
 import type { SpoolRecord } from '../spool/spool.ts';
 
-export interface SinkResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { SinkResponse };
 
 /**
  * A failure that looks like configuration (an unknown stream or DCR, a missing role, a refused key

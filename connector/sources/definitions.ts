@@ -1,15 +1,13 @@
 // The three pollable Darktrace sources (system status alerts are push-only, darktrace-api.md §2.5).
 import type { DarktraceConfig, FiltersConfig, PollConfig } from '../config/types.ts';
 import { arrayOf, type DarktraceClient } from '../darktrace/client.ts';
-import { isObject } from '../mapping/fields.ts';
+import { isObject } from '../intake/fields.ts';
 import type { SourceDefinition } from './poller.ts';
 
 export function modelBreachesSource(client: DarktraceClient, filters: FiltersConfig): SourceDefinition {
   return {
     name: 'modelbreaches',
     type: 'Policy Breach',
-    keyPrefix: 'pb:',
-    keyOf: (raw) => (isObject(raw) && (typeof raw.pbid === 'number' || typeof raw.pbid === 'string') ? `pb:${raw.pbid}` : undefined),
     async fetch({ startMs, endMs }, signal, keep = () => true) {
       const params: Array<[string, string | number]> = [
         ['starttime', startMs],
@@ -31,8 +29,6 @@ export function aiAnalystSource(client: DarktraceClient, filters: FiltersConfig)
   return {
     name: 'aianalyst',
     type: 'AI Analyst',
-    keyPrefix: 'aia:',
-    keyOf: (raw) => (isObject(raw) && typeof raw.id === 'string' && raw.id !== '' ? `aia:${raw.id}` : undefined),
     async fetch({ startMs, endMs }, signal, keep = () => true) {
       const params: Array<[string, string | number]> = [
         ['starttime', startMs],
@@ -53,8 +49,6 @@ export function emailSource(client: DarktraceClient, dt: DarktraceConfig, poll: 
   return {
     name: 'email',
     type: 'Antigena Email',
-    keyPrefix: 'email:',
-    keyOf: (raw) => (isObject(raw) && typeof raw.uuid === 'string' && raw.uuid !== '' ? `email:${raw.uuid}` : undefined),
     async fetch({ startMs, endMs }, signal, keep = () => true) {
       const out: unknown[] = [];
       for (let page = 0; page < maxPages; page++) {
@@ -86,13 +80,6 @@ export function emailSource(client: DarktraceClient, dt: DarktraceConfig, poll: 
   };
 }
 
-/** Reads `a.codeid`, `change.state`, `change.time` of a flattened RESPOND state change. */
-function responseActionKey(raw: unknown): string | undefined {
-  if (!isObject(raw) || typeof raw.codeid !== 'number' || !isObject(raw.change)) return undefined;
-  const { state, time } = raw.change;
-  return typeof state === 'string' && typeof time === 'number' ? `ra:${raw.codeid}:${state}:${time}` : undefined;
-}
-
 /**
  * RESPOND actions (`GET /antigena`, darktrace-api.md §2.9): every action with a state change in the
  * window, cleared ones and their history included, flattened to one item per state change in the
@@ -102,8 +89,6 @@ export function responseActionsSource(client: DarktraceClient): SourceDefinition
   return {
     name: 'responseactions',
     type: 'Response Action',
-    keyPrefix: 'ra:',
-    keyOf: responseActionKey,
     async fetch({ startMs, endMs }, signal, keep = () => true) {
       const params: Array<[string, string | number]> = [
         ['starttime', startMs],
@@ -139,8 +124,6 @@ export function asmSource(client: DarktraceClient): SourceDefinition {
   return {
     name: 'asm',
     type: 'ASM',
-    keyPrefix: 'asm:',
-    keyOf: (raw) => (isObject(raw) && typeof raw.id === 'string' && raw.id !== '' ? `asm:${raw.id}` : undefined),
     async fetch({ startMs, endMs }, signal, keep = () => true) {
       return arrayOf(await client.getList('/asm/api/v1/alerts', [['starttime', startMs], ['endtime', endMs]], keep, signal), '/asm/api/v1/alerts');
     },
@@ -153,8 +136,6 @@ export function emailReleaseSource(client: DarktraceClient, dt: DarktraceConfig)
   return {
     name: 'emailrelease',
     type: 'Email Release',
-    keyPrefix: 'rel:',
-    keyOf: (raw) => (isObject(raw) && typeof raw.id === 'string' && raw.id !== '' ? `rel:${raw.id}` : undefined),
     async fetch({ startMs, endMs }, signal, keep = () => true) {
       return arrayOf(await client.getList(path, [['starttime', startMs], ['endtime', endMs]], keep, signal), path);
     },

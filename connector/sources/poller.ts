@@ -5,26 +5,23 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AlertType, PollConfig } from '../config/types.ts';
 import { DarktraceError } from '../darktrace/client.ts';
-import { backoffDelay } from '../delivery/backoff.ts';
-import type { Metrics } from '../server/metrics.ts';
+import { backoffDelay } from '../util/backoff.ts';
+import type { Metrics } from '../util/metrics.ts';
 import type { Spool } from '../spool/spool.ts';
 import { DiskFullError } from '../util/disk-full.ts';
 import { sleep } from '../util/sleep.ts';
 import { CheckpointStore, type Checkpoint } from './checkpoint.ts';
-import type { AlertIngest } from './ingest.ts';
+import { keyPrefix, rawAlertKey } from '../intake/identity.ts';
+import type { AlertIngest } from '../intake/ingest.ts';
 
 export interface SourceDefinition {
   name: string;
   type: AlertType;
-  /** Dedupe-key prefix, the same the mapper gives (`pb:`, `aia:`, `email:`). */
-  keyPrefix: string;
   /**
    * The alerts of the window that `keep` accepts (all when it is absent). `keep` is called once per
    * alert as the response streams in, so alerts already seen are never held in memory.
    */
   fetch(window: { startMs: number; endMs: number }, signal: AbortSignal, keep?: (raw: unknown) => boolean): Promise<unknown[]>;
-  /** The dedupe key of a raw alert, or undefined when it has no id (it is then dead-lettered by the mapper). */
-  keyOf(raw: unknown): string | undefined;
 }
 
 export interface SourceStatus {
@@ -51,7 +48,7 @@ export class Poller {
     this.checkpoint = this.store.load() ?? { version: 1, endMs: now - o.poll.initialLookbackMs, seen: {}, spoolSeq: 0 };
     this.seen = new Map(Object.entries(this.checkpoint.seen));
     // Alerts spooled after the checkpoint was written (a crash in between) are not fetched twice.
-    for (const k of o.spool.keysAfter(this.checkpoint.spoolSeq, def.keyPrefix)) this.seen.set(k, this.checkpoint.endMs);
+    for (const k of o.spool.keysAfter(this.checkpoint.spoolSeq, keyPrefix(def.type))) this.seen.set(k, this.checkpoint.endMs);
   }
 
   private now(): number {
@@ -112,7 +109,7 @@ export class Poller {
     const returned = new Set<string>();
     const fresh = await this.def.fetch({ startMs, endMs }, signal, (item) => {
       fetched++;
-      const key = this.def.keyOf(item);
+      const key = rawAlertKey(this.def.type, item);
       if (key === undefined) return true; // the mapper dead-letters it with its reason
       if (returned.has(key) || this.seen.has(key)) {
         duplicates++;

@@ -3,6 +3,12 @@
 // JSON.stringify never emits a raw newline or tab, and keys are sanitised, so lines split cleanly.
 import { crc32 } from 'node:zlib';
 
+/**
+ * What a spool record's JSON holds: one flat record as Darktrace pushes it to `darktrace_model_alerts_CL`
+ * (keys before suffixing). Intake writes it, every sink reads it: one format for all sinks.
+ */
+export type PushRecord = Record<string, string | number | boolean | unknown[]>;
+
 export interface SpoolRecord {
   seq: number;
   key: string;

@@ -3,7 +3,7 @@
 // external connector's file is not reachable, so its reasons stay unknown).
 import { existsSync, readFileSync } from 'node:fs';
 import type { ConnectorDriver } from './connector-driver.ts';
-import type { DeadLetterEntry } from '../../connector/delivery/dead-letter.ts';
+import type { DeadLetterEntry } from '../../connector/spool/dead-letter.ts';
 import type { ConnectorState } from './observations.ts';
 
 /** Dead-lettered alerts/records per reason: one per refused alert, one per record of a failed delivery, one per unreadable body. */

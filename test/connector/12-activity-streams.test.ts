@@ -6,9 +6,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarktraceClient } from '../../connector/darktrace/client.ts';
 import { resolveConfig } from '../../connector/config/load.ts';
-import { mapAlert } from '../../connector/mapping/index.ts';
-import { isoMillis } from '../../connector/mapping/time-formats.ts';
-import { DEFAULT_STREAMS, toStreamRow } from '../../connector/mapping/logs-ingestion-rows.ts';
+import { rawAlertKey } from '../../connector/intake/identity.ts';
+import { mapAlert } from '../../connector/intake/index.ts';
+import { isoMillis } from '../../connector/intake/time-formats.ts';
+import { DEFAULT_STREAMS } from '../../connector/config/types.ts';
+import { toStreamRow } from '../../connector/sinks/logs-ingestion/rows.ts';
 import { asmSource, emailReleaseSource, responseActionsSource } from '../../connector/sources/definitions.ts';
 import type { SourceDefinition } from '../../connector/sources/poller.ts';
 import { convertValue, type DcrColumnType } from '../../mock-sentinel/logs-ingestion/rows/column-types.ts';
@@ -38,7 +40,7 @@ async function rowsOf(def: SourceDefinition) {
   const items = await def.fetch({ startMs: now - DAY, endMs: now }, new AbortController().signal);
   return items.map((item) => {
     const mapped = mapAlert(item, ctx, def.type);
-    expect(mapped.key).toBe(def.keyOf(item)); // the poller's dedupe key is the mapper's
+    expect(mapped.key).toBe(rawAlertKey(def.type, item)); // the poller's dedupe key is the mapper's
     // As AlertIngest.serialise spools it: the record plus the alert time under the time field.
     return toStreamRow({ ...mapped.record, alertTime: isoMillis(mapped.timeMs) }, { customLabel: '', timeField: 'alertTime' });
   });

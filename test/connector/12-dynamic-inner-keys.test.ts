@@ -3,8 +3,8 @@
 // `item.techniqueId` from each `mitreTechniques` item, while the Threat Visualizer API spells it
 // `techniqueID` (darktrace-api.md §3.1).
 import { describe, expect, it } from 'vitest';
-import { toStreamRow } from '../../connector/mapping/logs-ingestion-rows.ts';
-import { mapPolicyBreach } from '../../connector/mapping/policy-breach.ts';
+import { toStreamRow } from '../../connector/sinks/logs-ingestion/rows.ts';
+import { mapPolicyBreach } from '../../connector/intake/policy-breach.ts';
 import { LINK_BASE, modelBreach } from './helpers/fixtures.ts';
 
 const ctx = { customLabel: '', timeField: 'alertTime' };

@@ -3,7 +3,7 @@
 // pending), instead of silence after "listening". `log.summaryInterval` sets how often; 0 = never.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../../connector/server/metrics.ts';
+import { createMetrics } from '../../connector/util/metrics.ts';
 import { startSummaryLog } from '../../connector/server/summary-log.ts';
 import { resolveConfig } from '../../connector/index.ts';
 

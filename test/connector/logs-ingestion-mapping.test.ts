@@ -2,7 +2,7 @@
 // (§8): every declared column, with a value of its declared type. Plus how upload errors are judged.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isoFromBreachTime, isoFromEmailTimestamp, isoFromProseTime, toStreamRow, UnmappableRecordError } from '../../connector/mapping/logs-ingestion-rows.ts';
+import { isoFromBreachTime, isoFromEmailTimestamp, isoFromProseTime, toStreamRow, UnmappableRecordError } from '../../connector/sinks/logs-ingestion/rows.ts';
 import { classifyUploadError } from '../../connector/sinks/logs-ingestion/errors.ts';
 
 const ctx = { customLabel: '', timeField: 'alertTime' };

@@ -1,9 +1,9 @@
 // Mapping of each alert type to the raw push record of sentinel-table.md §5 (values from the spec's examples).
 import { describe, expect, it } from 'vitest';
-import { mapAlert } from '../../connector/mapping/index.ts';
-import { createFilter } from '../../connector/mapping/filters.ts';
+import { mapAlert } from '../../connector/intake/index.ts';
+import { createFilter } from '../../connector/intake/filters.ts';
 import type { FiltersConfig } from '../../connector/config/types.ts';
-import { breachTimeString, proseTimeString } from '../../connector/mapping/time-formats.ts';
+import { breachTimeString, proseTimeString } from '../../connector/intake/time-formats.ts';
 import { LINK_BASE, aiAnalystEvent, email, modelBreach, systemStatusAlert } from './helpers/fixtures.ts';
 
 const ctx = { linkBase: LINK_BASE, modelNameSeparator: '::' as const, breachTimeField: 'time' as const };

@@ -8,7 +8,7 @@
 // a bad key: retried like a transient error (docs/decisions/0002-connector-403-clock-skew-retried.md).
 import { Agent, request } from 'undici';
 import type { DataCollectorSinkConfig } from '../../config/types.ts';
-import { backoffDelay, parseRetryAfter } from '../../delivery/backoff.ts';
+import { backoffDelay, parseRetryAfter } from '../../util/backoff.ts';
 import type { SpoolRecord } from '../../spool/spool.ts';
 import { SigningClock } from '../../util/signing-clock.ts';
 import { sleep } from '../../util/sleep.ts';

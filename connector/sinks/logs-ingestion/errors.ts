@@ -1,7 +1,7 @@
 // What a failed chunk's error (as the SDK hands it to `onError`) means for its records. Ingestion
 // errors are the pipeline's RestError (statusCode, code, response); token errors are @azure/identity's
 // AuthenticationError (statusCode, errorResponse with the AADSTS description).
-import { parseRetryAfter } from '../../delivery/backoff.ts';
+import { parseRetryAfter } from '../../util/backoff.ts';
 import type { SinkResponse } from '../sink.ts';
 
 /**

@@ -2,7 +2,7 @@
 // connector's receiver when the source is push), the connector — and the observers of the run.
 import { join } from 'node:path';
 import { resolveConfig } from '../../../connector/config/load.ts';
-import { deadLetterPath } from '../../../connector/delivery/dead-letter.ts';
+import { deadLetterPath } from '../../../connector/spool/dead-letter.ts';
 import type { AlertType } from '../../scenario/types.ts';
 import { SeriesSampler } from '../../measure/series.ts';
 import { scenarioRules } from '../analytics-observer.ts';

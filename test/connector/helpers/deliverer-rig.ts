@@ -5,9 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { DeadLetterFile } from '../../../connector/delivery/dead-letter.ts';
+import { DeadLetterFile } from '../../../connector/spool/dead-letter.ts';
 import { Deliverer, type DelivererOptions } from '../../../connector/delivery/deliverer.ts';
-import { createMetrics } from '../../../connector/server/metrics.ts';
+import { createMetrics } from '../../../connector/util/metrics.ts';
 import type { Sink, SinkOutcome } from '../../../connector/sinks/sink.ts';
 import { Spool, type SpoolRecord } from '../../../connector/spool/spool.ts';
 

@@ -2,22 +2,10 @@
 // `Custom-Darktrace*` stream (§8, the DCR's typed columns). Mapping at delivery time keeps one spool
 // format for both sinks. The §8 columns the push record has no source for get a documented empty
 // value of the declared type (docs/reference/connector.md, "logsIngestion mode").
-import type { AlertType } from '../config/types.ts';
-import type { PushRecord } from './types.ts';
+import type { AlertType } from '../../config/types.ts';
+import type { PushRecord } from '../../spool/record-format.ts';
 
 export type StreamRow = Record<string, string | number | boolean | unknown[] | Record<string, unknown> | null>;
-
-/** Default stream per alert type (§8.1–8.4); `sentinel.streams` overrides them. */
-export const DEFAULT_STREAMS: Record<AlertType, string> = {
-  'Policy Breach': 'Custom-DarktraceModelAlerts',
-  'AI Analyst': 'Custom-DarktraceIncidents',
-  'System Alert': 'Custom-DarktraceSystemStatusAlerts',
-  'Antigena Email': 'Custom-DarktraceEMAIL',
-  'Response Action': 'Custom-DarktraceResponseActions',
-  ASM: 'Custom-DarktraceASM',
-  // Not in the published DCR's stream list; the shipped DCR declares it (§8.7).
-  'Email Release': 'Custom-DarktraceEMAILRelease',
-};
 
 export interface RowContext {
   /** Written into every row's `customLabel` (undocumented value, §8 notes; default ''). */
@@ -223,7 +211,7 @@ function isoOf(v: unknown): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-// The activity records (mapping/activity.ts) already use the column names: each gets its declared type.
+// The activity records (intake/activity.ts) already use the column names: each gets its declared type.
 function responseActionRow(r: PushRecord, ctx: RowContext): StreamRow {
   return {
     ...common(r, ctx),

@@ -2,6 +2,7 @@
 import { proseTimeString } from './time-formats.ts';
 import { optString, requireNumber, requireString, type Json } from './fields.ts';
 import type { MappedAlert, MappingContext, PushRecord } from './types.ts';
+import { identityKey } from './identity.ts';
 
 /** "0 - 40 low, 41 - 60 medium, 61 - 80 high, 81 - 100 critical" (§5.1). */
 export function priorityLevel(priority: number): 'low' | 'medium' | 'high' | 'critical' {
@@ -40,5 +41,5 @@ export function mapSystemAlert(alert: Json, ctx: MappingContext): MappedAlert {
     deviceIP: optString(alert.ip_address),
   };
   // The same alert is re-sent on each status change: the key carries status and time.
-  return { type: 'System Alert', key: `sys:${uuid}:${status}:${timeMs}`, record, timeMs, score: priority };
+  return { type: 'System Alert', key: identityKey('System Alert', uuid, status, timeMs), record, timeMs, score: priority };
 }

@@ -3,6 +3,7 @@
 import type { AlertType } from '../config/types.ts';
 import { optNumber, optString, type Json } from './fields.ts';
 import { MalformedAlertError, type MappedAlert, type PushRecord } from './types.ts';
+import { identityKey } from './identity.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -22,7 +23,7 @@ const PRODUCTS: AlertType[] = ['Policy Breach', 'AI Analyst', 'System Alert', 'A
  * The alert's identity, which its dedupe key is built from. Without one, every such record would share
  * one key and all but the first would be dropped as duplicates: the record is dead-lettered instead.
  */
-function identity(type: AlertType, field: string, value: number | string): number | string {
+function identifying(type: AlertType, field: string, value: number | string): number | string {
   if (typeof value === 'number' ? !Number.isFinite(value) : value === '') {
     throw new MalformedAlertError(`push record (${type}): ${field} is missing; it identifies the alert`);
   }
@@ -42,19 +43,19 @@ export function acceptPushRecord(rec: Json): MappedAlert {
   switch (type) {
     case 'Policy Breach':
       timeMs = parseUtc(optString(rec.breachTime));
-      key = `pb:${identity(type, 'threatID', optNumber(rec.threatID, NaN))}`;
+      key = identityKey(type, identifying(type, 'threatID', optNumber(rec.threatID, NaN)));
       break;
     case 'AI Analyst':
       timeMs = parseProse(optString(rec.time)) || parseProse(optString(rec.endTime));
-      key = `aia:${identity(type, 'url (its last path segment)', optString(rec.url).split('/').pop() ?? '')}`;
+      key = identityKey(type, identifying(type, 'url (its last path segment)', optString(rec.url).split('/').pop() ?? ''));
       break;
     case 'System Alert':
       timeMs = parseProse(optString(rec.time));
-      key = `sys:${optString(rec.uuid)}:${optString(rec.status)}:${timeMs}`;
+      key = identityKey(type, optString(rec.uuid), optString(rec.status), timeMs);
       break;
     default:
       timeMs = parseUtc(optString(rec.timestamp));
-      key = `email:${identity(type, 'uuid', optString(rec.uuid))}`;
+      key = identityKey(type, identifying(type, 'uuid', optString(rec.uuid)));
   }
   if (!Number.isFinite(timeMs)) throw new MalformedAlertError(`push record (${type}): its time field does not parse`);
   const score = optNumber(rec.score ?? rec.anomaly_score ?? rec.priority_code, 0);

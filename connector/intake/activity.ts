@@ -1,10 +1,11 @@
 // The three activity streams (sentinel-table.md §8.5–8.7) from the simulator-shaped Darktrace
 // payloads (docs/reference/simulator.md, "Activity streams": guessed, as Darktrace publishes none)
 // to spool records. They have no legacy push form, so the record keys are the CCF columns already;
-// logs-ingestion-rows.ts gives each its declared type. Delivered by the Logs Ingestion sink only.
+// sinks/logs-ingestion/rows.ts gives each its declared type. Delivered by the Logs Ingestion sink only.
 import { isObject, optNumber, optString, requireNumber, requireString, stringArray, type Json } from './fields.ts';
 import { isoMillis } from './time-formats.ts';
 import { MalformedAlertError, type MappedAlert, type MappingContext } from './types.ts';
+import { identityKey } from './identity.ts';
 
 /**
  * One state change of a RESPOND action, as the response-actions source flattens `GET /antigena`:
@@ -22,7 +23,7 @@ export function mapResponseAction(a: Json, ctx: MappingContext): MappedAlert {
   const score = optNumber(a.score, 0);
   return {
     type: 'Response Action',
-    key: `ra:${codeid}:${state}:${time}`,
+    key: identityKey('Response Action', codeid, state, time),
     timeMs: time,
     score,
     record: {
@@ -61,7 +62,7 @@ export function mapAsmFinding(a: Json): MappedAlert {
   const end = typeof a.endTimestamp === 'number' ? a.endTimestamp : undefined;
   return {
     type: 'ASM',
-    key: `asm:${id}`,
+    key: identityKey('ASM', id),
     timeMs: timestamp * 1000,
     // Findings have no score: never dropped by filters.minScore.
     score: 100,
@@ -98,7 +99,7 @@ export function mapEmailRelease(a: Json, ctx: MappingContext): MappedAlert {
   const summary = stringArray(a.summary);
   return {
     type: 'Email Release',
-    key: `rel:${id}`,
+    key: identityKey('Email Release', id),
     timeMs: time,
     score: 100,
     record: {

@@ -1,7 +1,8 @@
 import type { AlertType } from '../config/types.ts';
 
-/** One flat record as Darktrace pushes it to `darktrace_model_alerts_CL` (keys before suffixing). */
-export type PushRecord = Record<string, string | number | boolean | unknown[]>;
+import type { PushRecord } from '../spool/record-format.ts';
+
+export type { PushRecord };
 
 export interface MappedAlert {
   type: AlertType;

@@ -3,6 +3,7 @@
 import { breachTimeString } from './time-formats.ts';
 import { isObject, optNumber, optString, requireNumber, stringArray, type Json } from './fields.ts';
 import { MalformedAlertError, type MappedAlert, type MappingContext, type PushRecord } from './types.ts';
+import { identityKey } from './identity.ts';
 
 /** Category from the model priority: "0-3 informational, 4 suspicious, 5 critical" (OAS, §3.2). */
 export function categoryFromPriority(priority: number): 'Informational' | 'Suspicious' | 'Critical' {
@@ -103,6 +104,6 @@ export function mapPolicyBreach(breach: Json, ctx: MappingContext): MappedAlert 
   };
   // cSensorID only when known: an empty value would create an unused column (§4b: relied on: no).
   if (cSensorId !== '') record.cSensorID = cSensorId;
-  return { type: 'Policy Breach', key: `pb:${pbid}`, record, timeMs: alertTime, score, modelName };
+  return { type: 'Policy Breach', key: identityKey('Policy Breach', pbid), record, timeMs: alertTime, score, modelName };
 }
 

@@ -5,10 +5,10 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AlertType } from '../config/types.ts';
-import type { DeadLetterFile } from '../delivery/dead-letter.ts';
-import { MalformedAlertError, mapAlert, type MappedAlert, type MappingContext } from '../mapping/index.ts';
-import { isoMillis } from '../mapping/time-formats.ts';
-import type { Metrics } from '../server/metrics.ts';
+import type { DeadLetterFile } from '../spool/dead-letter.ts';
+import { MalformedAlertError, mapAlert, type MappedAlert, type MappingContext } from './index.ts';
+import { isoMillis } from './time-formats.ts';
+import type { Metrics } from '../util/metrics.ts';
 import type { Spool } from '../spool/spool.ts';
 import { WarnLimiter } from '../util/warn-limiter.ts';
 

@@ -3,6 +3,7 @@
 import { proseTimeString } from './time-formats.ts';
 import { isObject, looksLikeGuid, optNumber, optString, requireNumber, requireString, stringArray, type Json } from './fields.ts';
 import { MalformedAlertError, type MappedAlert, type MappingContext, type PushRecord } from './types.ts';
+import { identityKey } from './identity.ts';
 
 function firstSentence(text: string): string {
   const m = /^[\s\S]*?[.!?](?=\s|$)/.exec(text.trim());
@@ -67,5 +68,5 @@ export function mapAiAnalyst(event: Json, ctx: MappingContext): MappedAlert {
   };
   const mac = optString(device.mac);
   if (mac !== '') record.mac = mac;
-  return { type: 'AI Analyst', key: `aia:${id}`, record, timeMs: createdAt, score, groupScore: record.groupScore as number };
+  return { type: 'AI Analyst', key: identityKey('AI Analyst', id), record, timeMs: createdAt, score, groupScore: record.groupScore as number };
 }

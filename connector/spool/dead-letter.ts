@@ -4,9 +4,15 @@
 // never one entry per alert. A write that fails (disk full) leaves nothing behind and throws.
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { SinkResponse } from '../sinks/sink.ts';
-import type { SpoolRecord } from '../spool/spool.ts';
+import type { SpoolRecord } from './spool.ts';
 import { DiskSpace } from '../util/disk-full.ts';
+
+/** A Sentinel answer as a sink saw it, kept with the records it refused. */
+export interface SinkResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 export interface DeliveryDeadLetter {
   kind: 'delivery';

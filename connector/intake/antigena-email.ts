@@ -2,6 +2,7 @@
 import { emailTimestampString } from './time-formats.ts';
 import { isObject, optNumber, optString, requireNumber, requireString, stringArray, type Json } from './fields.ts';
 import { MalformedAlertError, type MappedAlert, type MappingContext, type PushRecord } from './types.ts';
+import { identityKey } from './identity.ts';
 
 // The API says "Hold message"; the Sentinel push uses the current UI strings (§4e). Older codes map too.
 const ACTION_NAMES: Record<string, string> = {
@@ -45,6 +46,6 @@ export function mapAntigenaEmail(email: Json, ctx: MappingContext): MappedAlert 
     url: `${ctx.linkBase}/agemail/?uuid=${uuid}`,
     uuid,
   };
-  return { type: 'Antigena Email', key: `email:${uuid}`, record, timeMs, score };
+  return { type: 'Antigena Email', key: identityKey('Antigena Email', uuid), record, timeMs, score };
 }
 
