@@ -3,8 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import type { RunReport } from './model.ts';
 import { escapeXml as x } from './xml.ts';
-import { lineChart } from './svg-chart.ts';
+import { lineChart, type ChartMarker } from './svg-chart.ts';
 import { formatDuration } from '../scenario/units.ts';
+import { sampleColumns } from './samples.ts';
+import type { ExpectationResult, SeriesPoint } from './model.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1d1d1f;background:#fff}
@@ -18,7 +20,77 @@ tr.failed td{background:#ffebe9}.muted{color:#57606a}.charts{display:flex;flex-w
 .chart{border:1px solid #d0d7de;border-radius:6px;background:#fff}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 section.scenario{margin-bottom:48px}
+table.samples{margin:6px 0 0;font-size:12px}table.samples th,table.samples td{padding:2px 6px}
 `;
+
+/** A failed expectation's samples: one row each, a column per field. */
+function samplesTable(e: ExpectationResult): string {
+  if (!e.samples?.length) return '';
+  const cols = sampleColumns(e.samples);
+  const head = cols.map((c) => `<th>${x(c)}</th>`).join('');
+  const rows = e.samples.map((s) => `<tr>${cols.map((c) => `<td><code>${x(s[c] === undefined ? '' : String(s[c]))}</code></td>`).join('')}</tr>`).join('');
+  return `<table class="samples"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/**
+ * The charts: the run in the scenario's own clock (simulated seconds, faults marked where they
+ * happened), and the drain after it in a panel of its own (wall seconds after the traffic ended: the
+ * simulated clock stands still then), so a long drain does not dwarf the run.
+ */
+function runCharts(r: RunReport, index: number): string[] {
+  const run = r.series.filter((p) => p.phase !== 'drain');
+  const drain = r.series.filter((p) => p.phase === 'drain');
+  const simulated = run.length > 0 && run.every((p) => p.sim !== undefined);
+  const xOf = (p: SeriesPoint) => (simulated ? p.sim! : p.t);
+  const xLabel = simulated ? 'seconds of simulated time' : 'seconds since start (wall)';
+  const markers: ChartMarker[] = simulated ? r.faults.map((f) => ({ x: f.atMs / 1000, label: f.fault, kind: f.fault.endsWith(' ends') ? 'end' : 'start' })) : [];
+  const common = { xLabel, markers, ...(simulated ? { xMax: r.simulated.durationSeconds } : {}) };
+  const out: string[] = [];
+  out.push(lineChart({ id: `throughput-${index}`, title: 'Throughput over time', yLabel: 'rows landed / s', ...common, series: [{ name: 'landed / s', colour: '#0969da', points: run.map((p) => ({ x: xOf(p), y: p.landedPerSecond })) }] }));
+  out.push(
+    lineChart({
+      id: `progress-${index}`,
+      title: 'Generated and landed (cumulative)',
+      yLabel: 'alerts',
+      ...common,
+      series: [
+        { name: 'generated', colour: '#8250df', points: run.map((p) => ({ x: xOf(p), y: p.generated })) },
+        { name: 'landed', colour: '#1a7f37', points: run.map((p) => ({ x: xOf(p), y: p.landed })) },
+      ],
+    }),
+  );
+  out.push(
+    lineChart({
+      id: `latency-${index}`,
+      title: 'Latency generated → landed over time',
+      yLabel: 'ms',
+      ...common,
+      series: [
+        { name: 'p50', colour: '#0969da', points: run.filter((p) => p.latencyP50 !== undefined).map((p) => ({ x: xOf(p), y: p.latencyP50! })) },
+        { name: 'max', colour: '#cf222e', points: run.filter((p) => p.latencyMax !== undefined).map((p) => ({ x: xOf(p), y: p.latencyMax! })) },
+      ],
+    }),
+  );
+  if (run.some((p) => p.rssBytes !== undefined)) {
+    out.push(lineChart({ id: `rss-${index}`, title: 'Connector resident memory', yLabel: 'MiB', ...common, series: [{ name: 'RSS', colour: '#bc4c00', points: run.filter((p) => p.rssBytes !== undefined).map((p) => ({ x: xOf(p), y: p.rssBytes! / 1048576 })) }] }));
+  }
+  if (drain.length) {
+    const t0 = run.at(-1)?.t ?? drain[0]!.t;
+    out.push(
+      lineChart({
+        id: `drain-${index}`,
+        title: 'Drain after the run (the simulated clock stands still)',
+        xLabel: 'wall seconds after the traffic ended',
+        yLabel: 'alerts',
+        series: [
+          { name: 'generated', colour: '#8250df', points: drain.map((p) => ({ x: p.t - t0, y: p.generated })) },
+          { name: 'landed', colour: '#1a7f37', points: drain.map((p) => ({ x: p.t - t0, y: p.landed })) },
+        ],
+      }),
+    );
+  }
+  return out;
+}
 
 function scenarioSection(r: RunReport, index: number): string {
   const s: string[] = [];
@@ -32,7 +104,7 @@ function scenarioSection(r: RunReport, index: number): string {
   s.push('<table class="expectations"><thead><tr><th></th><th>expectation</th><th>expected</th><th>measured</th><th>message</th></tr></thead><tbody>');
   for (const e of r.expectations) {
     s.push(
-      `<tr class="${e.passed ? 'passed' : 'failed'}"><td>${e.passed ? '✔' : '✘'}</td><td>${x(e.name)}</td><td>${x(e.expected)}</td><td>${x(e.measured)}</td><td>${x(e.message ?? '')}</td></tr>`,
+      `<tr class="${e.passed ? 'passed' : 'failed'}"><td>${e.passed ? '✔' : '✘'}</td><td>${x(e.name)}</td><td>${x(e.expected)}</td><td>${x(e.measured)}</td><td>${x(e.message ?? '')}${samplesTable(e)}</td></tr>`,
     );
   }
   s.push('</tbody></table>');
@@ -59,50 +131,7 @@ function scenarioSection(r: RunReport, index: number): string {
     }${r.connector.cpuSeconds !== undefined ? `, ${r.connector.cpuSeconds.toFixed(2)} CPU s` : ''}.</p>`,
   );
   s.push('<div class="charts">');
-  s.push(
-    lineChart({
-      id: `throughput-${index}`,
-      title: 'Throughput over time',
-      xLabel: 'seconds since start (wall)',
-      yLabel: 'rows landed / s',
-      series: [{ name: 'landed / s', colour: '#0969da', points: r.series.map((p) => ({ x: p.t, y: p.landedPerSecond })) }],
-    }),
-  );
-  s.push(
-    lineChart({
-      id: `progress-${index}`,
-      title: 'Generated and landed (cumulative)',
-      xLabel: 'seconds since start (wall)',
-      yLabel: 'alerts',
-      series: [
-        { name: 'generated', colour: '#8250df', points: r.series.map((p) => ({ x: p.t, y: p.generated })) },
-        { name: 'landed', colour: '#1a7f37', points: r.series.map((p) => ({ x: p.t, y: p.landed })) },
-      ],
-    }),
-  );
-  s.push(
-    lineChart({
-      id: `latency-${index}`,
-      title: 'Latency generated → landed over time',
-      xLabel: 'seconds since start (wall)',
-      yLabel: 'ms',
-      series: [
-        { name: 'p50', colour: '#0969da', points: r.series.filter((p) => p.latencyP50 !== undefined).map((p) => ({ x: p.t, y: p.latencyP50! })) },
-        { name: 'max', colour: '#cf222e', points: r.series.filter((p) => p.latencyMax !== undefined).map((p) => ({ x: p.t, y: p.latencyMax! })) },
-      ],
-    }),
-  );
-  if (r.series.some((p) => p.rssBytes !== undefined)) {
-    s.push(
-      lineChart({
-        id: `rss-${index}`,
-        title: 'Connector resident memory',
-        xLabel: 'seconds since start (wall)',
-        yLabel: 'MiB',
-        series: [{ name: 'RSS', colour: '#bc4c00', points: r.series.filter((p) => p.rssBytes !== undefined).map((p) => ({ x: p.t, y: p.rssBytes! / 1048576 })) }],
-      }),
-    );
-  }
+  s.push(...runCharts(r, index));
   s.push('</div>');
 
   if (r.faults.length) {

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { RunReport } from './model.ts';
 import { escapeXml as x } from './xml.ts';
+import { sampleLine } from './samples.ts';
 
 export function junitReport(reports: RunReport[]): string {
   const tests = reports.reduce((n, r) => n + r.expectations.length + (r.error ? 1 : 0), 0);
@@ -37,7 +38,8 @@ export function junitReport(reports: RunReport[]): string {
       out.push(`    <testcase name="${x(e.name)}" classname="${x(classname(r))}" time="${caseTime.toFixed(3)}">`);
       if (!e.passed) {
         const message = e.message ?? `expected ${e.expected}, measured ${e.measured}`;
-        out.push(`      <failure type="ExpectationFailed" message="${x(message)}">${x(`expected: ${e.expected}\nmeasured: ${e.measured}\n${message}`)}</failure>`);
+        const samples = e.samples?.length ? `\nsamples:\n${e.samples.map((sm) => `  ${sampleLine(sm)}`).join('\n')}` : '';
+        out.push(`      <failure type="ExpectationFailed" message="${x(message)}">${x(`expected: ${e.expected}\nmeasured: ${e.measured}\n${message}${samples}`)}</failure>`);
       }
       out.push(`      <system-out>${x(`expected: ${e.expected}; measured: ${e.measured}`)}</system-out>`);
       out.push('    </testcase>');

@@ -17,6 +17,17 @@ export interface ChartOptions {
   height?: number;
   /** Formats y tick labels. */
   formatY?: (v: number) => string;
+  /** Vertical marks at x values (faults where they happened); drawn over the plot with their label. */
+  markers?: ChartMarker[];
+  /** The x axis runs to at least this value (the scenario's duration, when samples stop short of it). */
+  xMax?: number;
+}
+
+export interface ChartMarker {
+  x: number;
+  label: string;
+  /** 'end': where a fault's window closed (drawn lighter). */
+  kind?: 'start' | 'end';
 }
 
 const MARGIN = { top: 28, right: 16, bottom: 40, left: 64 };
@@ -42,7 +53,8 @@ export function lineChart(o: ChartOptions): string {
   const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = height - MARGIN.top - MARGIN.bottom;
   const all = o.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  const xMax = Math.max(1e-9, ...all.map((p) => p.x));
+  const markers = (o.markers ?? []).filter((m) => Number.isFinite(m.x) && m.x >= 0);
+  const xMax = Math.max(1e-9, o.xMax ?? 0, ...all.map((p) => p.x), ...markers.map((m) => m.x));
   const yStep = niceStep(Math.max(0, ...all.map((p) => p.y)), 5);
   const yMax = Math.max(yStep, Math.ceil(Math.max(0, ...all.map((p) => p.y)) / yStep) * yStep);
   const sx = (v: number) => MARGIN.left + (v / xMax) * plotW;
@@ -93,6 +105,16 @@ export function lineChart(o: ChartOptions): string {
     const ly = 8;
     parts.push(`<rect x="${lx}" y="${ly}" width="10" height="10" fill="${x(s.colour)}"/>`);
     parts.push(`<text x="${lx + 14}" y="${ly + 9}" font-size="11">${x(s.name)}</text>`);
+  });
+  // Fault markers: a dashed line at each, its label at the top (alternating rows so neighbours do not overlap).
+  markers.forEach((m, i) => {
+    const mx = sx(m.x).toFixed(1);
+    const colour = m.kind === 'end' ? '#9a6700' : '#cf222e';
+    parts.push(`<g class="fault-marker${m.kind === 'end' ? ' fault-end' : ''}" data-x="${m.x}" data-label="${x(m.label)}">`);
+    parts.push(`<title>${x(`${m.label} at ${fmt(m.x)} s`)}</title>`);
+    parts.push(`<line x1="${mx}" x2="${mx}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="${colour}" stroke-width="1" stroke-dasharray="4 3"/>`);
+    parts.push(`<text x="${(Number(mx) + 3).toFixed(1)}" y="${MARGIN.top + 10 + (i % 3) * 11}" font-size="10" fill="${colour}">${x(m.label)}</text>`);
+    parts.push('</g>');
   });
   if (!all.length) {
     parts.push(`<text class="no-data" x="${MARGIN.left + plotW / 2}" y="${MARGIN.top + plotH / 2}" text-anchor="middle" fill="#888">no data</text>`);

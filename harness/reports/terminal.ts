@@ -2,6 +2,7 @@
 // expectations with expected and measured values. ANSI colours only when the stream is a TTY.
 import type { RunReport } from './model.ts';
 import { formatDuration } from '../scenario/units.ts';
+import { sampleLine } from './samples.ts';
 
 export interface TerminalOptions {
   colour: boolean;
@@ -68,7 +69,10 @@ export function terminalReport(r: RunReport, opts: TerminalOptions): string {
     ),
   );
   const failed = r.expectations.filter((e) => !e.passed);
-  for (const e of failed) if (e.message) out.push(red(`  ✗ ${e.name}: ${e.message}`));
+  for (const e of failed) {
+    if (e.message) out.push(red(`  ✗ ${e.name}: ${e.message}`));
+    for (const sample of e.samples ?? []) out.push(dim(`      · ${cut(sampleLine(sample), 160)}`));
+  }
   out.push('');
   out.push(
     r.passed

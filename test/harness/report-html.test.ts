@@ -69,6 +69,47 @@ describeInBrowser('HTML report', () => {
     await page.close();
   });
 
+  it('draws the run in simulated time with the faults marked where they happened, and the drain in a panel of its own', async () => {
+    // 60 s of simulated time sampled over 6 wall seconds, then 30 wall seconds of drain.
+    const run = Array.from({ length: 13 }, (_, i) => ({ t: i * 0.5, sim: i * 5, generated: i * 10, landed: i * 9, landedPerSecond: 18 }));
+    const drain = Array.from({ length: 10 }, (_, i) => ({ t: 6.5 + i * 3, sim: 60, phase: 'drain' as const, generated: 120, landed: 110 + i, landedPerSecond: 0.3 }));
+    const report = sampleReport({
+      simulated: { start: '2026-01-15T08:00:00.000Z', end: '2026-01-15T08:01:00.000Z', durationSeconds: 60 },
+      series: [...run, ...drain],
+      faults: [
+        { atMs: 15_000, fault: 'mock.status', detail: '503 for 20s', appliedAt: 1.6 },
+        { atMs: 35_000, fault: 'mock.status ends', detail: 'cleared', appliedAt: 3.6 },
+      ],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.setContent(htmlReport([report]));
+    await page.screenshot({ path: join(artifacts, 'report-simulated-time.png'), fullPage: true });
+    const ids = await page.$$eval('svg.chart', (svgs) => svgs.map((s) => s.id));
+    expect(ids).toEqual(['throughput-0', 'progress-0', 'latency-0', 'drain-0']);
+    // The run's charts hold the run's samples only, on the simulated axis: the last point sits at the right end.
+    const runXs = await page.$$eval('#progress-0 g.series[data-series="landed"] circle.point', (cs) => cs.map((c) => Number(c.getAttribute('data-x'))));
+    expect(runXs).toEqual(run.map((p) => p.sim));
+    expect(await page.$eval('#progress-0', (svg) => svg.textContent)).toContain('seconds of simulated time');
+    // Each fault is a marker at its simulated time, on every run chart, placed proportionally on the axis.
+    const markers = await page.$$eval('#throughput-0 g.fault-marker', (gs) =>
+      gs.map((g) => ({ x: Number(g.getAttribute('data-x')), label: g.getAttribute('data-label'), px: (g.querySelector('line') as SVGGraphicsElement).getBBox().x, end: g.classList.contains('fault-end') })),
+    );
+    expect(markers.map(({ x, label, end }) => ({ x, label, end }))).toEqual([
+      { x: 15, label: 'mock.status', end: false },
+      { x: 35, label: 'mock.status ends', end: true },
+    ]);
+    const [first, last] = await page.$$eval('#throughput-0 circle.point', (cs) => [cs[0], cs.at(-1)].map((c) => (c as SVGGraphicsElement).getBBox().x + 2.5));
+    expect(markers[0]!.px).toBeCloseTo(first! + ((last! - first!) * 15) / 60, 0);
+    expect(markers[1]!.px).toBeCloseTo(first! + ((last! - first!) * 35) / 60, 0);
+    expect(await page.$$eval('#latency-0 g.fault-marker', (g) => g.length)).toBe(2);
+    // The drain: its own panel, in wall seconds after the traffic, with no fault markers.
+    const drainXs = await page.$$eval('#drain-0 g.series[data-series="landed"] circle.point', (cs) => cs.map((c) => Number(c.getAttribute('data-x'))));
+    expect(drainXs[0]).toBeCloseTo(0.5, 5);
+    expect(drainXs.at(-1)).toBeCloseTo(27.5, 5);
+    expect(await page.$$eval('#drain-0 g.fault-marker', (g) => g.length)).toBe(0);
+    await page.close();
+  });
+
   it('an empty run still renders its charts, saying there is no data', async () => {
     const page = await browser.newPage();
     await page.setContent(htmlReport([sampleReport({ series: [], passed: true })]));
