@@ -1,17 +1,19 @@
-// The workspace store: one DuckDB table per Log Analytics table (docs/decisions/0001). In memory by
-// default, a file when a path is given, so rows and schema survive a restart.
+// The workspace store: one DuckDB view per Log Analytics table (docs/decisions/0001), over narrow
+// physical parts (tableParts.ts, docs/decisions/0012). In memory by default, a file when a path is
+// given, so rows and schema survive a restart.
 //
 // Writes (DDL and appends) go through one connection, one at a time; reads use a second connection,
 // so a long query never blocks ingestion.
 //
-// Every table created here starts with a hidden column, INGESTION_TIME_COLUMN: when the row was
-// stored, on the store's clock, as Log Analytics keeps for `ingestion_time()`. It is not one of the
-// table's columns anywhere the store shows them (columns(), listTables(), rows()); the query engine
-// reads it only when asked to (NRT analytic rules: rows ingested since the last run). Callers that derive new columns from the current schema
-// (typing, schema evolution) hold `withTableLock(table, …)` across the read and the writes.
+// Every table's view starts with a hidden column, INGESTION_TIME_COLUMN: when the row was stored, on
+// the store's clock, as Log Analytics keeps for `ingestion_time()`, and ends with another,
+// ROW_ORDER_COLUMN (`rowid`): the row's place in insertion order. Neither is one of the table's
+// columns anywhere the store shows them (columns(), listTables(), rows()); the query engine reads the
+// ingestion time only when asked to (NRT analytic rules: rows ingested since the last run). Callers
+// that derive new columns from the current schema (typing, schema evolution) hold
+// `withTableLock(table, …)` across the read and the writes.
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 import {
-  duckdbTypeOf,
   laTypeFromCatalog,
   quoteIdent,
   type ColumnDef,
@@ -21,6 +23,24 @@ import { KeyedSerialQueue } from './serialQueue.ts';
 import { CHUNK_ROWS, chunkValueConverter, createChunk, fillChunk, isVarcharColumn } from './chunkColumns.ts';
 import { rowsToColumnBatch, type ColumnBatch } from './columnBatch.ts';
 import { columnWriter, renderValue } from './valueConversion.ts';
+import {
+  cheapestMerge,
+  copyPartSql,
+  createPartSql,
+  fittingPart,
+  HIDDEN_VIEW_COLUMNS,
+  INGESTION_TIME_COLUMN,
+  newPart,
+  parsePartName,
+  partName,
+  PARTS_SCHEMA,
+  ROW_ORDER_COLUMN,
+  SEQUENCE_COLUMN,
+  viewSql,
+  type TablePart,
+} from './tableParts.ts';
+
+export { INGESTION_TIME_COLUMN, ROW_ORDER_COLUMN } from './tableParts.ts';
 
 export interface TableInfo {
   name: string;
@@ -35,9 +55,6 @@ export interface SqlResult {
 
 export type StoredRow = Record<string, unknown>;
 
-/** The hidden per-row ingestion time (TIMESTAMPTZ), the first column of every table the store creates. */
-export const INGESTION_TIME_COLUMN = '__IngestionTime';
-
 export interface StoreOptions {
   /** The store's clock, for rows' ingestion times (default: real time). */
   now?: () => Date;
@@ -45,13 +62,26 @@ export interface StoreOptions {
   memoryLimit?: string;
 }
 
+/** A Log Analytics table: its columns in creation order and the parts that hold its rows. */
+interface TableState {
+  columns: ColumnDef[];
+  parts: TablePart[];
+  /** The next part's number (never reused, so a part's name never points at other rows). */
+  nextPart: number;
+  /** The next row's place in insertion order. */
+  nextSeq: number;
+}
+
 /** A batch appended but not yet flushed, kept so that it can be stored alone if its group's flush fails. */
 interface PendingAppend {
-  columns: readonly ColumnDef[];
+  part: TablePart;
+  /** `values[i]` holds the part's column i. */
   values: readonly (readonly unknown[] | undefined)[];
   rowCount: number;
-  /** Ingestion time of every row of the batch (undefined for a table without the hidden column). */
-  stamp: Date | undefined;
+  /** Ingestion time of every row of the batch. */
+  stamp: Date;
+  /** The batch's first row's place in insertion order; the others follow. */
+  firstSeq: number;
   resolve: (rows: number) => void;
   reject: (err: Error) => void;
 }
@@ -59,20 +89,19 @@ interface PendingAppend {
 const WRITE_LANE = '\u0000write';
 
 export class WorkspaceStore {
-  private readonly schemas = new Map<string, ColumnDef[]>();
+  private readonly tables = new Map<string, TableState>();
   private readonly queue = new KeyedSerialQueue();
   private closed = false;
   private rowsSinceCheckpoint = 0;
-  /** Batches appended to one table's appender since its last flush. */
-  private pending: { table: string; items: PendingAppend[] } | undefined;
+  /** Batches appended to one part's appender since its last flush. */
+  private pending: { part: string; items: PendingAppend[] } | undefined;
   private flushScheduled = false;
   /** Flushes run and batches stored: batches / flushes is how many requests shared a commit. */
   readonly writeStats = { flushes: 0, batches: 0, checkpointFailures: 0 };
+  /** Appenders by part. */
   private readonly appenders = new Map<string, DuckDBAppender>();
   /** Each kept appender's data chunk, created once from its column types. */
   private readonly appenderChunks = new Map<string, DuckDBDataChunk>();
-  /** Tables whose first column is INGESTION_TIME_COLUMN (all but tables of a file written before it existed). */
-  private readonly stamped = new Set<string>();
   /** The latest ingestionCut(): later rows are stamped after it, so a cut splits rows exactly. */
   private lastCut = 0;
   private lastStamp = 0;
@@ -85,6 +114,8 @@ export class WorkspaceStore {
   static groupFlushBelowRows = 64;
   /** Batches of at least this many rows are appended as data chunks, smaller ones row by row. */
   static chunkedFromRows = 64;
+  /** A table with this many parts merges its two cheapest before it gets another (bounds the view's width). */
+  static maxPartsPerTable = 16;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -123,21 +154,86 @@ export class WorkspaceStore {
   }
 
   private async loadCatalog(): Promise<void> {
-    const reader = await this.writer.runAndReadAll(
-      `SELECT table_name, column_name, data_type FROM duckdb_columns()
-       WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
-       ORDER BY table_name, column_index`,
+    await this.writer.run(`CREATE SCHEMA IF NOT EXISTS ${PARTS_SCHEMA}`);
+    await this.migrateTablesWithoutParts();
+    const views = await this.writer.runAndReadAll(
+      `SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal`,
     );
-    this.schemas.clear();
-    this.stamped.clear();
-    for (const [table, column, dataType] of reader.getRowsJS() as [string, string, string][]) {
-      const columns = this.schemas.get(table) ?? [];
-      if (column === INGESTION_TIME_COLUMN) {
-        if (columns.length === 0) this.stamped.add(table);
+    this.tables.clear();
+    for (const [name] of views.getRowsJS() as [string][]) this.tables.set(name, { columns: [], parts: [], nextPart: 0, nextSeq: 0 });
+    const reader = await this.writer.runAndReadAll(
+      `SELECT c.schema_name, c.table_name, c.column_name, c.data_type, t.estimated_size FROM duckdb_columns() c
+       LEFT JOIN duckdb_tables() t ON t.database_name = c.database_name AND t.schema_name = c.schema_name AND t.table_name = c.table_name
+       WHERE c.database_name = current_database() AND c.schema_name IN ('main', '${PARTS_SCHEMA}') AND NOT c.internal
+       ORDER BY c.schema_name, c.table_name, c.column_index`,
+    );
+    const partColumns = new Map<string, { rows: number; columns: ColumnDef[] }>();
+    for (const [schema, table, column, dataType, rows] of reader.getRowsJS() as [string, string, string, string, bigint | null][]) {
+      if (schema === 'main') {
+        if (!HIDDEN_VIEW_COLUMNS.has(column)) this.tables.get(table)?.columns.push({ name: column, type: laTypeFromCatalog(dataType) });
         continue;
       }
-      columns.push({ name: column, type: laTypeFromCatalog(dataType) });
-      this.schemas.set(table, columns);
+      let part = partColumns.get(table);
+      if (!part) partColumns.set(table, (part = { rows: Number(rows ?? 0), columns: [] }));
+      if (column !== INGESTION_TIME_COLUMN && column !== SEQUENCE_COLUMN) part.columns.push({ name: column, type: laTypeFromCatalog(dataType) });
+    }
+    for (const [name, { rows, columns }] of partColumns) {
+      const parsed = parsePartName(name);
+      const state = parsed && this.tables.get(parsed.table);
+      if (!state) continue; // a part whose table was never created (its DDL did not commit)
+      state.parts.push(newPart(name, columns, rows));
+      state.nextPart = Math.max(state.nextPart, parsed.index + 1);
+    }
+    for (const [name, state] of this.tables) {
+      if (state.parts.length === 0) continue;
+      const max = await this.writer.runAndReadAll(`SELECT max(${quoteIdent(ROW_ORDER_COLUMN)}) FROM main.${quoteIdent(name)}`);
+      state.nextSeq = Number(max.getRowsJS()[0]![0] ?? -1) + 1;
+    }
+  }
+
+  /**
+   * A database file written before tables had parts holds each table as one table in `main`: it
+   * becomes the table's first part (its rows in their order, a null ingestion time where the file
+   * had none), behind the table's view.
+   */
+  private async migrateTablesWithoutParts(): Promise<void> {
+    const tables = await this.writer.runAndReadAll(
+      `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal`,
+    );
+    for (const [name] of tables.getRowsJS() as [string][]) {
+      const catalog = await this.writer.runAndReadAll(
+        `SELECT column_name, data_type FROM duckdb_columns()
+         WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $name ORDER BY column_index`,
+        { name },
+      );
+      const all = catalog.getRowsJS() as [string, string][];
+      const columns = all.filter(([c]) => c !== INGESTION_TIME_COLUMN).map(([c, t]) => ({ name: c, type: laTypeFromCatalog(t) }));
+      const stamped = all.some(([c]) => c === INGESTION_TIME_COLUMN);
+      const part = newPart(partName(name, 0), columns);
+      const list = [
+        stamped ? quoteIdent(INGESTION_TIME_COLUMN) : `CAST(NULL AS TIMESTAMPTZ)`,
+        `rowid`,
+        ...columns.map((c) => quoteIdent(c.name)),
+      ].join(', ');
+      const source = `main.${quoteIdent(name)}`;
+      await this.transaction([
+        createPartSql(part.name, columns),
+        `INSERT INTO ${PARTS_SCHEMA}.${quoteIdent(part.name)} SELECT ${list} FROM ${source} ORDER BY rowid`,
+        `DROP TABLE ${source}`,
+        viewSql(name, columns, [part]),
+      ]);
+    }
+  }
+
+  /** Runs DDL statements as one transaction: a table's parts and its view change together or not at all. */
+  private async transaction(statements: readonly string[]): Promise<void> {
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      for (const sql of statements) await this.writer.run(sql);
+      await this.writer.run('COMMIT');
+    } catch (err) {
+      await this.writer.run('ROLLBACK').catch(() => undefined);
+      throw err;
     }
   }
 
@@ -171,53 +267,63 @@ export class WorkspaceStore {
   }
 
   hasTable(name: string): boolean {
-    return this.schemas.has(name);
+    return this.tables.has(name);
   }
 
   /** The table's columns in creation order, or undefined when the table does not exist. */
   columns(name: string): readonly ColumnDef[] | undefined {
-    return this.schemas.get(name);
+    return this.tables.get(name)?.columns;
   }
 
   tableNames(): string[] {
-    return [...this.schemas.keys()].sort();
+    return [...this.tables.keys()].sort();
+  }
+
+  /** The table's parts: their names, columns and rows (what the tests and the memory bench inspect). */
+  parts(name: string): readonly { name: string; columns: readonly string[]; rows: number }[] {
+    return (this.tables.get(name)?.parts ?? []).map((p) => ({ name: p.name, columns: [...p.names], rows: p.rows }));
   }
 
   /** Creates the table with `columns` if missing, then adds any of `columns` it lacks. */
   async ensureTable(name: string, columns: ColumnDef[]): Promise<readonly ColumnDef[]> {
-    if (!this.schemas.has(name)) {
+    if (!this.tables.has(name)) {
       await this.write(async () => {
-        if (this.schemas.has(name)) return;
+        if (this.tables.has(name)) return;
         if (columns.length === 0) throw new Error(`table ${name} needs at least one column`);
-        const defs = columns.map((c) => `${quoteIdent(c.name)} ${duckdbTypeOf(c.type)}`).join(', ');
-        await this.writer.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (${quoteIdent(INGESTION_TIME_COLUMN)} TIMESTAMPTZ, ${defs})`);
-        this.schemas.set(name, columns.map((c) => ({ ...c })));
-        this.stamped.add(name);
+        const defined = columns.map((c) => ({ ...c }));
+        // The first part holds the columns the table is created with: the shape its callers send.
+        const first = newPart(partName(name, 0), defined.map((c) => ({ ...c })));
+        await this.transaction([createPartSql(first.name, first.columns), viewSql(name, defined, [first])]);
+        this.tables.set(name, { columns: defined, parts: [first], nextPart: 1, nextSeq: 0 });
       });
     }
     await this.addColumns(name, columns);
-    return this.schemas.get(name)!;
+    return this.tables.get(name)!.columns;
   }
 
-  /** Adds the columns the table lacks; a name that exists with another type is an error. */
+  /**
+   * Adds the columns the table lacks; a name that exists with another type is an error. Only the
+   * view changes: no part gets the column until a batch fills it.
+   */
   async addColumns(name: string, columns: ColumnDef[]): Promise<void> {
     await this.write(async () => {
-      const existing = this.schemas.get(name);
-      if (!existing) throw new Error(`table ${name} does not exist`);
+      const state = this.tables.get(name);
+      if (!state) throw new Error(`table ${name} does not exist`);
+      const added: ColumnDef[] = [];
       for (const column of columns) {
-        const found = existing.find((c) => c.name === column.name);
+        const found = state.columns.find((c) => c.name === column.name) ?? added.find((c) => c.name === column.name);
         if (found) {
           if (found.type !== column.type) {
             throw new Error(`column ${name}.${column.name} exists as ${found.type}, not ${column.type}`);
           }
           continue;
         }
-        this.dropAppender(name);
-        await this.writer.run(
-          `ALTER TABLE ${quoteIdent(name)} ADD COLUMN ${quoteIdent(column.name)} ${duckdbTypeOf(column.type)}`,
-        );
-        existing.push({ ...column });
+        added.push({ ...column });
       }
+      if (added.length === 0) return;
+      const evolved = [...state.columns, ...added];
+      await this.transaction([viewSql(name, evolved, state.parts)]);
+      state.columns.push(...added);
     });
   }
 
@@ -227,7 +333,7 @@ export class WorkspaceStore {
    */
   async insertRows(name: string, rows: readonly StoredRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const columns = this.schemas.get(name);
+    const columns = this.tables.get(name)?.columns;
     if (!columns) throw new Error(`table ${name} does not exist`);
     return this.insertBatch(name, rowsToColumnBatch(name, columns, rows));
   }
@@ -245,39 +351,89 @@ export class WorkspaceStore {
     if (batch.rowCount === 0) return Promise.resolve(0);
     return new Promise<number>((resolve, reject) => {
       this.onWriteLane(async () => {
-        const columns = this.schemas.get(name);
-        if (!columns) throw new Error(`table ${name} does not exist`);
+        const state = this.tables.get(name);
+        if (!state) throw new Error(`table ${name} does not exist`);
         const position = new Map(batch.names.map((column, i) => [column, i]));
         if (position.size !== batch.names.length) throw new Error(`batch for table ${name} names a column twice`);
         for (const column of batch.names) {
-          if (!columns.some((c) => c.name === column)) throw new Error(`table ${name} has no column ${column}`);
+          if (!state.columns.some((c) => c.name === column)) throw new Error(`table ${name} has no column ${column}`);
         }
-        const values = columns.map((c) => {
+        // The columns the batch fills (a value that is not null in some row) choose its part.
+        const present = state.columns.filter((c) => {
+          const i = position.get(c.name);
+          return i !== undefined && batch.values[i]!.some((v) => v !== null && v !== undefined);
+        });
+        const part = fittingPart(state.parts, present.map((c) => c.name)) ?? (await this.addPart(name, state, present));
+        const values = part.columns.map((c) => {
           const i = position.get(c.name);
           return i === undefined ? undefined : batch.values[i];
         });
         // A large batch flushes alone: appended as data chunks it would otherwise land before the
         // small (row-by-row) batches queued ahead of it, which DuckDB moves over only at the flush.
         const large = batch.rowCount >= WorkspaceStore.groupFlushBelowRows;
-        if (this.pending && (this.pending.table !== name || large)) await this.flushPending();
-        const stamp = this.stamped.has(name) ? this.ingestionStamp() : undefined;
-        const item: PendingAppend = { columns, values, rowCount: batch.rowCount, stamp, resolve, reject };
+        if (this.pending && (this.pending.part !== part.name || large)) await this.flushPending();
+        const stamp = this.ingestionStamp();
+        const item: PendingAppend = { part, values, rowCount: batch.rowCount, stamp, firstSeq: state.nextSeq, resolve, reject };
+        state.nextSeq += batch.rowCount;
         try {
-          await this.appendColumns(name, columns, values, batch.rowCount, stamp);
+          await this.appendColumns(item);
         } catch (err) {
           // The appender was cleared: the rows of the batches waiting with this one went too.
           const waiting = this.pending?.items ?? [];
           this.pending = undefined;
-          await this.storeAlone(name, waiting);
+          await this.storeAlone(waiting);
           throw err;
         }
-        (this.pending ??= { table: name, items: [] }).items.push(item);
+        (this.pending ??= { part: part.name, items: [] }).items.push(item);
         // A large batch's flush cost is per row, so waiting buys nothing and keeps more requests' rows
         // in memory (RSS after 1 M rows: 350-381 MB waiting, ~305 MB not).
         if (large) await this.flushPending();
         else this.scheduleFlush();
       }).catch(reject);
     });
+  }
+
+  /**
+   * A new part holding `columns` (in the table's order), after merging the table's two cheapest parts
+   * when it already has the most it may. On the write lane; what is appended is flushed first.
+   */
+  private async addPart(table: string, state: TableState, columns: readonly ColumnDef[]): Promise<TablePart> {
+    await this.flushPending();
+    if (state.parts.length >= WorkspaceStore.maxPartsPerTable) await this.mergeParts(table, state);
+    const part = newPart(partName(table, state.nextPart), columns.map((c) => ({ ...c })));
+    const parts = [...state.parts, part];
+    await this.transaction([createPartSql(part.name, part.columns), viewSql(table, state.columns, parts)]);
+    state.nextPart++;
+    state.parts = parts;
+    return part;
+  }
+
+  /**
+   * Merges the two parts whose rows need the fewest null cells in a part with both's columns. Only a
+   * table that received many differently shaped batches gets here; the merged cells are compressed at
+   * the next checkpoint.
+   */
+  private async mergeParts(table: string, state: TableState): Promise<void> {
+    const [a, b] = cheapestMerge(state.parts);
+    const merged = newPart(
+      partName(table, state.nextPart),
+      state.columns.filter((c) => a.names.has(c.name) || b.names.has(c.name)),
+      a.rows + b.rows,
+    );
+    const parts = [...state.parts.filter((p) => p !== a && p !== b), merged];
+    this.dropAppender(a.name);
+    this.dropAppender(b.name);
+    await this.transaction([
+      createPartSql(merged.name, merged.columns),
+      copyPartSql(a, merged.name),
+      copyPartSql(b, merged.name),
+      viewSql(table, state.columns, parts),
+      `DROP TABLE ${PARTS_SCHEMA}.${quoteIdent(a.name)}`,
+      `DROP TABLE ${PARTS_SCHEMA}.${quoteIdent(b.name)}`,
+    ]);
+    state.nextPart++;
+    state.parts = parts;
+    await this.countTowardsCheckpoint(merged.rows);
   }
 
   /** A new batch's ingestion time: the clock, but always after the latest cut. */
@@ -311,9 +467,9 @@ export class WorkspaceStore {
     return reader;
   }
 
-  /** Whether `name` has the hidden ingestion-time column (tables of older database files do not). */
+  /** Whether `name` has the hidden ingestion-time column (every table has; rows migrated from an older database file hold null). */
   hasIngestionTime(name: string): boolean {
-    return this.stamped.has(name);
+    return this.tables.has(name);
   }
 
   private scheduleFlush(): void {
@@ -331,23 +487,23 @@ export class WorkspaceStore {
     if (!pending) return;
     this.pending = undefined;
     try {
-      this.appenders.get(pending.table)!.flushSync();
+      this.appenders.get(pending.part)!.flushSync();
     } catch {
-      this.dropAppender(pending.table);
-      await this.storeAlone(pending.table, pending.items);
+      this.dropAppender(pending.part);
+      await this.storeAlone(pending.items);
       return;
     }
     await this.stored(pending.items);
   }
 
   /** One batch, one flush each: how one batch's failure is kept from failing the batches grouped with it. */
-  private async storeAlone(table: string, items: readonly PendingAppend[]): Promise<void> {
+  private async storeAlone(items: readonly PendingAppend[]): Promise<void> {
     for (const item of items) {
       try {
-        await this.appendColumns(table, item.columns, item.values, item.rowCount, item.stamp);
-        this.appenders.get(table)!.flushSync();
+        await this.appendColumns(item);
+        this.appenders.get(item.part.name)!.flushSync();
       } catch (err) {
-        this.dropAppender(table);
+        this.dropAppender(item.part.name);
         item.reject(err as Error);
         continue;
       }
@@ -359,7 +515,10 @@ export class WorkspaceStore {
   private async stored(items: readonly PendingAppend[]): Promise<void> {
     this.writeStats.flushes++;
     this.writeStats.batches += items.length;
-    for (const item of items) item.resolve(item.rowCount);
+    for (const item of items) {
+      item.part.rows += item.rowCount;
+      item.resolve(item.rowCount);
+    }
     await this.countTowardsCheckpoint(items.reduce((sum, item) => sum + item.rowCount, 0));
   }
 
@@ -383,19 +542,19 @@ export class WorkspaceStore {
    * calls per column) outweighs its per-value saving below about 40 rows (store micro-benchmark:
    * 10-row batches 15 % slower as chunks, 728-row batches 15–30 % faster).
    */
-  private async appendColumns(
-    name: string,
-    visibleColumns: readonly ColumnDef[],
-    visibleValues: readonly (readonly unknown[] | undefined)[],
-    rowCount: number,
-    stamp: Date | undefined,
-  ): Promise<void> {
-    // The hidden ingestion-time column comes first in the table, so first in what is appended.
-    const columns: readonly ColumnDef[] = stamp ? [{ name: INGESTION_TIME_COLUMN, type: 'datetime' }, ...visibleColumns] : visibleColumns;
-    const values = stamp ? [new Array<Date>(rowCount).fill(stamp), ...visibleValues] : visibleValues;
+  private async appendColumns(item: PendingAppend): Promise<void> {
+    const { part, rowCount, stamp, firstSeq } = item;
+    const name = part.name;
+    // The hidden columns come first in a part, so first in what is appended.
+    const columns: readonly ColumnDef[] = [
+      { name: INGESTION_TIME_COLUMN, type: 'datetime' },
+      { name: SEQUENCE_COLUMN, type: 'long' },
+      ...part.columns,
+    ];
+    const values = [new Array<Date>(rowCount).fill(stamp), Array.from({ length: rowCount }, (_, r) => firstSeq + r), ...item.values];
     let appender = this.appenders.get(name);
     if (!appender) {
-      appender = await this.writer.createAppender(name);
+      appender = await this.writer.createAppender(name, PARTS_SCHEMA);
       this.appenders.set(name, appender);
     }
     try {
@@ -426,8 +585,7 @@ export class WorkspaceStore {
   }
 
   /**
-   * Appenders are kept per table between batches; a schema change, a drop or a failed append needs a
-   * fresh one. Every caller has flushed what should be stored, so whatever is left unflushed (a failed
+   * Appenders are kept per part between batches; a merge, a drop or a failed append needs a fresh one. Every caller has flushed what should be stored, so whatever is left unflushed (a failed
    * batch) is discarded, never written by the close.
    */
   private dropAppender(name: string): void {
@@ -444,7 +602,7 @@ export class WorkspaceStore {
   }
 
   async rowCount(name: string): Promise<number> {
-    if (!this.schemas.has(name)) return 0;
+    if (!this.tables.has(name)) return 0;
     const reader = await this.connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(name)}`);
     return Number(reader.getRowsJS()[0]![0]);
   }
@@ -452,18 +610,18 @@ export class WorkspaceStore {
   async listTables(): Promise<TableInfo[]> {
     const tables: TableInfo[] = [];
     for (const name of this.tableNames()) {
-      tables.push({ name, rowCount: await this.rowCount(name), columns: this.schemas.get(name)!.map((c) => ({ ...c })) });
+      tables.push({ name, rowCount: await this.rowCount(name), columns: this.tables.get(name)!.columns.map((c) => ({ ...c })) });
     }
     return tables;
   }
 
   /** Rows in insertion order as admin JSON objects (datetimes ISO-8601 with ms, guids dashed). */
   async rows(name: string, limit = 100, offset = 0): Promise<StoredRow[]> {
-    const columns = this.schemas.get(name);
+    const columns = this.tables.get(name)?.columns;
     if (!columns) throw new Error(`table ${name} does not exist`);
     const list = columns.map((c) => quoteIdent(c.name)).join(', ');
     const reader = await this.connection.runAndReadAll(
-      `SELECT ${list} FROM ${quoteIdent(name)} ORDER BY rowid LIMIT $limit OFFSET $offset`,
+      `SELECT ${list} FROM ${quoteIdent(name)} ORDER BY ${quoteIdent(ROW_ORDER_COLUMN)} LIMIT $limit OFFSET $offset`,
       { limit: Math.max(0, Math.trunc(limit)), offset: Math.max(0, Math.trunc(offset)) },
     );
     return reader.getRows().map((values) => {
@@ -493,11 +651,13 @@ export class WorkspaceStore {
   /** Drops every table: an empty workspace. */
   async clear(): Promise<void> {
     await this.write(async () => {
-      for (const name of [...this.schemas.keys()]) {
-        this.dropAppender(name);
-        await this.writer.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
-        this.schemas.delete(name);
-        this.stamped.delete(name);
+      for (const [name, state] of [...this.tables]) {
+        for (const part of state.parts) this.dropAppender(part.name);
+        await this.transaction([
+          `DROP VIEW IF EXISTS main.${quoteIdent(name)}`,
+          ...state.parts.map((p) => `DROP TABLE IF EXISTS ${PARTS_SCHEMA}.${quoteIdent(p.name)}`),
+        ]);
+        this.tables.delete(name);
       }
     });
   }

@@ -1,8 +1,8 @@
-// The workspace tables as the store holds them: every DuckDB table with the standard
+// The workspace tables as the store holds them: every DuckDB table or view with the standard
 // TimeGenerated and TenantId columns, its columns typed by the store contract's mapping.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableSchema } from './parser.ts';
-import { INGESTION_TIME_COLUMN } from '../persistence/workspaceStore.ts';
+import { INGESTION_TIME_COLUMN, ROW_ORDER_COLUMN } from '../persistence/workspaceStore.ts';
 import { kustoTypeOfDuckDb } from './types.ts';
 
 export async function readCatalog(connection: DuckDBConnection): Promise<TableSchema[]> {
@@ -13,6 +13,7 @@ export async function readCatalog(connection: DuckDBConnection): Promise<TableSc
   const tables = new Map<string, TableSchema>();
   for (const [table, column, dataType] of reader.getRowsJS() as [string, string, string][]) {
     if (column === INGESTION_TIME_COLUMN) continue; // hidden: read only through ingestion-time filters
+    if (column === ROW_ORDER_COLUMN) continue; // hidden: the store's insertion order
     let t = tables.get(table);
     if (!t) tables.set(table, (t = { name: table, columns: [] }));
     const type = kustoTypeOfDuckDb(dataType);
