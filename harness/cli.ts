@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   run: () => import('./commands/run.ts'),
   validate: () => import('./commands/validate.ts'),
   query: () => import('./commands/query.ts'),
+  diff: () => import('./commands/diff.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {
