@@ -4,6 +4,7 @@ import type { AnalyticsExpectation, Bound } from '../scenario/types.ts';
 import type { ExpectationResult } from '../reports/model.ts';
 import type { AnalyticsObservation, ObservedAlert } from './analytics-observer.ts';
 import type { GeneratedItem } from './observations.ts';
+import { formatBound, withinBound } from './expectation-result.ts';
 
 function hasEntity(alert: ObservedAlert, wanted: Record<string, string>): boolean {
   return alert.entities.some((e) => Object.entries(wanted).every(([k, v]) => (k === 'Type' ? e.Type?.toLowerCase() === v.toLowerCase() : e[k] === v)));
@@ -17,12 +18,7 @@ function boundOf(e: AnalyticsExpectation, generated: readonly GeneratedItem[]): 
     const n = generated.filter((g) => g.type === c.generated).length;
     return { bound: { equals: n }, text: `= ${n} (generated ${c.generated})` };
   }
-  const text = c.equals !== undefined ? `= ${c.equals}` : c.min !== undefined && c.max !== undefined ? `${c.min}..${c.max}` : c.min !== undefined ? `≥ ${c.min}` : `≤ ${c.max}`;
-  return { bound: c, text };
-}
-
-function within(n: number, b: Bound): boolean {
-  return (b.equals === undefined || n === b.equals) && (b.min === undefined || n >= b.min) && (b.max === undefined || n <= b.max);
+  return { bound: c, text: formatBound(c) };
 }
 
 function describe(e: AnalyticsExpectation): string {
@@ -60,7 +56,7 @@ export function analyticsResults(
           (!e.entity || i.alertIds.some((id) => byId.has(id) && hasEntity(byId.get(id)!, e.entity!))),
       ).length;
     }
-    const passed = within(count, bound);
+    const passed = withinBound(count, bound);
     const measured = `${count} ${kind}${rule.lastError ? ` (last run error: ${rule.lastError})` : ''}`;
     return passed ? { name, passed, expected, measured } : { name, passed, expected, measured, message: `rule '${rule.name}' ${kind === 'alerts' ? 'raised' : 'created'} ${measured}; expected ${expected}` };
   });
