@@ -6,7 +6,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { analyticsAdminRouter } from './analytics/admin-router.ts';
 import { adminRouter } from './handlers/admin.ts';
-import { adminGuard } from './middlewares/admin-guard.ts';
+import { labAdminGuard } from '../shared-lib/admin-guard.ts';
 import { dataCollectorRouter } from './handlers/dataCollector.ts';
 import type { LabContext } from './labContext.ts';
 import { entraRouter } from './entra/lab-entra.ts';
@@ -21,7 +21,7 @@ export function buildApp(lab: LabContext): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use('/_lab', adminGuard(lab.options.admin)); // Host check and optional admin token for every /_lab route
+  app.use('/_lab', labAdminGuard(lab.options.admin)); // Host check and optional admin token for every /_lab route
   app.use(adminRouter(lab)); //            /_lab/*
   app.use(dataCollectorRouter(lab)); //    POST /api/logs
   app.use(dcrAdminRouter(lab)); //          GET /_lab/dcrs

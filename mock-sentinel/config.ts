@@ -11,7 +11,7 @@ import type { AnalyticsOptions } from './analytics/analytics-engine.ts';
 import type { LogsIngestionOptions } from './logs-ingestion/options.ts';
 import type { LabTlsOptions } from './tls/lab-tls.ts';
 import type { UnreadBodyLimits } from './middlewares/discard-unread-body.ts';
-import type { AdminAccess } from './middlewares/admin-guard.ts';
+import type { AdminAccess } from '../shared-lib/admin-guard.ts';
 
 export interface DataCollectorPolicy extends TypingPolicy, AuthenticationPolicy {
   apiVersions: readonly string[];

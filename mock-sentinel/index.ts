@@ -16,7 +16,7 @@ import { LabContext } from './labContext.ts';
 import { deployDcrTables, logsIngestionFor } from './logs-ingestion/index.ts';
 import { WorkspaceStore } from './persistence/workspaceStore.ts';
 import { prepareLabTls, type LabTls } from './tls/lab-tls.ts';
-import { isLoopbackBind } from './middlewares/admin-guard.ts';
+import { isLoopbackHost } from '../shared-lib/admin-guard.ts';
 
 export interface MockSentinel {
   readonly events: MockSentinelEvents;
@@ -137,7 +137,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
         caPath = tls.caPath;
       }
       logger.info({ url, httpsUrl, workspaces: workspaces.ids() }, 'mock-sentinel listening');
-      if (!isLoopbackBind(host) && !options.admin?.token) {
+      if (!isLoopbackHost(host) && !options.admin?.token) {
         logger.warn({ host }, 'the /_lab admin API (empty tables, rotate keys) is reachable from the network without an admin token: set one (--admin-token)');
       }
       return { url, ...(httpsUrl ? { httpsUrl, caPath } : {}) };
@@ -193,7 +193,7 @@ export { entraFor } from './entra/lab-entra.ts';
 export { logsIngestionFor, DEFAULT_DCR_IMMUTABLE_ID, type LogsIngestionOptions, type DcrSummary } from './logs-ingestion/index.ts';
 export { DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MONITOR_AUDIENCE, parseAppSpec, type AppSpec } from './entra/index.ts';
 export type { LabTlsOptions } from './tls/lab-tls.ts';
-export type { AdminAccess } from './middlewares/admin-guard.ts';
+export type { AdminAccess } from '../shared-lib/admin-guard.ts';
 
 /** Listens on host:port; resolves to the URL it serves (an IPv6 address in brackets). */
 async function listenAt(server: NetServer, port: number, host: string, scheme: 'http' | 'https'): Promise<string> {

@@ -16,7 +16,7 @@ import { DEFAULT_POLICY, type ApiContext, type ApiPolicy } from './api/context.t
 import type { TokenPair } from './api/authentication/dtapi.ts';
 import { Pusher, type PushTarget } from './push/pusher.ts';
 import { labRouter } from './lab/routes.ts';
-import type { AdminAccess } from './lab/admin-guard.ts';
+import type { AdminAccess } from '../shared-lib/admin-guard.ts';
 import { FaultSet } from './faults/faults.ts';
 import type { AlertType, AnyAlert } from './types.ts';
 

@@ -1,7 +1,6 @@
 // Small HTTP helpers the connector's two request handlers share (the push receiver in sources/, the
 // admin routes in server/): bodies read under a limit while streaming, JSON or text answers, and
 // bearer tokens compared in constant time.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class BodyTooLarge extends Error {}
@@ -39,12 +38,5 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
   res.end(text);
 }
 
-export function tokenDigest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
-}
-
-/** Constant-time bearer check: both sides hashed to equal length first. */
-export function bearerMatches(header: string | undefined, expected: Buffer): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return m !== null && timingSafeEqual(tokenDigest(m[1]!.trim()), expected);
-}
+// The bearer-token check the push receiver shares with the admin guards.
+export { bearerMatches, tokenDigest } from '../../shared-lib/admin-guard.ts';

@@ -3,7 +3,7 @@
 import process from 'node:process';
 import type { Command } from '../cli.ts';
 import { ADMIN_FLAGS, ADMIN_FLAGS_HELP, UsageError, adminAccessFrom, environmentHelp, numberFlag, oneOf, parseFlags, serveUntilStopped, type FlagSpec } from './cli-args.ts';
-import { isLoopbackBind } from '../../simulator/lab/admin-guard.ts';
+import { isLoopbackHost } from '../../shared-lib/admin-guard.ts';
 import { ALERT_TYPES, DEFAULT_TOKENS, createSimulator, type AlertType, type ApiPolicy, type PushTarget, type Simulator, type SimulatorOptions, type TokenPair } from '../../simulator/index.ts';
 
 const DEFAULT_PORT = 4790;
@@ -170,7 +170,7 @@ export const command: Command = {
           ...sim.pushers.map((p) => `  push:    ${p.target.url} (${(p.target.types ?? ALERT_TYPES).join(',')})`),
         ];
         process.stdout.write(lines.join('\n') + '\n');
-        if (!isLoopbackBind(sim.options.host) && !sim.options.admin.token) {
+        if (!isLoopbackHost(sim.options.host) && !sim.options.admin.token) {
           process.stderr.write(`warning: the /_lab API (emit, clock, faults) is reachable on ${sim.options.host} without an admin token; set one with --admin-token\n`);
         }
         reportPushFailures(sim.events, (line) => process.stderr.write(line + '\n'));

@@ -9,7 +9,7 @@ import { ALERT_TYPES, type AlertType } from '../types.ts';
 import { ACTIVITY_TYPES, type ActivityType } from '../activity/types.ts';
 import type { Simulator } from '../index.ts';
 import { parseRule } from '../faults/faults.ts';
-import { adminGuard } from './admin-guard.ts';
+import { labAdminGuard } from '../../shared-lib/admin-guard.ts';
 
 class LabError extends Error {}
 
@@ -28,7 +28,7 @@ function parseSince(value: unknown): number | undefined {
 
 export function labRouter(sim: Simulator): express.Router {
   const router = express.Router();
-  router.use(adminGuard(sim.options.admin));
+  router.use(labAdminGuard(sim.options.admin));
   router.use(express.json({ limit: '64kb' }));
 
   router.get('/health', (_req, res) => {

@@ -4,7 +4,7 @@
 // the bearer token when --admin-token is set; the ingestion routes are unchanged.
 import { describe, expect, it } from 'vitest';
 import { startMockSentinel } from '../../harness/library/index.ts';
-import { isLoopbackBind } from '../../mock-sentinel/middlewares/admin-guard.ts';
+import { isLoopbackHost } from '../../shared-lib/admin-guard.ts';
 import { PRIMARY_KEY, SECONDARY_KEY, WORKSPACE_ID, getJson, postLogs, rawRequest, startMock } from './helpers.ts';
 
 const KEYS = JSON.stringify({ primary: SECONDARY_KEY, secondary: PRIMARY_KEY });
@@ -50,10 +50,10 @@ describe('Host check', () => {
   });
 
   it('a non-loopback bind is told apart (the startup warning)', () => {
-    expect(isLoopbackBind('127.0.0.1')).toBe(true);
-    expect(isLoopbackBind('::1')).toBe(true);
-    expect(isLoopbackBind('0.0.0.0')).toBe(false);
-    expect(isLoopbackBind('::')).toBe(false);
+    expect(isLoopbackHost('127.0.0.1')).toBe(true);
+    expect(isLoopbackHost('::1')).toBe(true);
+    expect(isLoopbackHost('0.0.0.0')).toBe(false);
+    expect(isLoopbackHost('::')).toBe(false);
   });
 });
 
