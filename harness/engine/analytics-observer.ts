@@ -1,4 +1,5 @@
-// The analytics side of a run: after the traffic has landed, step the mock's analytics clock to the
+// The analytics side of a run: during the traffic the analytics stepper (analytics-stepper.ts) runs the
+// rules as simulated time passes; after the traffic has landed, step the mock's analytics clock to the
 // end of simulated time (every rule run due, earliest first: deterministic), then read the rules'
 // state, the alerts and the incidents through the admin API (in-process or external mock alike).
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -22,6 +23,10 @@ export interface ObservedAlert {
   severity: string;
   entities: Record<string, string>[];
   incidentNumber: number | null;
+  /** The run that raised it (ISO). */
+  timeGenerated?: string;
+  /** The earliest TimeGenerated of the rows it holds (ISO). */
+  startTime?: string;
 }
 
 export interface ObservedIncident {
@@ -55,9 +60,15 @@ async function adminJson(url: string, method: string, path: string, body?: unkno
   return json;
 }
 
+/** Runs every rule run due up to `until` (POST /_lab/analytics/clock); resolves to the runs' count. */
+export async function stepAnalyticsClock(url: string, until: Date): Promise<number> {
+  const answer = (await adminJson(url, 'POST', '/_lab/analytics/clock', { until: until.toISOString() })) as { runs: unknown[] };
+  return answer.runs.length;
+}
+
 /** Runs every rule run due up to `until`, then reads rules, alerts and incidents. */
 export async function observeAnalytics(url: string, until: Date): Promise<AnalyticsObservation> {
-  await adminJson(url, 'POST', '/_lab/analytics/clock', { until: until.toISOString() });
+  await stepAnalyticsClock(url, until);
   const [rules, alerts, incidents] = await Promise.all([
     adminJson(url, 'GET', '/_lab/rules'),
     adminJson(url, 'GET', '/_lab/alerts'),

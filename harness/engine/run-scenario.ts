@@ -8,6 +8,7 @@ import type { Scenario, AlertType } from '../scenario/types.ts';
 import type { RunReport } from '../reports/model.ts';
 import { emptyLatency } from '../reports/model.ts';
 import { clockStartMs } from '../scenario/units.ts';
+import { analyticsStepper } from './analytics-stepper.ts';
 import { ClockHold } from './clock-hold.ts';
 import { Timeline } from './timeline.ts';
 import type { Phase, RunState } from './stages/run-state.ts';
@@ -83,7 +84,9 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     const faults = faultContext(state, lab, clock);
     scheduleTraffic(state, lab, timeline);
     scheduleFaults(state, faults, timeline);
-    await runTraffic(state, lab, timeline, clock, opts.onClock);
+    // An in-process mock's rules wait on a manual clock: they run as simulated time passes.
+    const analytics = state.scenario.topology.mock === 'in-process' ? analyticsStepper(state, lab) : undefined;
+    await runTraffic(state, lab, timeline, clock, opts.onClock, analytics);
     await endFaults(faults);
     await drain(state, lab);
   } catch (err) {

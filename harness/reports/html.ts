@@ -134,6 +134,8 @@ function scenarioSection(r: RunReport, index: number): string {
   s.push(...runCharts(r, index));
   s.push('</div>');
 
+  s.push(...analyticsSection(r));
+
   if (r.faults.length) {
     s.push('<h2>Faults</h2><table class="faults"><thead><tr><th>at (simulated)</th><th>applied (wall s)</th><th>fault</th><th>detail</th></tr></thead><tbody>');
     for (const f of r.faults) s.push(`<tr><td>${x(formatDuration(f.atMs))}</td><td class="num">${f.appliedAt.toFixed(2)}</td><td>${x(f.fault)}</td><td>${x(f.detail)}</td></tr>`);
@@ -156,6 +158,27 @@ function scenarioSection(r: RunReport, index: number): string {
   if (!r.tables.length) s.push('<p class="muted">No table landed.</p>');
   s.push('</section>');
   return s.join('\n');
+}
+
+/** Sentinel analytics per rule: alerts, incidents, last error and the alert latency percentiles. */
+function analyticsSection(r: RunReport): string[] {
+  const rules = r.analytics?.rules ?? [];
+  if (!rules.length) return [];
+  const d = (ms: number | undefined) => (ms === undefined ? '' : x(formatDuration(ms)));
+  const s = ['<h2>Sentinel analytics</h2>'];
+  s.push(
+    `<p>${r.analytics!.incidents} incident(s). Latency: from the earliest Darktrace alert a Sentinel alert holds (its StartTime) to the rule run that raised it (its TimeGenerated), in simulated time.</p>`,
+  );
+  s.push('<table class="analytics"><thead><tr><th>rule</th><th>runs</th><th>alerts</th><th>incidents</th><th>p50</th><th>p90</th><th>p99</th><th>max</th><th>last error</th></tr></thead><tbody>');
+  for (const u of rules) {
+    const l = u.latency;
+    s.push(
+      `<tr${u.lastError ? ' class="failed"' : ''}><td>${x(u.name)}</td><td class="num">${u.runs}</td><td class="num">${u.alertsRaised}</td><td class="num">${u.incidentsCreated}</td>` +
+        `<td class="num">${d(l?.p50)}</td><td class="num">${d(l?.p90)}</td><td class="num">${d(l?.p99)}</td><td class="num">${d(l?.max)}</td><td>${x(u.lastError ?? '')}</td></tr>`,
+    );
+  }
+  s.push('</tbody></table>');
+  return s;
 }
 
 export function htmlReport(reports: RunReport[]): string {

@@ -102,8 +102,16 @@ export interface RunReport {
   requests: { total: number; byStatus: Record<string, number>; injected: number };
   faults: FaultRecord[];
   series: SeriesPoint[];
-  /** Per analytic rule of the mock: runs, alerts raised, incidents created, last error (absent without analytics). */
-  analytics?: { rules: Array<{ id: string; name: string; runs: number; alertsRaised: number; incidentsCreated: number; lastError: string | null }>; incidents: number };
+  /**
+   * Per analytic rule of the mock: runs, alerts raised, incidents created, last error, and the alert
+   * latency (absent without analytics): simulated ms from the earliest Darktrace alert a Sentinel alert
+   * holds (its StartTime: the rows' TimeGenerated, the Darktrace alert's time) to the Sentinel alert
+   * (its TimeGenerated: the rule run that raised it). Absent for a rule that raised none.
+   */
+  analytics?: {
+    rules: Array<{ id: string; name: string; runs: number; alertsRaised: number; incidentsCreated: number; lastError: string | null; latency?: LatencySummary }>;
+    incidents: number;
+  };
 }
 
 export function emptyLatency(): LatencySummary {

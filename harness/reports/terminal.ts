@@ -52,6 +52,7 @@ export function terminalReport(r: RunReport, opts: TerminalOptions): string {
   out.push(
     `throughput: ${r.throughput.landedPerSecond.toFixed(1)} rows/s landed (peak ${r.throughput.peakPerSecond.toFixed(1)}/s); mock ingest ${r.throughput.mockIngestRowsPerSecond.toFixed(1)} rows/s`,
   );
+  out.push(...analyticsLines(r, red));
   const c = r.connector;
   const res = [`connector ${c.mode}`, `restarts ${c.restarts}`];
   if (c.rssMaxBytes !== undefined) res.push(`max RSS ${(c.rssMaxBytes / 1048576).toFixed(1)} MiB`);
@@ -80,4 +81,17 @@ export function terminalReport(r: RunReport, opts: TerminalOptions): string {
       : red(bold(`FAIL ${r.scenario}: ${failed.length} of ${r.expectations.length} expectations failed${r.error ? ' (run error)' : ''}`)),
   );
   return out.join('\n') + '\n';
+}
+
+/** Sentinel analytics per rule: alerts, incidents, and the alert latency (simulated: Darktrace alert → Sentinel alert). */
+function analyticsLines(r: RunReport, red: (s: string) => string): string[] {
+  const rules = r.analytics?.rules ?? [];
+  if (!rules.length) return [];
+  const d = (ms: number | undefined) => (ms === undefined ? '' : formatDuration(ms));
+  const rows = rules.map((u) => [cut(u.name, 50), String(u.alertsRaised), String(u.incidentsCreated), d(u.latency?.p50), d(u.latency?.p90), d(u.latency?.p99), d(u.latency?.max), u.lastError ? cut(u.lastError, 40) : '']);
+  return [
+    '',
+    `Sentinel analytics (${r.analytics!.incidents} incidents); latency Darktrace alert → Sentinel alert, simulated:`,
+    table(['rule', 'alerts', 'incidents', 'p50', 'p90', 'p99', 'max', 'last error'], rows, (_ri, ci, t) => (ci === 7 && t ? red(t) : t)),
+  ];
 }

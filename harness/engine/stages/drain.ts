@@ -1,6 +1,7 @@
 // Stage 4: the drain. After the traffic, wait until every alert landed and the spool is empty, or
 // until nothing moves any more (what is missing then was dead-lettered, or lost), or the timeout.
 import { formatDuration } from '../../scenario/units.ts';
+import { sourcesCaughtUpSince } from '../sources-caught-up.ts';
 import type { Lab, RunState } from './run-state.ts';
 
 /** How long nothing may move (received, spooled, landed) before a drain with missing alerts gives up. */
@@ -17,21 +18,8 @@ export async function drain(state: RunState, lab: Lab): Promise<void> {
   let quietSince = performance.now();
   let lastReceived: number | undefined;
   let drained = false;
-  // Every poll source must complete a poll that started after the traffic ended: seen as a second
-  // lastSuccess after the first one later than the end (the second poll began after the first ended).
-  const firstAfterEnd = new Map<string, string>();
-  const polledAfterEnd = new Set<string>();
-  const sourcesCaughtUp = async (): Promise<boolean | undefined> => {
-    const ok = await conn.pollSuccesses();
-    if (ok === undefined) return undefined;
-    for (const [name, last] of Object.entries(ok)) {
-      if (!last || last <= trafficEnd) continue;
-      const first = firstAfterEnd.get(name);
-      if (first === undefined) firstAfterEnd.set(name, last);
-      else if (last > first) polledAfterEnd.add(name);
-    }
-    return Object.keys(ok).every((n) => polledAfterEnd.has(n));
-  };
+  // Every poll source must complete a poll that started after the traffic ended.
+  const sourcesCaughtUp = sourcesCaughtUpSince(conn, trafficEnd);
   while (performance.now() < drainDeadline) {
     conn.pollNow();
     await mock.nextStore(200).catch(() => {});

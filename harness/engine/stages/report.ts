@@ -4,6 +4,8 @@ import { alertCounts } from '../evaluate.ts';
 import type { Evaluation } from './evaluate.ts';
 import { landedPerSecond } from './evaluate.ts';
 import type { RunState } from './run-state.ts';
+import type { AnalyticsObservation } from '../analytics-observer.ts';
+import { alertLatencyByRule } from '../analytics-latency.ts';
 
 export function buildReport(state: RunState, startedAt: Date, latency: LatencySummary, ev: Evaluation, runError: string | undefined): RunReport {
   const s = state.scenario;
@@ -36,6 +38,15 @@ export function buildReport(state: RunState, startedAt: Date, latency: LatencySu
     requests: { total: ev.requests.length, byStatus, injected: ev.requests.filter((r) => r.injectedFault).length },
     faults: state.faults,
     series: sampler?.points ?? [],
-    ...(ev.analytics ? { analytics: { rules: ev.analytics.rules, incidents: ev.analytics.incidents.length } } : {}),
+    ...(ev.analytics ? { analytics: analyticsReport(ev.analytics) } : {}),
+  };
+}
+
+/** The report's analytics: each rule's counts and the latency of its alerts. */
+function analyticsReport(obs: AnalyticsObservation): NonNullable<RunReport['analytics']> {
+  const latency = alertLatencyByRule(obs.alerts);
+  return {
+    rules: obs.rules.map((r) => (latency.has(r.id) ? { ...r, latency: latency.get(r.id)! } : r)),
+    incidents: obs.incidents.length,
   };
 }

@@ -15,8 +15,9 @@ import type { Lab, RunState } from './run-state.ts';
 
 export async function startTopology(state: RunState, workDir: string): Promise<Lab> {
   const s = state.scenario;
-  // The mock's analytic rules wait on a manual clock from the simulated start: after the drain the
-  // harness steps it to the end of simulated time (deterministic, whatever the machine's speed).
+  // The mock's analytic rules wait on a manual clock from the simulated start: the harness steps it
+  // each simulated minute of the traffic once that minute's data has landed (analytics-stepper.ts),
+  // and after the drain to the end of simulated time (deterministic, whatever the machine's speed).
   const mock = (state.mock =
     s.topology.mock === 'in-process'
       ? await startInProcessMock(s.seed, s.topology.mockPolicy, s.topology.sink === 'logsIngestion', {

@@ -2,6 +2,7 @@
 // the simulated clock moves (real, accelerated or stepped), every timeline entry (traffic and faults)
 // runs at its own simulated time, and the observers follow what was generated and landed.
 import { formatDuration } from '../../scenario/units.ts';
+import type { AnalyticsStepper } from '../analytics-stepper.ts';
 import type { ClockHold } from '../clock-hold.ts';
 import { PUSH_TOKEN } from '../connector-config.ts';
 import { pushMalformed } from '../malformed.ts';
@@ -42,7 +43,7 @@ export function scheduleTraffic(state: RunState, lab: Lab, timeline: Timeline): 
 }
 
 /** Moves simulated time from the start to the end of the scenario's duration, running the timeline. */
-export async function runTraffic(state: RunState, lab: Lab, timeline: Timeline, clock: ClockHold, hooks: ClockHook[] = []): Promise<void> {
+export async function runTraffic(state: RunState, lab: Lab, timeline: Timeline, clock: ClockHold, hooks: ClockHook[] = [], analytics?: AnalyticsStepper): Promise<void> {
   const s = state.scenario;
   const { mock, sim, tracker } = lab;
   const entries = timeline.ordered();
@@ -53,10 +54,26 @@ export async function runTraffic(state: RunState, lab: Lab, timeline: Timeline, 
   };
   const advanceTo = async (t: number) => {
     if (t <= state.simNow) return;
+    // The analytics run at each of their steps on the way, with the simulator stopped there.
+    for (const step of analytics?.stepsBetween(state.simNow, t) ?? []) {
+      await sim.advanceTo(step);
+      state.simNow = step;
+      // The clock holds while the step waits for its data: an accelerated clock then goes on from
+      // here instead of jumping by the wait (a jump restamps records as late insertions).
+      clock.hold();
+      try {
+        await analytics!.step(step);
+      } finally {
+        clock.release();
+      }
+    }
+    if (t <= state.simNow) return;
     await sim.advanceTo(t);
     state.simNow = t;
     for (const hook of hooks) await hook(t);
   };
+  // The rules' first runs are at the start, before anything is generated.
+  await analytics?.step(state.simStart);
   const end = state.simStart + s.durationMs;
   const trafficWall0 = performance.now();
   let lastStepWall = trafficWall0;
