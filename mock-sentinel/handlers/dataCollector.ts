@@ -1,6 +1,6 @@
 // POST /api/logs?api-version=2016-04-01 — the HTTP Data Collector API (azure-ingestion.md part A).
 // The checks run in the order of A10, top to bottom; each failure is the real service's answer.
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { DataCollectorAuthenticator } from '../authentication/dataCollectorAuthenticator.ts';
 import { GUID_PATTERN, type Workspace } from '../authentication/workspaces.ts';
 import type { DataCollectorPolicy } from '../config.ts';
@@ -10,7 +10,7 @@ import { nestsDeeperThan } from '../ingestion/json-depth.ts';
 import type { LabContext } from '../labContext.ts';
 import { injectFaults } from '../middlewares/injectFaults.ts';
 import { readBodyLimited } from '../middlewares/readBody.ts';
-import { sendEmpty, serviceHandler, trackRequest, type RequestTracker } from '../middlewares/requestTracking.ts';
+import { sendEmpty, serviceHandler, trackRequest, trackerOf, type RequestTracker } from '../middlewares/requestTracking.ts';
 
 export const DATA_COLLECTOR_ROUTE = 'dataCollector';
 
@@ -24,11 +24,20 @@ export function dataCollectorRouter(lab: LabContext): Router {
   router.post(
     '/api/logs',
     trackRequest(lab, DATA_COLLECTOR_ROUTE),
+    auditTableFromHeader,
     injectFaults(lab, DATA_COLLECTOR_ROUTE, dataCollectorErrors.fromFault),
     serviceHandler(lab, DATA_COLLECTOR_ROUTE, dataCollectorErrors.unspecifiedError, (req, res, tracker) => handlePost(req, res, lab, policy, authenticator, tracker)),
   );
   return router;
 }
+
+/** The table a valid Log-Type names, in the audit entry before faults apply: an injected 429 is audited against the table it was meant for. */
+const auditTableFromHeader: RequestHandler = (req, res, next) => {
+  const logType = req.get('log-type');
+  const tracker = trackerOf(res);
+  if (tracker && logType !== undefined && LOG_TYPE.test(logType)) tracker.table = `${logType}_CL`;
+  next();
+};
 
 async function handlePost(
   req: Request,

@@ -30,13 +30,13 @@ describe('audit notes on the Data Collector route', () => {
     expect(entry.retryAfterSeconds).toBeNull();
   });
 
-  it('records the Retry-After of an injected 429 and the client, known before the handler runs', async () => {
+  it('records the Retry-After of an injected 429, the client and the table, known before the handler runs', async () => {
     const { url } = await startMock({ faults: { seed: 1, rules: [{ id: 'r', route: 'dataCollector', fault: 429, retryAfter: 7, count: 1 }] } });
     const res = await postLogs(url, [{ a: 1 }], { logType: 'Throttled' });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('7');
     const entry = (await getJson(url, '/_lab/requests')).at(-1);
-    expect(entry).toMatchObject({ status: 429, retryAfterSeconds: 7, client: `workspace ${WORKSPACE_ID}`, injectedFault: 'r:429', notes: [] });
+    expect(entry).toMatchObject({ status: 429, retryAfterSeconds: 7, client: `workspace ${WORKSPACE_ID}`, table: 'Throttled_CL', injectedFault: 'r:429', notes: [] });
   });
 });
 
