@@ -4,16 +4,17 @@ import { isObject, optNumber, optString, requireNumber, requireString, stringArr
 import { MalformedAlertError, type MappedAlert, type MappingContext, type PushRecord } from './types.ts';
 import { identityKey } from './identity.ts';
 
-// The API says "Hold message"; the Sentinel push uses the current UI strings (§4e). Older codes map too.
+// The API says "Hold message"; the Sentinel push uses the current UI strings (§4e), matched without
+// regard to case (the simulator's other API strings are guessed in that wording). Older codes map too.
+const CURRENT_ACTIONS = ['Hold', 'Move to Junk', 'Lock Link', 'Lock All Links', 'Double Lock Link', 'Double Lock All Links', 'Strip All Attachments', 'Convert Attachment', 'Convert All Attachments', 'Unspoof'];
 const ACTION_NAMES: Record<string, string> = {
+  ...Object.fromEntries(CURRENT_ACTIONS.map((a) => [a.toLowerCase(), a])),
   'hold message': 'Hold',
-  hold: 'Hold',
   junk: 'Move to Junk',
   locked_link: 'Lock Link',
   double_locked_link: 'Double Lock Link',
   strip_attachment: 'Strip All Attachments',
   convert_attachment: 'Convert Attachment',
-  unspoof: 'Unspoof',
 };
 
 function unique(values: string[]): string[] {

@@ -133,6 +133,10 @@ export const MODEL_DEFS: ModelDef[] = [
   D('Attack Path Modelling::Model Breach on Critical Attack Path', 5, [], [], 'meta', 'server', 'A model has alerted on a device that lies on a critical attack path.'),
   D('System::System', 3, [], [], 'system', 'system', 'An issue with the system has been detected. Please see the event details for more information.', 'Review the system status page and resolve the underlying issue.'),
   D('Unrestricted Test Model', 5, [], [], 'test', 'test', 'A test model used to verify alert settings.', 'No action is required: this alert was sent to test the alert output.'),
+  // RESPOND for SaaS (the workbooks' RESPOND/Apps panels read these): names guessed in the style of
+  // the Antigena::Network ones (docs/reference/simulator.md). Last, so earlier models keep their uuids.
+  D('Antigena::SaaS::Antigena Suspicious SaaS Activity Block', 4, [], ['T1078.004'], 'antigena', 'saas', 'Antigena has disabled a SaaS user after suspicious activity.'),
+  D('Antigena::SaaS::Antigena Significant Compliance Activity Block', 3, [], [], 'antigena', 'saas', 'Antigena has blocked a SaaS user performing significant compliance activity.'),
 ];
 
 export interface ApiModel {
@@ -259,7 +263,8 @@ export function buildCatalogue(seed: number, clockStart: number): Catalogue {
       version,
       priority: def.priority,
       category: categoryFor(def.priority),
-      compliance: def.name.startsWith('Compliance::'),
+      // A model of a Compliance family or sub-family (Compliance::…, IaaS::Compliance::…) is a compliance model.
+      compliance: /(^|::)Compliance::/.test(def.name),
     };
     if (def.techniques.length > 0) then.mitre = { tactics: tacticsFor(def.techniques), techniques: def.techniques };
     // About one model in seven has been edited since: its `now` carries a newer phid and version.

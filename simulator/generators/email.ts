@@ -35,6 +35,20 @@ function fillSubject(rng: Rng, s: string): string {
   return s.replace('{n}', String(rng.int(1000, 99999))).replace('{q}', String(rng.int(1, 4))).replace('{word}', rng.pick(WORDS));
 }
 
+// Darktrace/Email's action strings in the API: only "Hold message" is public (darktrace-api.md §6);
+// the others are guessed in that wording from the UI's action names (sentinel-table.md §4e), see
+// docs/reference/simulator.md. Which one an email gets is derived from its uuid and recipient, not
+// drawn, so the rest of a seed's output is what it was before the vocabulary grew.
+const LINK_ACTIONS = ['Lock link', 'Lock all links', 'Double lock link', 'Double lock all links'];
+const SUSPICIOUS_ACTIONS = [...LINK_ACTIONS, 'Strip all attachments', 'Convert attachment', 'Convert all attachments'];
+const UNHELD_MALICIOUS_ACTIONS = ['Move to junk', 'Unspoof'];
+
+function byKey(key: string, list: string[]): string {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619) >>> 0;
+  return list[h % list.length]!;
+}
+
 export function generateEmail(world: World, rng: Rng, spec: EmailSpec): EmailAlert {
   const severity = spec.severity ?? rng.weighted(['benign', 'suspicious', 'malicious'] as const, [5, 3, 2]);
   const direction = spec.direction ?? (rng.chance(0.9) ? 'inbound' : 'outbound');
@@ -63,7 +77,7 @@ export function generateEmail(world: World, rng: Rng, spec: EmailSpec): EmailAle
           ? [...rng.sample(WARN, rng.int(1, 3)), ...rng.sample(INFO, rng.int(0, 2))]
           : rng.sample(INFO, rng.int(1, 3));
     const held = severity === 'malicious' && rng.chance(0.8);
-    const actions = held ? ['Hold message'] : severity === 'suspicious' && rng.chance(0.5) ? ['Double lock links'] : [];
+    const actions = held ? ['Hold message', byKey(`${guid}:${user.email}`, LINK_ACTIONS)] : severity === 'suspicious' && rng.chance(0.5) ? [byKey(`${guid}:${user.email}`, SUSPICIOUS_ACTIONS)] : severity === 'malicious' ? [byKey(`${guid}:${user.email}`, UNHELD_MALICIOUS_ACTIONS)] : [];
     return {
       rcpt_to: user.email,
       rcpt_status: held ? 'held' : 'delivered',
