@@ -9,6 +9,7 @@ export const SLOW_TESTS = [
   'test/package/15-packed-package.test.ts',
   'test/harness/scenarios-*.test.ts',
   'test/harness/12-every-stream-scenario.test.ts',
+  'test/harness/11-content-check.test.ts',
 ];
 
 export default defineConfig({
