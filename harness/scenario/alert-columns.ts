@@ -26,7 +26,8 @@ export const TYPE_STREAM_TABLE: Record<AlertType, string> = {
 
 export type Sink = 'dataCollector' | 'logsIngestion';
 
-const SHARED = ['TimeGenerated', 'dtProduct_s'];
+// alertTime_t: the connector names alertTime as time-generated-field, and the field also lands as its own column.
+const SHARED = ['TimeGenerated', 'dtProduct_s', 'alertTime_t'];
 
 /** sentinel-table.md §4b–4e, each type with the columns other sections say it also fills. */
 export const LEGACY_COLUMNS_BY_TYPE: Record<AlertType, readonly string[]> = {

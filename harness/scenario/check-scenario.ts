@@ -9,7 +9,7 @@ import { isObject, show, type Findings, type KeyPath } from './diagnostics.ts';
 import { checkStories, findStoryDefinition, storyAlertTypes } from './check-stories.ts';
 import { checkConnectorConfig } from './check-connector-config.ts';
 import { checkKql } from './check-kql.ts';
-import { LEGACY_TABLE, producibleColumns, workspaceTables, type Sink } from './alert-columns.ts';
+import { LEGACY_TABLE, TYPE_STREAM_TABLE, producibleColumns, workspaceTables, type Sink } from './alert-columns.ts';
 
 type Doc = Record<string, unknown>;
 
@@ -112,10 +112,36 @@ export function generatedTypes(doc: Doc, traffic: Doc, topology: Doc): Set<Alert
   return types;
 }
 
+/**
+ * Tables whose columns the run's `inject:` entries decide, so no column of theirs is warned about: a
+ * raw Data Collector post's `<logType>_CL` (its records' fields, typed by value), the table of a
+ * Logs Ingestion stream posted to, and the table of an alert type injected with fields set (a GUID in
+ * a hostname lands in hostname_g).
+ */
+function injectedTables(traffic: Doc, sink: Sink): Set<string> {
+  const open = new Set<string>();
+  for (const e of list(traffic.inject)) {
+    if (e.to === 'mock') {
+      if (typeof e.logType === 'string') open.add(`${e.logType}_CL`);
+      if (typeof e.stream === 'string') open.add(streamTable(e.stream));
+    } else if (typeof e.type === 'string' && (ALERT_TYPES as readonly string[]).includes(e.type) && isObject(e.set)) {
+      open.add(sink === 'dataCollector' ? LEGACY_TABLE : TYPE_STREAM_TABLE[e.type as AlertType]);
+    }
+  }
+  return open;
+}
+
+/** The table a shipped-DCR stream writes: Custom-DarktraceModelAlerts → DarktraceModelAlerts_CL. */
+function streamTable(stream: string): string {
+  const base = stream.replace(/^Custom-/, '');
+  return base.endsWith('_CL') ? base : `${base}_CL`;
+}
+
 /** Expectations on types, tables and columns the run's traffic cannot produce. */
 function checkExpectedData(doc: Doc, traffic: Doc, topology: Doc, expect: Doc, out: Findings): void {
   const types = generatedTypes(doc, traffic, topology);
   const sink: Sink = topology.sink === 'logsIngestion' ? 'logsIngestion' : 'dataCollector';
+  const open = injectedTables(traffic, sink);
   const known = types ?? new Set(ALERT_TYPES);
   const runTypes = known.size ? [...known].join(', ') : 'none';
   if (types && Array.isArray(expect.landed)) {
@@ -126,6 +152,7 @@ function checkExpectedData(doc: Doc, traffic: Doc, topology: Doc, expect: Doc, o
     });
   }
   const columnWarning = (segs: KeyPath, table: string, column: string, keyOf?: string) => {
+    if (open.has(table)) return;
     const columns = producibleColumns(table, [...known], sink);
     if (columns === undefined) out.warn(segs, `no alert type of this run (${runTypes}) writes table ${show(table)} through the ${sink} sink`, keyOf);
     else if (!columns.has(column)) out.warn(segs, `no alert type of this run (${runTypes}) produces column ${show(column)} in ${table} (sparse tables are legitimate: it may come from data the run injects)`, keyOf);
@@ -143,8 +170,15 @@ function checkExpectedData(doc: Doc, traffic: Doc, topology: Doc, expect: Doc, o
     }
     // A query expected to fail is not checked: its error is the point.
     if (typeof q.kql === 'string' && q.kql.trim() !== '' && q.error === undefined) {
-      tables ??= workspaceTables([...known], sink);
-      checkKql(q.kql, ['expect', 'queries', i, 'kql'], { tables, runTypes }, out);
+      tables ??= withInjected(workspaceTables([...known], sink), open);
+      checkKql(q.kql, ['expect', 'queries', i, 'kql'], { tables, runTypes, openTables: open }, out);
     }
   });
+}
+
+/** The workspace's tables plus each injected table not among them (its columns, but TimeGenerated, unknown until the run). */
+function withInjected(tables: ReturnType<typeof workspaceTables>, open: Set<string>): ReturnType<typeof workspaceTables> {
+  const missing = [...open].filter((name) => !tables.some((t) => t.name === name));
+  // TimeGenerated is the one column every table has; the rest come with the records.
+  return [...tables, ...missing.map((name) => ({ name, columns: [{ name: 'TimeGenerated', type: 'datetime' as const }] }))];
 }

@@ -120,4 +120,26 @@ describe('the loader', () => {
     expect(paths).toEqual(expect.arrayContaining(['3 clock.start', '6 traffic.inject[0].type', '8 traffic.inject[2].set.subject']));
     expect(paths.some((p) => p.startsWith('7 traffic.inject[1]'))).toBe(true);
   });
+
+  it("warns of no table or column the run's injections write, and still of the others", () => {
+    const r = parseScenario(
+      [
+        'name: t',
+        'duration: 1m',
+        'traffic:',
+        '  inject:',
+        '    - { at: 5s, type: modelBreach, set: { device.hostname: { guid: true } } }',
+        '    - { at: 6s, to: mock, logType: Third, records: [{ a: 1 }] }',
+        'expect:',
+        '  queries:',
+        '    - { name: a, kql: "Third_CL | where a_d > 0 | count", rows: [[1]] }',
+        '    - { name: b, kql: "darktrace_model_alerts_CL | where isnotempty(hostname_g) | count", rows: [[1]] }',
+        '    - { name: c, kql: "Other_CL | count", rows: [[1]] }',
+        '',
+      ].join('\n'),
+      'f.yaml',
+    );
+    expect(r.ok).toBe(true);
+    expect(r.ok ? r.warnings.map((w) => `${w.line} ${w.path}`) : []).toEqual(['11 expect.queries[2].kql']);
+  });
 });
