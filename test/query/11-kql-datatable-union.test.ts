@@ -1,14 +1,10 @@
 // Issue 11, KQL coverage for real content: `datatable` and `union isfuzzy=true`, in the shapes the
 // Darktrace workbooks use (a datatable of zero-count tiles unioned with counted rows, then summed;
 // a union over tables of which some may not exist).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContentDb, refusal, runContent } from './content-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { refusal, runContent, useContentDb } from './content-fixture.ts';
 
-let db: Awaited<ReturnType<typeof createContentDb>>;
-beforeAll(async () => {
-  db = await createContentDb();
-});
-afterAll(() => db.close());
+const db = useContentDb();
 
 describe('datatable', () => {
   it('is a table of typed literal rows', async () => {

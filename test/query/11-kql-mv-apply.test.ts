@@ -1,14 +1,10 @@
 // Issue 11, KQL coverage for real content: `mv-apply` (the Darktrace Model Alert rule gathers each
 // alert's MITRE technique ids with it) and array_concat() (the incident workbook joins an incident's
 // previous groups with its current one).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContentDb, refusal, runContent } from './content-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { refusal, runContent, useContentDb } from './content-fixture.ts';
 
-let db: Awaited<ReturnType<typeof createContentDb>>;
-beforeAll(async () => {
-  db = await createContentDb();
-});
-afterAll(() => db.close());
+const db = useContentDb();
 
 describe('mv-apply', () => {
   it('runs the subquery over each row’s expanded items and joins its result to the row (the rule shape)', async () => {

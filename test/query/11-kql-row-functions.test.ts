@@ -1,13 +1,9 @@
 // Issue 11, KQL coverage for real content: column_ifexists() (content that must work whether or not
 // a column has landed yet) and ingestion_time() (every row keeps when the store took it in).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContentDb, refusal, runContent } from './content-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { refusal, runContent, useContentDb } from './content-fixture.ts';
 
-let db: Awaited<ReturnType<typeof createContentDb>>;
-beforeAll(async () => {
-  db = await createContentDb();
-});
-afterAll(() => db.close());
+const db = useContentDb();
 
 describe('column_ifexists()', () => {
   it('reads the column when the input has it, else the default, typed as the analyser says', async () => {

@@ -1,14 +1,10 @@
 // Issue 11, KQL coverage for real content: summarize aggregates the Darktrace content uses beyond
 // the core set — take_any()/any() over several columns (values from one row), count(Column), and
 // make_list() with a size limit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContentDb, refusal, runContent } from './content-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { refusal, runContent, useContentDb } from './content-fixture.ts';
 
-let db: Awaited<ReturnType<typeof createContentDb>>;
-beforeAll(async () => {
-  db = await createContentDb();
-});
-afterAll(() => db.close());
+const db = useContentDb();
 
 describe('take_any() / any() over several columns', () => {
   it('returns each listed column, taken from one and the same row of the group', async () => {

@@ -1,6 +1,7 @@
 // Fixed rows in the shape of the Logs Ingestion Darktrace tables (sentinel-table.md §8), with the
 // store's hidden ingestion time, for the KQL constructs Sentinel content over them uses.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll } from 'vitest';
 import { QueryError } from '../../mock-sentinel/query/errors.ts';
 import { runKql } from '../../mock-sentinel/query/index.ts';
 import { WORKSPACE } from './fixture.ts';
@@ -67,4 +68,19 @@ export async function refusal(db: { connection: DuckDBConnection }, query: strin
     throw err;
   }
   throw new Error(`the query was not refused: ${query}`);
+}
+
+/** One content DB for a test file: created before its tests, closed after them. */
+export function useContentDb(): { readonly connection: DuckDBConnection } {
+  let db: Awaited<ReturnType<typeof createContentDb>> | undefined;
+  beforeAll(async () => {
+    db = await createContentDb();
+  });
+  afterAll(() => db?.close());
+  return {
+    get connection() {
+      if (!db) throw new Error('the content DB is not open (use it inside a test)');
+      return db.connection;
+    },
+  };
 }
