@@ -160,6 +160,10 @@ function checkExpectedData(doc: Doc, traffic: Doc, topology: Doc, expect: Doc, o
   if (isObject(expect.columns) && typeof expect.columns.table === 'string' && isObject(expect.columns.columns)) {
     for (const column of Object.keys(expect.columns.columns)) columnWarning(['expect', 'columns', 'columns'], expect.columns.table, column, column);
   }
+  // A null rate over a column no alert type produces is 100% (legitimate for a sparse table, so a warning).
+  list(expect.nullRate).forEach((n, i) => {
+    if (typeof n.table === 'string' && typeof n.column === 'string') columnWarning(['expect', 'nullRate', i, 'column'], n.table, n.column);
+  });
   let tables: ReturnType<typeof workspaceTables> | undefined;
   list(expect.queries).forEach((q, i) => {
     const table = typeof q.table === 'string' ? q.table : LEGACY_TABLE;
