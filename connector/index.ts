@@ -2,7 +2,8 @@
 // → durable spool → delivery → sink. See docs/reference/connector.md.
 import { EventEmitter } from 'node:events';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { ConnectorConfig } from './config/types.ts';
+import type { ConnectorConfig, SinkConfig } from './config/types.ts';
+import { ConfigError } from './config/load.ts';
 import { DarktraceClient } from './darktrace/client.ts';
 import { DeadLetterFile } from './spool/dead-letter.ts';
 import { Deliverer } from './delivery/deliverer.ts';
@@ -24,11 +25,13 @@ import path from 'node:path';
 
 export type { ConnectorConfig } from './config/types.ts';
 export { loadConfigFile, resolveConfig, ConfigError } from './config/load.ts';
+export { reloadOnHangup, reloadConfig } from './config/reload.ts';
 
 /**
- * Events: `spooled` {source,count,firstSeq,lastSeq,keys}, `delivered` {count,firstSeq,lastSeq,records},
- * `dead-lettered` {stage:'alert'|'delivery',reason,…}, `checkpoint` {source,endMs,fetched,fresh},
- * `idle` (nothing spooled or parked), `delivery-paused` {reason}, `source-error` {source,kind,message},
+ * Events: `spooled` {source,count,firstSeq,lastSeq,keys}, `delivered` {sink,count,firstSeq,lastSeq,records},
+ * `dead-lettered` {stage:'alert'|'delivery',sink (delivery),reason,…}, `checkpoint` {source,endMs,fetched,fresh},
+ * `idle` {sink} (that sink has nothing spooled or parked), `delivery-paused` {sink,reason},
+ * `sink-enabled` / `sink-disabled` {sink,why}, `source-error` {source,kind,message},
  * `parked` {sink,target,reason,cause,configKey,count} (a stream or table set aside after a
  * configuration-like error), `parked-retry` {sink,target,outcome: refused|failed|landed} (one retry
  * of a parked target), `unparked` {sink,target} (its parked records landed).
@@ -50,7 +53,18 @@ export interface Connector {
   pollNow(): void;
   /** Records spooled or parked, not yet delivered or dead-lettered. */
   pending(): number;
-  /** Resolves true once nothing is spooled or parked (false after timeoutMs). */
+  /**
+   * Enables or disables one sink while running (false when there is no such sink). A disabled sink
+   * keeps its cursor but holds no segments back; enabled again, it goes on from its cursor, or from
+   * the first record still on disk if segments it had not read were deleted meanwhile.
+   */
+  setSinkEnabled(name: string, enabled: boolean): Promise<boolean>;
+  /**
+   * Applies what may change while running from a re-read config (SIGHUP): each sink's `enabled`.
+   * Returns what changed; throws ConfigError (key path and reason) when the sinks differ otherwise.
+   */
+  applyConfig(next: ConnectorConfig): Promise<string[]>;
+  /** Resolves true once no enabled sink has anything spooled or parked (false after timeoutMs). */
   waitIdle(timeoutMs?: number): Promise<boolean>;
   /** Tries both ends (a signed Darktrace request, a signed empty Sentinel post); lists the problems. */
   check(): Promise<string[]>;
@@ -62,6 +76,17 @@ export interface ConnectorOptions {
   logDestination?: DestinationStream;
   /** Clock for poll windows and for the stuckAfter deadline of parked targets (tests). */
   now?: () => number;
+}
+
+/** One configured sink at run time. */
+interface SinkRun {
+  cfg: SinkConfig;
+  sink: Sink;
+  /** Running only while the sink is enabled and the connector started. */
+  deliverer?: Deliverer;
+  enabled: boolean;
+  /** Why delivery is paused (retries ran out, disk full), until the next delivery. */
+  paused?: string;
 }
 
 const REDACT = ['*.sharedKey', '*.secondaryKey', '*.clientSecret', '*.privateToken', '*.publicToken', '*.token', 'authorization', '*.authorization', 'headers.authorization'];
@@ -77,18 +102,26 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
   let spool: Spool | undefined;
   let deadLetters: DeadLetterFile | undefined;
   let disk: DiskSpace | undefined;
-  let sink: Sink | undefined;
   let ingest: AlertIngest | undefined;
-  let deliverer: Deliverer | undefined;
+  /** One per configured sink, in config order: its sink, its deliverer over its own spool cursor. */
+  let sinks: SinkRun[] = [];
   let pollers: Poller[] = [];
   let server: ReturnType<typeof createHttpServer> | undefined;
   let running = false;
   let closed = false;
-  let pausedReason: string | undefined;
   let stopSummary = () => {};
+  const runOf = (name: string | undefined) => sinks.find((r) => r.cfg.name === name);
 
-  events.on('delivery-paused', (e: { reason: string }) => (pausedReason = e.reason));
-  events.on('delivered', () => (pausedReason = undefined));
+  events.on('delivery-paused', (e: { sink: string; reason: string }) => {
+    const r = runOf(e.sink);
+    if (r) r.paused = e.reason;
+  });
+  events.on('delivered', (e: { sink: string }) => {
+    const r = runOf(e.sink);
+    if (r) r.paused = undefined;
+    updateSinkGauges();
+  });
+  events.on('spooled', () => updateSinkGauges());
   // A record refused by Sentinel is in the dead-letter file: replaying it must not be a "duplicate".
   events.on('dead-lettered', (e: { stage: string; records?: { key: string }[] }) => {
     if (e.stage === 'delivery' && e.records) ingest?.forget(e.records.map((r) => r.key));
@@ -103,16 +136,22 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       segmentBytes: config.spool.segmentBytes,
       onWarning: (msg, detail) => log.warn(detail, msg),
       disk,
+      cursors: config.sinks.map((c) => c.name),
     });
+    for (const c of config.sinks) spool.setEnabled(c.name, c.enabled);
     deadLetters = new DeadLetterFile(config.state, disk);
-    sink = createSink(config.sentinel, {
-      onAttempt: ({ status, durationMs }) => metrics.sinkLatency.observe({ sink: config.sentinel.mode, status: String(status) }, durationMs / 1000),
-      onRetry: ({ reason, attempt, delayMs }) => {
-        metrics.retried.inc({ sink: config.sentinel.mode, reason: reason.split(' ')[0] === 'network' ? 'network' : reason.split(' ')[0]! });
-        log.warn({ sink: config.sentinel.mode, reason, attempt, delayMs }, 'delivery failed transiently; retrying');
-      },
-      onWarning: (msg, detail) => log.warn(detail, msg),
-    }, clock);
+    sinks = config.sinks.map((cfg) => ({
+      cfg,
+      enabled: cfg.enabled,
+      sink: createSink(cfg, {
+        onAttempt: ({ status, durationMs }) => metrics.sinkLatency.observe({ sink: cfg.name, status: String(status) }, durationMs / 1000),
+        onRetry: ({ reason, attempt, delayMs }) => {
+          metrics.retried.inc({ sink: cfg.name, reason: reason.split(' ')[0] === 'network' ? 'network' : reason.split(' ')[0]! });
+          log.warn({ sink: cfg.name, reason, attempt, delayMs }, 'delivery failed transiently; retrying');
+        },
+        onWarning: (msg, detail) => log.warn({ sink: cfg.name, ...detail }, msg),
+      }, clock),
+    }));
     ingest = new AlertIngest({
       spool,
       filter: createFilter(config.filters),
@@ -125,6 +164,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     });
     metrics.spoolBytes.set(spool.bytes);
     metrics.spoolPending.set(spool.pending);
+    updateSinkGauges();
     if (spool.recovery.tornBytes) log.warn({ bytes: spool.recovery.tornBytes }, 'spool recovered from a torn write');
     return ingest;
   }
@@ -134,9 +174,23 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     const diskStatus = disk?.status();
     const reasons: string[] = [];
     if (diskStatus?.full) reasons.push(`disk full (${diskStatus.freeBytes ?? 'unknown'} bytes free)`);
-    if (pausedReason !== undefined) reasons.push(`delivery paused: ${pausedReason}`);
-    const parked = deliverer?.parked() ?? [];
-    for (const p of parked) reasons.push(`sink ${p.sink} ${deliverer!.targetKind} ${p.target} parked (${p.records} records): ${p.reason}; ${p.cause}; check ${p.configKey}`);
+    const perSink = sinks.map((r) => {
+      if (r.enabled && r.paused !== undefined) reasons.push(`sink ${r.cfg.name} delivery paused: ${r.paused}`);
+      const parked = r.deliverer?.parked() ?? [];
+      for (const p of parked) reasons.push(`sink ${p.sink} ${r.deliverer!.targetKind} ${p.target} parked (${p.records} records): ${p.reason}; ${p.cause}; check ${p.configKey}`);
+      const cursor = spool?.cursor(r.cfg.name);
+      return {
+        name: r.cfg.name,
+        mode: r.cfg.mode,
+        enabled: r.enabled,
+        status: !r.enabled ? 'disabled' : r.paused !== undefined || parked.length ? 'degraded' : 'ok',
+        pendingRecords: r.deliverer?.pending ?? cursor?.pending ?? 0,
+        committedSeq: cursor?.committedSeq ?? 0,
+        paused: r.paused ?? null,
+        parked,
+      };
+    });
+    const first = perSink[0];
     pollers.forEach((p, i) => p.status.consecutiveFailures > 0 && reasons.push(`source ${sourceNames[i]} failing: ${p.status.lastError}`));
     return {
       status: reasons.length ? 'degraded' : 'ok',
@@ -144,21 +198,76 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       running,
       disk: diskStatus ?? null,
       spool: spool ? { pendingRecords: spool.pending, bytes: spool.bytes, committedSeq: spool.committedSeq, lastSeq: spool.lastSeq } : null,
-      delivery: { sink: config.sentinel.mode, paused: pausedReason ?? null, parked },
+      // The first sink's, as before several sinks: { sink, paused, parked }.
+      delivery: { sink: first?.name ?? config.sentinel.name, paused: first?.paused ?? null, parked: first?.parked ?? [] },
+      sinks: perSink,
       sources,
     };
   }
   let sourceNames: string[] = [];
 
+  /** Records no enabled sink may still owe: each enabled sink's spooled and parked records. */
+  function owed(): number {
+    if (!spool) return 0;
+    let n = 0;
+    for (const r of sinks) if (r.enabled) n += r.deliverer?.pending ?? spool.cursor(r.cfg.name).pending;
+    return n;
+  }
+
+  function updateSinkGauges(): void {
+    if (!spool) return;
+    for (const r of sinks) {
+      metrics.sinkPending.set({ sink: r.cfg.name }, spool.cursor(r.cfg.name).pending);
+      metrics.sinkEnabled.set({ sink: r.cfg.name }, r.enabled ? 1 : 0);
+    }
+  }
+
+  /** Starts or stops one sink's delivery; its cursor stays, and a disabled sink holds no segments back. */
+  async function setSinkEnabled(name: string, enabled: boolean, why: string): Promise<boolean> {
+    const r = runOf(name);
+    if (!r) return false;
+    if (r.enabled === enabled) return true;
+    r.enabled = enabled;
+    if (!enabled) {
+      await r.deliverer?.stop();
+      r.deliverer = undefined;
+      r.paused = undefined;
+    }
+    spool?.setEnabled(name, enabled);
+    if (enabled && running) startDeliverer(r);
+    updateSinkGauges();
+    log.info({ sink: name, enabled, why, pending: spool?.cursor(name).pending }, enabled ? 'sink enabled' : 'sink disabled');
+    events.emit(enabled ? 'sink-enabled' : 'sink-disabled', { sink: name, why });
+    // Disabling the last sink that owed records makes the connector idle.
+    if (owed() === 0) events.emit('idle', { sink: name });
+    return true;
+  }
+
+  function startDeliverer(r: SinkRun): void {
+    r.deliverer = new Deliverer({
+      spool: spool!.cursor(r.cfg.name), sink: r.sink, deadLetters: deadLetters!, metrics, events, log,
+      maxBatchBytes: r.cfg.batch.maxBytes,
+      maxBatchRecords: r.cfg.batch.maxRecords,
+      pauseMs: r.cfg.retry.pauseMs,
+      stuckAfterMs: r.cfg.stuckAfterMs,
+      parkedBackoff: r.cfg.retry,
+      parkedMaxBytes: config.spool.maxBytes,
+      parkedSegmentBytes: config.spool.segmentBytes,
+      now: opts.now,
+    });
+    r.deliverer.start();
+  }
+
   function waitIdle(timeoutMs: number): Promise<boolean> {
-    if (!spool || (deliverer?.pending ?? spool.pending) === 0) return Promise.resolve(true);
+    if (owed() === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (v: boolean) => {
         clearTimeout(timer);
         events.off('idle', onIdle);
         resolve(v);
       };
-      const onIdle = () => done(true);
+      // One sink idle is not enough: every enabled sink must be.
+      const onIdle = () => owed() === 0 && done(true);
       const timer = setTimeout(() => done(false), timeoutMs);
       events.on('idle', onIdle);
     });
@@ -172,17 +281,6 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     async start() {
       if (running) return;
       const ing = open();
-      deliverer = new Deliverer({
-        spool: spool!, sink: sink!, deadLetters: deadLetters!, metrics, events, log,
-        maxBatchBytes: config.sentinel.batch.maxBytes,
-        maxBatchRecords: config.sentinel.batch.maxRecords,
-        pauseMs: config.sentinel.retry.pauseMs,
-        stuckAfterMs: config.sentinel.stuckAfterMs,
-        parkedBackoff: config.sentinel.retry,
-        parkedMaxBytes: config.spool.maxBytes,
-        parkedSegmentBytes: config.spool.segmentBytes,
-        now: opts.now,
-      });
       pollers = [];
       sourceNames = [];
       if (config.poll.enabled) {
@@ -202,16 +300,19 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       }
       running = true;
       stopSummary = startSummaryLog(metrics, log, config.log.summaryIntervalMs, () => spool?.pending ?? 0);
-      deliverer.start();
+      for (const r of sinks) if (r.enabled) startDeliverer(r);
       for (const p of pollers) p.start();
-      log.info({ sources: sourceNames, sink: config.sentinel.mode, endpoint: config.sentinel.endpoint, pending: spool!.pending }, 'connector started');
+      log.info({ sources: sourceNames, sinks: sinks.map((r) => ({ name: r.cfg.name, mode: r.cfg.mode, endpoint: r.cfg.endpoint, enabled: r.enabled })), pending: spool!.pending }, 'connector started');
     },
     async stop() {
       if (!running) return;
       running = false;
       stopSummary();
       await Promise.all(pollers.map((p) => p.stop()));
-      await deliverer?.stop();
+      await Promise.all(sinks.map(async (r) => {
+        await r.deliverer?.stop();
+        r.deliverer = undefined;
+      }));
       log.info({ pending: spool?.pending }, 'connector stopped');
     },
     async listen() {
@@ -223,6 +324,10 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
         health,
         log,
         waitIdle,
+        setSinkEnabled: (name, enabled) => {
+          open();
+          return setSinkEnabled(name, enabled, 'admin api');
+        },
         debugClock: config.debug.enabled ? clock : undefined,
         admitAdmin: createAdminGuard(config.admin),
       });
@@ -241,7 +346,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       server = undefined;
       spool?.close();
       deadLetters?.close();
-      await sink?.close();
+      await Promise.all(sinks.map((r) => r.sink.close()));
       await client.close();
       spool = undefined;
       ingest = undefined;
@@ -254,7 +359,28 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     },
     pending() {
       open();
-      return deliverer?.pending ?? spool!.pending;
+      const each = sinks.filter((r) => r.enabled).map((r) => r.deliverer?.pending ?? spool!.cursor(r.cfg.name).pending);
+      return each.length ? Math.max(...each) : spool!.pending;
+    },
+    setSinkEnabled(name: string, enabled: boolean) {
+      open();
+      return setSinkEnabled(name, enabled, 'api');
+    },
+    async applyConfig(next: ConnectorConfig) {
+      open();
+      const changed: string[] = [];
+      const issues: string[] = [];
+      next.sinks.forEach((c, i) => {
+        if (!runOf(c.name)) issues.push(`sinks.${i}.name: '${c.name}' is not a sink this connector runs; adding a sink needs a restart`);
+      });
+      for (const r of sinks) if (!next.sinks.some((c) => c.name === r.cfg.name)) issues.push(`sinks: '${r.cfg.name}' is missing; removing a sink needs a restart`);
+      if (issues.length) throw new ConfigError(issues);
+      for (const c of next.sinks) {
+        if (runOf(c.name)!.enabled === c.enabled) continue;
+        await setSinkEnabled(c.name, c.enabled, 'config reload');
+        changed.push(`${c.name} ${c.enabled ? 'enabled' : 'disabled'}`);
+      }
+      return changed;
     },
     async check() {
       const problems: string[] = [];
@@ -263,13 +389,15 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       } catch (err) {
         problems.push(`darktrace: ${(err as Error).message}`);
       }
-      const s = createSink(config.sentinel, undefined, clock);
-      try {
-        await s.check();
-      } catch (err) {
-        problems.push(`sentinel: ${(err as Error).message}`);
-      } finally {
-        await s.close();
+      for (const cfg of config.sinks) {
+        const s = createSink(cfg, undefined, clock);
+        try {
+          await s.check();
+        } catch (err) {
+          problems.push(`${config.sinks.length > 1 ? `sink ${cfg.name}` : 'sentinel'}: ${(err as Error).message}`);
+        } finally {
+          await s.close();
+        }
       }
       return problems;
     },

@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { configSchema } from './schema.ts';
 import { parseDuration, parseSize } from '../util/duration.ts';
-import { ALERT_TYPES, DEFAULT_STREAMS, LEGACY_TYPES, type AlertType, type ConnectorConfig, type LogsIngestionSinkConfig, type RetryConfig } from './types.ts';
+import { ALERT_TYPES, DEFAULT_STREAMS, LEGACY_TYPES, type AlertType, type ConnectorConfig, type LogsIngestionSinkConfig, type RetryConfig, type SinkConfig } from './types.ts';
 
 export class ConfigError extends Error {
   readonly issues: string[];
@@ -127,27 +127,33 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
   const obj = substitute(raw, [], env, baseDir, issues) as Record<string, any>;
   if (issues.length) throw new ConfigError(issues);
   if (obj.sentinel && typeof obj.sentinel === 'object' && obj.sentinel.mode === undefined) obj.sentinel.mode = 'dataCollector';
-  if (!validate(obj)) throw new ConfigError(dedupeIssues(validate.errors ?? []));
-
-  const s = obj.sentinel;
-  const batchBytes = parseSize(s.batch?.maxBytes ?? '5MB');
-  if (s.mode === 'dataCollector' && batchBytes > MAX_BATCH_BYTES) throw new ConfigError([`sentinel.batch.maxBytes: must not exceed 30MB (the Data Collector API limit per post)`]);
-  if (/^(timegenerated|tenant|rawdata)$/i.test(s.timeGeneratedField ?? '')) {
-    // azure-ingestion.md A5: the service refuses a record carrying a reserved property.
-    throw new ConfigError([`sentinel.timeGeneratedField: '${s.timeGeneratedField}' is a reserved property; every record would be refused (400 InvalidDataFormat)`]);
+  if (Array.isArray(obj.sinks)) for (const e of obj.sinks) if (e && typeof e === 'object' && e.mode === undefined) e.mode = 'dataCollector';
+  const noSink = obj.sentinel === undefined && obj.sinks === undefined ? ['sentinel: is required (or sinks:, a list of sinks)'] : [];
+  if (!validate(obj)) throw new ConfigError([...dedupeIssues(validate.errors ?? []), ...noSink]);
+  if (noSink.length) throw new ConfigError(noSink);
+  if (obj.sentinel !== undefined && obj.sinks !== undefined) throw new ConfigError(['sinks: give either sentinel: (one sink) or sinks: (a list), not both']);
+  // The single `sentinel:` is one sink named after its mode (its metrics label and dead letters as before).
+  const entries: Array<{ at: string; raw: Record<string, any> }> = obj.sinks
+    ? (obj.sinks as Record<string, any>[]).map((raw, i) => ({ at: `sinks.${i}`, raw }))
+    : [{ at: 'sentinel', raw: { ...obj.sentinel, name: obj.sentinel.mode } }];
+  const seen = new Map<string, string>();
+  for (const { at, raw } of entries) {
+    if (seen.has(raw.name)) throw new ConfigError([`${at}.name: '${raw.name}' is already the name of ${seen.get(raw.name)}; each sink needs its own (it names its cursor)`]);
+    seen.set(raw.name, at);
   }
-  const retry = {
-    maxAttempts: s.retry?.maxAttempts ?? 8,
-    baseDelayMs: parseDuration(s.retry?.baseDelay ?? '500ms'),
-    maxDelayMs: parseDuration(s.retry?.maxDelay ?? '30s'),
-    pauseMs: parseDuration(s.retry?.pause ?? '30s'),
-  };
   const debug = { enabled: obj.debug?.enabled ?? false, clockSkewMs: obj.debug?.clockSkewMs ?? 0 };
   if (debug.clockSkewMs !== 0 && !debug.enabled) throw new ConfigError(['debug.clockSkewMs: is a test hook; set debug.enabled: true to use it']);
   // The activity streams have no place in darktrace_model_alerts_CL: only their Custom-Darktrace* streams take them.
   const activity = ['responseActions', 'asm', 'emailRelease'].filter((k) => obj.poll?.sources?.[k] === true);
-  if (activity.length && s.mode !== 'logsIngestion') {
-    throw new ConfigError(activity.map((k) => `poll.sources.${k}: needs sentinel.mode logsIngestion (its records go to a Custom-Darktrace* stream; the Data Collector table has no place for them)`));
+  const legacySink = entries.find((e) => e.raw.mode !== 'logsIngestion');
+  if (activity.length && legacySink) {
+    throw new ConfigError(activity.map((k) => `poll.sources.${k}: needs every sink in mode logsIngestion (${legacySink.at} is dataCollector; its records go to a Custom-Darktrace* stream, the Data Collector table has no place for them)`));
+  }
+  const sinks = entries.map(({ at, raw }) => resolveSink(raw, at, baseDir));
+  // One spool format for every sink: the alert time is spooled under one field name, which each sink reads.
+  const odd = sinks.findIndex((k) => k.timeGeneratedField !== sinks[0]!.timeGeneratedField);
+  if (odd > 0) {
+    throw new ConfigError([`sinks.${odd}.timeGeneratedField: '${sinks[odd]!.timeGeneratedField}' differs from sinks.0's '${sinks[0]!.timeGeneratedField}'; the sinks share one spool, so they need the same one (a logsIngestion sink reads alertTime)`]);
   }
   const f = obj.filters ?? {};
   const p = obj.poll ?? {};
@@ -162,20 +168,8 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
       timeoutMs: parseDuration(obj.darktrace.timeout ?? '30s'),
       emailPathPrefix: String(obj.darktrace.emailPathPrefix ?? '/agemail/api/v1.0').replace(/\/+$/, ''),
     },
-    sentinel: s.mode === 'logsIngestion' ? resolveLogsIngestion(s, baseDir, batchBytes, retry) : {
-      mode: 'dataCollector',
-      workspaceId: s.workspaceId,
-      sharedKey: s.sharedKey,
-      secondaryKey: s.secondaryKey,
-      endpoint: String(s.endpoint ?? `https://${s.workspaceId}.ods.opinsights.azure.com`).replace(/\/+$/, ''),
-      logType: s.logType ?? 'darktrace_model_alerts',
-      timeGeneratedField: s.timeGeneratedField ?? 'alertTime',
-      azureResourceId: s.azureResourceId,
-      timeoutMs: parseDuration(s.timeout ?? '60s'),
-      batch: { maxBytes: batchBytes, maxRecords: s.batch?.maxRecords ?? 10_000 },
-      retry,
-      stuckAfterMs: parseDuration(s.stuckAfter ?? '10m'),
-    },
+    sinks,
+    sentinel: sinks[0]!,
     receiver: r
       ? {
           listen: String(r.listen),
@@ -224,13 +218,46 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
     log: { level: obj.log?.level ?? 'info', summaryIntervalMs: parseDuration(obj.log?.summaryInterval ?? '60s') },
     debug,
   };
-  if (resolved.sentinel.mode === 'logsIngestion') {
-    const li = resolved.sentinel;
+  for (const li of resolved.sinks) {
+    if (li.mode !== 'logsIngestion') continue;
     const on = resolved.poll.sources;
     const types: AlertType[] = [...LEGACY_TYPES, ...(on.responseActions ? ['Response Action' as const] : []), ...(on.asm ? ['ASM' as const] : []), ...(on.emailRelease ? ['Email Release' as const] : [])];
     li.probeStreams = types.map((t) => li.streams[t]);
   }
   return resolved;
+}
+
+/** One sink (already schema-validated); `at` is its key path in errors (`sentinel`, `sinks.1`). */
+function resolveSink(s: Record<string, any>, at: string, baseDir: string): SinkConfig {
+  const batchBytes = parseSize(s.batch?.maxBytes ?? '5MB');
+  if (s.mode === 'dataCollector' && batchBytes > MAX_BATCH_BYTES) throw new ConfigError([`${at}.batch.maxBytes: must not exceed 30MB (the Data Collector API limit per post)`]);
+  if (/^(timegenerated|tenant|rawdata)$/i.test(s.timeGeneratedField ?? '')) {
+    // azure-ingestion.md A5: the service refuses a record carrying a reserved property.
+    throw new ConfigError([`${at}.timeGeneratedField: '${s.timeGeneratedField}' is a reserved property; every record would be refused (400 InvalidDataFormat)`]);
+  }
+  const retry = {
+    maxAttempts: s.retry?.maxAttempts ?? 8,
+    baseDelayMs: parseDuration(s.retry?.baseDelay ?? '500ms'),
+    maxDelayMs: parseDuration(s.retry?.maxDelay ?? '30s'),
+    pauseMs: parseDuration(s.retry?.pause ?? '30s'),
+  };
+  const named = { name: String(s.name), enabled: s.enabled ?? true };
+  if (s.mode === 'logsIngestion') return { ...resolveLogsIngestion(s, baseDir, batchBytes, retry), ...named };
+  return {
+    mode: 'dataCollector',
+    workspaceId: s.workspaceId,
+    sharedKey: s.sharedKey,
+    secondaryKey: s.secondaryKey,
+    endpoint: String(s.endpoint ?? `https://${s.workspaceId}.ods.opinsights.azure.com`).replace(/\/+$/, ''),
+    logType: s.logType ?? 'darktrace_model_alerts',
+    timeGeneratedField: s.timeGeneratedField ?? 'alertTime',
+    azureResourceId: s.azureResourceId,
+    timeoutMs: parseDuration(s.timeout ?? '60s'),
+    batch: { maxBytes: batchBytes, maxRecords: s.batch?.maxRecords ?? 10_000 },
+    retry,
+    stuckAfterMs: parseDuration(s.stuckAfter ?? '10m'),
+    ...named,
+  };
 }
 
 /** The `mode: logsIngestion` branch (already schema-validated). */

@@ -80,10 +80,22 @@ const logsIngestion = {
   },
 };
 
+/** A sink name: it names the sink's commit marker file, its parked directory and its metrics label. */
+export const SINK_NAME_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+
+/** One entry of `sinks:`: a `sentinel:` block plus its `name` and whether it starts enabled. */
+function sinkEntry(variant: { required: string[]; properties: Record<string, unknown> }) {
+  return {
+    ...variant,
+    required: ['name', ...variant.required],
+    properties: { ...variant.properties, name: { type: 'string', pattern: SINK_NAME_PATTERN }, enabled: { type: 'boolean' } },
+  };
+}
+
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['darktrace', 'sentinel', 'state'],
+  required: ['darktrace', 'state'],
   properties: {
     darktrace: {
       type: 'object',
@@ -103,6 +115,17 @@ export const configSchema = {
       required: ['mode'],
       discriminator: { propertyName: 'mode' },
       oneOf: [dataCollector, logsIngestion],
+    },
+    sinks: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 16,
+      items: {
+        type: 'object',
+        required: ['mode'],
+        discriminator: { propertyName: 'mode' },
+        oneOf: [sinkEntry(dataCollector), sinkEntry(logsIngestion)],
+      },
     },
     receiver: {
       type: 'object',

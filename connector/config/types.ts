@@ -45,6 +45,8 @@ export interface BatchConfig {
 /** Data Collector API (legacy `/api/logs`). Other sinks join this union as `mode: ...` variants. */
 export interface DataCollectorSinkConfig {
   mode: 'dataCollector';
+  /** The sink's name (SinkConfig); the mode when unnamed. */
+  name?: string;
   workspaceId: string;
   sharedKey: string;
   secondaryKey?: string;
@@ -65,6 +67,8 @@ export interface DataCollectorSinkConfig {
 /** Logs Ingestion API (DCR streams, Entra bearer tokens; azure-ingestion.md part B). */
 export interface LogsIngestionSinkConfig {
   mode: 'logsIngestion';
+  /** The sink's name (SinkConfig); the mode when unnamed. */
+  name?: string;
   /** DCE or DCR logs-ingestion URL (the mock's HTTPS URL in the lab). */
   endpoint: string;
   dcrImmutableId: string;
@@ -96,6 +100,14 @@ export interface LogsIngestionSinkConfig {
 }
 
 export type SentinelConfig = DataCollectorSinkConfig | LogsIngestionSinkConfig;
+
+/** One sink of `sinks:` (or the single `sentinel:`, named after its mode). */
+export type SinkConfig = SentinelConfig & {
+  /** Names its cursor (`<state>/spool/commit-<name>.dat`), its parked queues, its metrics label. */
+  name: string;
+  /** Whether it delivers from the start; switched at run time by the admin API or SIGHUP. */
+  enabled: boolean;
+};
 
 export interface ReceiverConfig {
   listen: string;
@@ -147,7 +159,10 @@ export interface AdminConfig {
 
 export interface ConnectorConfig {
   darktrace: DarktraceConfig;
-  sentinel: SentinelConfig;
+  /** Every sink, in the order configured; each reads the one spool with its own cursor. */
+  sinks: SinkConfig[];
+  /** The first sink (what `--check` and single-sink tools read). */
+  sentinel: SinkConfig;
   receiver?: ReceiverConfig;
   monitoring?: { listen: string };
   admin: AdminConfig;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Metrics } from '../util/metrics.ts';
 import { DeliveryAbortedError, RetryExhaustedError, type ConfigFault, type Sink, type SinkOutcome } from '../sinks/sink.ts';
-import { SpoolFullError, type Spool, type SpoolRecord } from '../spool/spool.ts';
+import { SpoolFullError, type Spool, type SpoolCursor, type SpoolRecord } from '../spool/spool.ts';
 import { DiskFullError } from '../util/disk-full.ts';
 import { sleep } from '../util/sleep.ts';
 import type { BackoffPolicy } from '../util/backoff.ts';
@@ -15,7 +15,8 @@ import type { DeadLetterFile } from '../spool/dead-letter.ts';
 import { ParkingLot, type FinalOutcome, type ParkedStatus } from './parking.ts';
 
 export interface DelivererOptions {
-  spool: Spool;
+  /** The sink's cursor over the spool (or a spool with a single reader). */
+  spool: SpoolCursor | Spool;
   sink: Sink;
   deadLetters: DeadLetterFile;
   metrics: Metrics;
@@ -180,14 +181,14 @@ export class Deliverer {
         if (err instanceof RetryExhaustedError) {
           log.error({ sink: sink.name, reason: err.lastReason, attempts: err.attempts, pending: spool.pending, pauseMs: this.o.pauseMs },
             'delivery attempts exhausted; records stay spooled and are retried after a pause');
-          this.o.events.emit('delivery-paused', { reason: err.lastReason });
+          this.o.events.emit('delivery-paused', { sink: sink.name, reason: err.lastReason });
           await sleep(this.o.pauseMs, signal);
           continue;
         }
         if (err instanceof DiskFullError || err instanceof SpoolFullError) {
           // Only a dead-letter or park write needs new space (the commit is in place): the batch stays spooled.
           log.error({ sink: sink.name, reason: err.message, pending: spool.pending, pauseMs: this.o.pauseMs }, `${err instanceof DiskFullError ? 'disk full' : 'parked queue full'}: a refused batch cannot be dead-lettered or parked; it stays spooled and is retried after a pause`);
-          this.o.events.emit('delivery-paused', { reason: err.message });
+          this.o.events.emit('delivery-paused', { sink: sink.name, reason: err.message });
         } else log.error({ err }, 'unexpected delivery error; pausing');
         await sleep(this.o.pauseMs, signal);
       }
@@ -197,7 +198,7 @@ export class Deliverer {
 
   /** 'idle' once nothing is spooled or parked. */
   private emitIfIdle(): void {
-    if (this.o.spool.pending === 0 && this.parking.records === 0) this.o.events.emit('idle');
+    if (this.o.spool.pending === 0 && this.parking.records === 0) this.o.events.emit('idle', { sink: this.o.sink.name });
   }
 
   /**
@@ -213,13 +214,13 @@ export class Deliverer {
       metrics.deadLettered.inc({ stage: 'delivery' }, o.records.length);
       this.o.log.error({ sink: sink.name, reason: o.reason, status: o.response?.status, records: o.records.length, seqs: [first, last] },
         'batch refused permanently; written to the dead-letter file');
-      events.emit('dead-lettered', { stage: 'delivery', reason: o.reason, count: o.records.length, records: o.records });
+      events.emit('dead-lettered', { stage: 'delivery', sink: sink.name, reason: o.reason, count: o.records.length, records: o.records });
       commit();
       return;
     }
     commit();
     metrics.delivered.inc({ sink: sink.name }, o.records.length);
-    events.emit('delivered', { count: o.records.length, firstSeq: first, lastSeq: last, records: o.records });
+    events.emit('delivered', { sink: sink.name, count: o.records.length, firstSeq: first, lastSeq: last, records: o.records });
     if (this.suspect) {
       const n = o.records.filter((r) => r.seq > this.suspect!.from && r.seq <= this.suspect!.to).length;
       if (n) metrics.suspectedDuplicates.inc(n);

@@ -1,5 +1,5 @@
 // The connector's HTTP surface: the push receiver (sources/push-receiver.ts) on its path, and the
-// admin routes behind the admin guard: GET /health, GET /idle, GET /metrics. With `debug.enabled`
+// admin routes behind the admin guard: GET /health, GET /idle, GET /metrics, POST /sinks/{name}/enable|disable. With `debug.enabled`
 // only: GET/PUT /debug/clock-skew, the test hook that skews the signing clock.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,8 @@ export interface HttpServerDeps {
   log: Logger;
   /** Set only when `debug.enabled`: the signing clock the debug route may skew. */
   debugClock?: SigningClock;
+  /** Enables or disables a sink by name; false when there is none (POST /sinks/{name}/enable|disable). */
+  setSinkEnabled?: (name: string, enabled: boolean) => Promise<boolean>;
   /** Host check and admin token for every route but the receiver's (answers and returns false to refuse). */
   admitAdmin?: AdminGuard;
 }
@@ -46,6 +48,15 @@ export function createHttpServer(d: HttpServerDeps): { server: Server; listen(li
       res.writeHead(200, { 'content-type': d.metrics.registry.contentType });
       res.end(await d.metrics.registry.metrics());
       return;
+    }
+    const sinkRoute = /^\/sinks\/([^/]+)\/(enable|disable)$/.exec(path ?? '');
+    if (sinkRoute && d.setSinkEnabled) {
+      req.resume();
+      if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
+      const name = decodeURIComponent(sinkRoute[1]!);
+      const enabled = sinkRoute[2] === 'enable';
+      if (!(await d.setSinkEnabled(name, enabled))) return send(res, 404, { error: `no sink named '${name}' (see GET /health: sinks)` });
+      return send(res, 200, { sink: name, enabled });
     }
     if (path === '/debug/clock-skew' && d.debugClock) return clockSkewRoute(req, res, d.debugClock);
     if (d.receiver && path === d.receiver.path) return d.receiver.handle(req, res);

@@ -48,18 +48,24 @@ export class CommitMarker {
    * of a marker with no valid slot: everything still on disk is then delivered again (duplicates,
    * never a loss).
    */
-  static open(dir: string, onWarning?: (msg: string, detail: Record<string, unknown>) => void): { marker: CommitMarker; state: CommitState } {
-    const file = path.join(dir, FILE);
+  static open(
+    dir: string,
+    onWarning?: (msg: string, detail: Record<string, unknown>) => void,
+    name = FILE,
+    seed: CommitState = { committed: 0, inflight: 0 },
+  ): { marker: CommitMarker; state: CommitState } {
+    const file = path.join(dir, name);
     if (!existsSync(file)) {
+      // The old whole-file marker belongs to the default reader's `commit.dat` only.
       const legacy = path.join(dir, LEGACY);
-      const state: CommitState = { committed: 0, inflight: 0 };
-      if (existsSync(legacy)) {
+      const state: CommitState = { ...seed };
+      if (name === FILE && existsSync(legacy)) {
         const c = JSON.parse(readFileSync(legacy, 'utf8')) as { committed: number; inflight?: number };
         state.committed = c.committed;
         state.inflight = c.inflight ?? c.committed;
       }
       writeFileAtomic(file, Buffer.concat([encodeSlot(0, state), encodeSlot(1, state)]).toString('latin1'));
-      if (existsSync(legacy)) {
+      if (name === FILE && existsSync(legacy)) {
         unlinkSync(legacy);
         fsyncDir(dir);
       }
@@ -71,10 +77,18 @@ export class CommitMarker {
     const slots = [decodeSlotSafe(buf.subarray(0, SLOT)), decodeSlotSafe(buf.subarray(SLOT))].filter((s) => s !== undefined);
     const best = slots.sort((a, b) => b.gen - a.gen)[0];
     if (!best) {
-      onWarning?.('spool: commit marker unreadable; every record still on disk is delivered again', { file: FILE });
+      onWarning?.('spool: commit marker unreadable; every record still on disk is delivered again', { file: name });
       return { marker: new CommitMarker(fd, 1), state: { committed: 0, inflight: 0 } };
     }
     return { marker: new CommitMarker(fd, best.gen), state: { committed: best.committed, inflight: Math.max(best.inflight, best.committed) } };
+  }
+
+  /** The state in an existing marker file (undefined when there is none), without keeping it open. */
+  static peek(dir: string, name: string): CommitState | undefined {
+    if (!existsSync(path.join(dir, name))) return undefined;
+    const { marker, state } = CommitMarker.open(dir, undefined, name);
+    marker.close();
+    return state;
   }
 
   /** Persists `s` in place (the older slot), fdatasync'd. */

@@ -1,26 +1,31 @@
 // The durable spool: append-only segment files on disk, fsync'd before an append resolves, bounded
-// in size (appenders wait for space: back-pressure), read in order by one deliverer, trimmed only
-// after a commit. Memory holds the segment list and at most one read batch, never the backlog.
+// in size (appenders wait for space: back-pressure), read in order by one cursor per sink (cursor.ts),
+// trimmed only once every enabled sink has committed past a segment. Memory holds the segment list
+// and at most one read batch per cursor, never the backlog.
 //
 // Files under <dir>:
 //   seg-<first seq, 16 digits>.log   records, see record-format.ts
-//   commit.dat                       { committed, inflight }: every seq ≤ committed has left the spool
-//                                    (delivered or dead-lettered); inflight = last seq of a batch sent
-//                                    but not yet committed, so a restart can count suspected duplicates.
-//                                    Overwritten in place (commit-marker.ts): it never needs new space.
+//   commit-<sink>.dat (commit.dat    { committed, inflight } of one cursor: every seq ≤ committed has
+//    for the default reader)         left the spool for that sink (delivered, dead-lettered or parked);
+//                                    inflight = last seq of a batch sent but not yet committed, so a
+//                                    restart can count suspected duplicates. Overwritten in place
+//                                    (commit-marker.ts): it never needs new space.
 //
 // On a full disk an append fails with DiskFullError (nothing of it is left behind) while reading,
 // committing and deleting segments go on, so delivery frees the disk.
 import { EventEmitter } from 'node:events';
 import {
-  closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync,
+  closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync,
   readSync, readdirSync, unlinkSync, writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import { fsyncDir } from '../util/atomic-file.ts';
 import { DiskSpace } from '../util/disk-full.ts';
-import { CommitMarker } from './commit-marker.ts';
+import { CommitMarker, type CommitState } from './commit-marker.ts';
+import { DEFAULT_CURSOR, markerFile, SpoolCursor, type SegmentSource } from './cursor.ts';
 import { decodeLine, encodeRecord, sanitiseKey, type SpoolRecord } from './record-format.ts';
+
+export { SpoolCursor };
 
 export type { SpoolRecord };
 
@@ -31,6 +36,12 @@ export interface SpoolOptions {
   onWarning?: (msg: string, detail: Record<string, unknown>) => void;
   /** The disk-full state of the state directory (shared with the dead-letter file); the spool's own by default. */
   disk?: DiskSpace;
+  /**
+   * One reader per sink, by name (default: one unnamed reader, driven through the spool's own
+   * read/commit). A cursor without a marker yet starts where the old single marker (`commit.dat`)
+   * stood, else at the oldest record some open cursor still needs, else at the first record on disk.
+   */
+  cursors?: string[];
 }
 
 interface Segment {
@@ -58,19 +69,14 @@ export class Spool extends EventEmitter {
   private segments: Segment[] = [];
   private fd = -1; // active (last) segment, opened for append
   private nextSeq = 1;
-  private committed = 0;
-  private inflight = 0;
-  private marker!: CommitMarker;
+  private readonly cursors = new Map<string, SpoolCursor>();
+  private readonly source: SegmentSource;
   readonly disk: DiskSpace;
   private totalBytes = 0;
   private spaceWaiters: Array<() => void> = [];
-  private closed = false;
+  private isClosed = false;
   /** Set when a failed append could not be undone: appending after its bytes would corrupt the segment. */
   private writeFailure?: Error;
-  // Reader cursor: next unread byte of segment `readSeg`; every seq ≤ readSeq has been handed out.
-  private readSeg = 0;
-  private readOffset = 0;
-  private readSeq = 0;
   private dataWaiters: Array<() => void> = [];
   recovery!: RecoveryReport;
 
@@ -79,6 +85,23 @@ export class Spool extends EventEmitter {
     this.dir = dir;
     this.opts = opts;
     this.disk = opts.disk ?? new DiskSpace(dir);
+    // What cursors may see of the spool: the segment list and its records, nothing else.
+    const spool = this;
+    this.source = {
+      dir,
+      disk: this.disk,
+      get bytes() { return spool.totalBytes; },
+      get lastSeq() { return spool.nextSeq - 1; },
+      get closed() { return spool.isClosed; },
+      get diskFloor() { return spool.diskFloor; },
+      segmentCount: () => this.segments.length,
+      segmentAt: (i) => this.segments[i]!,
+      indexOfSeq: (seq) => this.segments.findIndex((s) => s.lastSeq >= seq),
+      forEachLine: (i, offset, fn) => this.forEachLine(this.segments[i]!, offset, fn),
+      waitForData: (after, signal) => this.waitForData(after, signal),
+      cursorMoved: () => this.trim(),
+      warn: (msg, detail) => this.opts.onWarning?.(msg, detail),
+    };
   }
 
   static open(dir: string, opts: SpoolOptions): Spool {
@@ -90,10 +113,6 @@ export class Spool extends EventEmitter {
   private recover(): void {
     mkdirSync(this.dir, { recursive: true });
     for (const f of readdirSync(this.dir)) if (f.endsWith('.tmp')) unlinkSync(path.join(this.dir, f));
-    const { marker, state } = CommitMarker.open(this.dir, this.opts.onWarning);
-    this.marker = marker;
-    this.committed = state.committed;
-    this.inflight = state.inflight;
     const names = readdirSync(this.dir).filter((f) => SEG_RE.test(f)).sort();
     this.segments = names.map((name, i) => {
       const file = path.join(this.dir, name);
@@ -106,18 +125,65 @@ export class Spool extends EventEmitter {
     const last = this.segments[this.segments.length - 1];
     if (last) tornBytes = this.scanTail(last);
     const lastSeq = last ? last.lastSeq : 0;
-    this.nextSeq = Math.max(lastSeq, this.committed) + 1;
+    // Every segment may be gone (all committed): the next seq then follows the highest marker.
+    const cursorNames = this.opts.cursors?.length ? this.opts.cursors : [DEFAULT_CURSOR];
+    const highest = Math.max(0, ...cursorNames.map((n) => CommitMarker.peek(this.dir, markerFile(n))?.committed ?? 0), CommitMarker.peek(this.dir, markerFile(DEFAULT_CURSOR))?.committed ?? 0);
+    this.nextSeq = Math.max(lastSeq, highest) + 1;
     if (!last || last.firstSeq > this.nextSeq) this.createSegment();
     this.fd = openSync(this.segments[this.segments.length - 1]!.file, 'a');
     this.totalBytes = this.segments.reduce((n, s) => n + s.bytes, 0);
+    for (const n of cursorNames) this.cursor(n);
+    // The single marker of a spool from before several sinks has seeded every cursor: it is done.
+    if (!cursorNames.includes(DEFAULT_CURSOR) && existsSync(path.join(this.dir, markerFile(DEFAULT_CURSOR)))) {
+      unlinkSync(path.join(this.dir, markerFile(DEFAULT_CURSOR)));
+      fsyncDir(this.dir);
+    }
     this.trim();
-    this.rewindReader();
-    this.recovery = {
-      committed: this.committed,
-      nextSeq: this.nextSeq,
-      tornBytes,
-      suspectedDuplicates: this.inflight > this.committed ? { from: this.committed, to: this.inflight } : undefined,
-    };
+    const first = this.cursors.values().next().value!;
+    this.recovery = { committed: this.committedSeq, nextSeq: this.nextSeq, tornBytes, suspectedDuplicates: first.recovery.suspectedDuplicates };
+  }
+
+  /**
+   * The cursor of sink `name`, opened (its marker created, seeded) on first use. A new cursor starts
+   * where the single marker of an older spool stood, else at the oldest record an open cursor still
+   * needs, else at the first record on disk: a sink added later gets what is still pending, not history.
+   */
+  cursor(name: string): SpoolCursor {
+    let c = this.cursors.get(name);
+    if (c) return c;
+    const legacy = name === DEFAULT_CURSOR ? undefined : CommitMarker.peek(this.dir, markerFile(DEFAULT_CURSOR));
+    const floor = this.cursors.size ? this.committedSeq : this.diskFloor;
+    const seed: CommitState = legacy ?? { committed: floor, inflight: floor };
+    c = new SpoolCursor(name, this.source, seed);
+    this.cursors.set(name, c);
+    c.rewindReader();
+    return c;
+  }
+
+  /** Enables or disables a sink's claim on the spool: a disabled sink does not hold segments back. */
+  setEnabled(name: string, enabled: boolean): void {
+    const c = this.cursor(name);
+    c.enabled = enabled;
+    if (enabled) c.rewindReader();
+    this.trim();
+  }
+
+  /** First seq still on disk minus one. */
+  private get diskFloor(): number {
+    const first = this.segments[0];
+    return first ? first.firstSeq - 1 : this.nextSeq - 1;
+  }
+
+  private waitForData(after: number, signal?: AbortSignal): Promise<void> {
+    if (this.isClosed || signal?.aborted || after < this.nextSeq - 1) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      this.dataWaiters.push(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   /** Validates the last segment line by line; cuts a torn or corrupt tail. Returns the bytes cut. */
@@ -197,17 +263,29 @@ export class Spool extends EventEmitter {
     return this.totalBytes;
   }
 
-  /** Records spooled and not yet committed. */
+  /** Records spooled that some enabled sink has not settled yet. */
   get pending(): number {
-    return this.nextSeq - 1 - this.committed;
+    return this.nextSeq - 1 - this.committedSeq;
   }
 
   get lastSeq(): number {
     return this.nextSeq - 1;
   }
 
+  /**
+   * Every seq ≤ this has left the spool for every enabled sink (for every sink when none is enabled:
+   * records nobody will deliver are kept, not dropped), and never below the first record on disk.
+   */
   get committedSeq(): number {
-    return this.committed;
+    const all = [...this.cursors.values()];
+    const claims = all.some((c) => c.enabled) ? all.filter((c) => c.enabled) : all;
+    const min = claims.length ? Math.min(...claims.map((c) => c.committedSeq)) : this.nextSeq - 1;
+    return Math.min(this.nextSeq - 1, Math.max(min, this.diskFloor));
+  }
+
+  /** The sinks' cursors, by name. */
+  cursorNames(): string[] {
+    return [...this.cursors.keys()];
   }
 
   /**
@@ -215,7 +293,7 @@ export class Spool extends EventEmitter {
    * is over its size bound (back-pressure); `waitMs` bounds that wait (then rejects with SpoolFullError).
    */
   async append(entries: Array<{ key: string; json: string }>, waitMs = Infinity): Promise<{ firstSeq: number; lastSeq: number }> {
-    if (this.closed) throw new Error('spool is closed');
+    if (this.isClosed) throw new Error('spool is closed');
     if (this.writeFailure) throw new Error(`spool is unusable after a failed write: ${this.writeFailure.message}`);
     if (entries.length === 0) return { firstSeq: this.nextSeq, lastSeq: this.nextSeq - 1 };
     let text = '';
@@ -223,7 +301,7 @@ export class Spool extends EventEmitter {
     for (const e of entries) text += encodeRecord(seq++, sanitiseKey(e.key), e.json);
     const buf = Buffer.from(text, 'utf8');
     await this.waitForSpace(buf.length, waitMs);
-    if (this.closed) throw new Error('spool is closed');
+    if (this.isClosed) throw new Error('spool is closed');
     // Sequence numbers were assigned optimistically: re-encode if another append got in while waiting.
     const final = seq - entries.length === this.nextSeq ? buf : this.encodeAt(entries);
     let active = this.segments[this.segments.length - 1]!;
@@ -268,7 +346,7 @@ export class Spool extends EventEmitter {
   }
 
   private waitForSpace(bytes: number, waitMs: number): Promise<void> {
-    const fits = () => this.closed || this.pending === 0 || this.totalBytes + bytes <= this.opts.maxBytes;
+    const fits = () => this.isClosed || this.pending === 0 || this.totalBytes + bytes <= this.opts.maxBytes;
     if (fits()) return Promise.resolve();
     this.emit('full', { bytes: this.totalBytes });
     return new Promise((resolve, reject) => {
@@ -302,142 +380,62 @@ export class Spool extends EventEmitter {
     return keys;
   }
 
-  private seekReaderTo(seq: number): void {
-    let i = this.segments.findIndex((s) => s.lastSeq >= seq);
-    if (i < 0) i = this.segments.length - 1;
-    this.readSeg = i;
-    this.readOffset = 0;
+  /** The default cursor's read (a spool with a single reader: tools and tests drive it directly). */
+  read(maxBytes: number, maxRecords: number, signal?: AbortSignal): Promise<SpoolRecord[]> {
+    return this.only().read(maxBytes, maxRecords, signal);
   }
 
-  /**
-   * Hands out the next records in order, at most `maxRecords` and `maxBytes` of JSON plus separators (always at
-   * least one record). Waits until at least one is available; resolves [] when the spool closes or
-   * `signal` aborts.
-   */
-  async read(maxBytes: number, maxRecords: number, signal?: AbortSignal): Promise<SpoolRecord[]> {
-    while (!this.closed && !signal?.aborted && this.readSeq >= this.nextSeq - 1) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          signal?.removeEventListener('abort', done);
-          resolve();
-        };
-        this.dataWaiters.push(done);
-        signal?.addEventListener('abort', done, { once: true });
-      });
-    }
-    if (this.closed || signal?.aborted) return [];
-    let out = this.readFromCursor(maxBytes, maxRecords);
-    if (out.records.length === 0 && out.corrupt === 0) {
-      // Records are due but the cursor found none: it is off. Find the next record by its seq
-      // rather than skip records nobody has seen.
-      this.opts.onWarning?.('spool: reader cursor resynchronised', { readSeq: this.readSeq, nextSeq: this.nextSeq });
-      this.seekReaderTo(this.readSeq + 1);
-      out = this.readFromCursor(maxBytes, maxRecords);
-    }
-    // Only corrupt lines were left: their seqs are gone, so the reader moves past them.
-    if (out.records.length === 0) this.readSeq = this.nextSeq - 1;
-    return out.records;
-  }
-
-  private readFromCursor(maxBytes: number, maxRecords: number): { records: SpoolRecord[]; corrupt: number } {
-    const out: SpoolRecord[] = [];
-    let corrupt = 0;
-    let size = 0;
-    while (out.length < maxRecords && this.readSeg < this.segments.length) {
-      const seg = this.segments[this.readSeg]!;
-      let stopped = false;
-      this.forEachLine(seg, this.readOffset, (rec, end) => {
-        if (!rec) {
-          corrupt++;
-          this.opts.onWarning?.('spool: corrupt record skipped', { file: path.basename(seg.file), endOffset: end });
-          this.readOffset = end;
-          return true;
-        }
-        if (rec.seq <= this.readSeq) {
-          this.readOffset = end;
-          return true;
-        }
-        if (out.length > 0 && (size + rec.data.length + 1 > maxBytes || out.length >= maxRecords)) {
-          stopped = true;
-          return false;
-        }
-        this.readOffset = end;
-        out.push(rec);
-        this.readSeq = rec.seq;
-        size += rec.data.length + 1;
-        return true;
-      });
-      if (stopped || out.length >= maxRecords) break;
-      if (this.readOffset >= seg.bytes && this.readSeg < this.segments.length - 1) {
-        this.readSeg++;
-        this.readOffset = 0;
-      } else break;
-    }
-    return { records: out, corrupt };
-  }
-
-  /**
-   * The next read starts again after the last commit: a deliverer starting (again) on an open spool
-   * gets every record not yet committed, including those an earlier run had read but not settled
-   * (a batch whose retries ran out, a read-ahead batch dropped by stop()).
-   */
   rewindReader(): void {
-    this.readSeq = this.committed;
-    this.seekReaderTo(this.committed + 1);
+    this.only().rewindReader();
   }
 
-  /**
-   * Records that a batch up to `lastSeq` is about to be sent (so a crash before commit is visible).
-   * Written in place: it needs no new disk space. The mark is taken in memory only once it is on disk.
-   */
   markInflight(lastSeq: number): void {
-    this.marker.write({ committed: this.committed, inflight: lastSeq });
-    this.inflight = lastSeq;
+    this.only().markInflight(lastSeq);
   }
 
-  /** Every seq ≤ lastSeq has left the spool: persist that (in place), then delete fully committed segments. */
   commit(lastSeq: number): void {
-    if (lastSeq <= this.committed) return;
-    const inflight = Math.max(this.inflight, lastSeq);
-    this.marker.write({ committed: lastSeq, inflight });
-    this.committed = lastSeq;
-    this.inflight = inflight;
-    this.trim();
+    this.only().commit(lastSeq);
+  }
+
+  /** The single cursor; a spool with several must be read through `cursor(name)`. */
+  private only(): SpoolCursor {
+    if (this.cursors.size !== 1) throw new Error(`the spool has ${this.cursors.size} readers; use cursor(name)`);
+    return this.cursors.values().next().value!;
   }
 
   private trim(): void {
     const active = this.segments[this.segments.length - 1]!;
     // A fully committed, full active segment is rotated so that it can go too. On a full disk the
     // new (empty) segment may not be creatable: the old one then stays until a later commit.
-    if (active.bytes >= this.opts.segmentBytes && active.lastSeq <= this.committed && !this.closed) {
+    const committed = this.committedSeq;
+    if (active.bytes >= this.opts.segmentBytes && active.lastSeq <= committed && !this.isClosed) {
       try {
         this.rotate();
       } catch (err) {
         this.opts.onWarning?.('spool: cannot start a new segment; the committed one is deleted later', { error: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
       }
     }
-    let removed = false;
-    while (this.segments.length > 1 && this.segments[0]!.lastSeq <= this.committed) {
+    let removed = 0;
+    while (this.segments.length > 1 && this.segments[0]!.lastSeq <= committed) {
       const seg = this.segments.shift()!;
       unlinkSync(seg.file);
       this.totalBytes -= seg.bytes;
-      // The reader's cursor moves with the segments. One that sat in the removed segment had handed
-      // out all of it (every record there is committed) and goes on at the start of the next one;
-      // keeping its offset skipped that many bytes of the next segment (docs/decisions/0004).
-      if (this.readSeg === 0) this.readOffset = 0;
-      else this.readSeg--;
-      removed = true;
+      removed++;
     }
+    // The cursors move with the segments. One that sat in a removed segment had handed out all of
+    // it and goes on at the start of the next one; keeping its offset skipped that many bytes of
+    // the next segment (docs/decisions/0004).
+    for (const c of this.cursors.values()) c.segmentsRemoved(removed);
     if (removed) fsyncDir(this.dir);
     for (const w of this.spaceWaiters.splice(0)) w();
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.isClosed) return;
+    this.isClosed = true;
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    this.marker.close();
+    for (const c of this.cursors.values()) c.close();
     for (const w of this.dataWaiters.splice(0)) w();
     for (const w of this.spaceWaiters.splice(0)) w();
   }

@@ -20,6 +20,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     sourceErrors: new Counter({ name: 'dtconnector_source_errors_total', help: 'Darktrace poll errors', labelNames: ['source', 'kind'], registers: r }),
     spoolBytes: new Gauge({ name: 'dtconnector_spool_bytes', help: 'Bytes of spool segments on disk', registers: r }),
     spoolPending: new Gauge({ name: 'dtconnector_spool_pending_records', help: 'Records spooled and not yet delivered', registers: r }),
+    sinkPending: new Gauge({ name: 'dtconnector_sink_pending_records', help: 'Records spooled that this sink has not settled yet (its own cursor)', labelNames: ['sink'], registers: r }),
+    sinkEnabled: new Gauge({ name: 'dtconnector_sink_enabled', help: '1 while the sink delivers, 0 while it is disabled', labelNames: ['sink'], registers: r }),
     sinkLatency: new Histogram({
       name: 'dtconnector_sink_request_duration_seconds',
       help: 'Duration of each sink request',

@@ -2,7 +2,7 @@
 import process from 'node:process';
 import type { Command } from '../cli.ts';
 import { environmentHelp, parseFlags, untilStopSignal, type FlagSpec } from './cli-args.ts';
-import { ConfigError, createConnector, loadConfigFile } from '../../connector/index.ts';
+import { ConfigError, createConnector, loadConfigFile, reloadOnHangup } from '../../connector/index.ts';
 
 export const CONNECTOR_FLAGS = { config: { type: 'string' }, check: { type: 'boolean' } } satisfies FlagSpec;
 
@@ -19,6 +19,8 @@ connector/examples/lab.yaml). Secrets may be written as \${VAR} (environment) or
 
 Prints "connector listening on http://HOST:PORT" when the receiver/health server is up, then
 JSON logs (pino). Stops cleanly on SIGINT/SIGTERM; the spool keeps what is not yet delivered.
+SIGHUP re-reads FILE and applies each sink's enabled (sinks: list); an invalid file is logged
+with its key paths and the connector keeps running on the config it has.
 
 ${environmentHelp('connector', CONNECTOR_FLAGS)}`,
   async run(argv) {
@@ -59,7 +61,10 @@ ${environmentHelp('connector', CONNECTOR_FLAGS)}`,
       const { url } = await connector.listen();
       process.stdout.write(`connector listening on ${url}\n`);
     }
+    // SIGHUP re-reads the file and applies each sink's `enabled` (a cutover without a restart).
+    const stopReload = reloadOnHangup(values.config, connector, connector.log);
     await untilStopSignal();
+    stopReload();
     await connector.close();
     return 0;
   },

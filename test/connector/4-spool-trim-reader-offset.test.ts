@@ -47,7 +47,7 @@ describe('spool reader after trim', () => {
     const s = Spool.open(mkdtempSync(join(tmpdir(), 'dtlab-spool-trim-')), { maxBytes: 1 << 24, segmentBytes: 1 << 20, onWarning: (m) => warnings.push(m) });
     await s.append(entries(0, 5));
     // White-box: put the cursor past the records, as the trim bug above did.
-    (s as unknown as { readOffset: number }).readOffset = 1 << 19;
+    (s.cursor('default') as unknown as { readOffset: number }).readOffset = 1 << 19;
     const got = await s.read(1 << 20, 1000);
     expect(got.map((r) => JSON.parse(r.json).n)).toEqual([0, 1, 2, 3, 4]);
     expect(warnings).toContain('spool: reader cursor resynchronised');

@@ -27,7 +27,7 @@ describe('config errors name the key path and the reason', () => {
     expect(issues({ darktrace: { url: 'http://a' }, state: 'x' })).toEqual(expect.arrayContaining([
       'darktrace.publicToken: is required',
       'darktrace.privateToken: is required',
-      'sentinel: is required',
+      'sentinel: is required (or sinks:, a list of sinks)',
     ]));
   });
 

@@ -144,7 +144,7 @@ describe('stopping', () => {
     const closing = c.close();
     release();
     await closing;
-    const spool = Spool.open(path.join(state, 'spool'), { maxBytes: 1 << 20, segmentBytes: 1 << 20 });
+    const spool = Spool.open(path.join(state, 'spool'), { maxBytes: 1 << 20, segmentBytes: 1 << 20, cursors: ['dataCollector'] });
     expect(spool.pending).toBe(0);
     expect(spool.recovery.suspectedDuplicates).toBeUndefined();
     spool.close();

@@ -216,7 +216,7 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
   }
 
   return {
-    name: 'dataCollector',
+    name: cfg.name ?? 'dataCollector',
     targetKind: 'table',
     targetOf: () => table,
     async deliver(records, onOutcome, signal) {

@@ -190,7 +190,7 @@ export function createLogsIngestionSink(cfg: LogsIngestionSinkConfig, observer: 
   }
 
   return {
-    name: 'logsIngestion',
+    name: cfg.name ?? 'logsIngestion',
     targetKind: 'stream',
     targetOf: streamOf,
     async deliver(records, onOutcome, signal) {
