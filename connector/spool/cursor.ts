@@ -114,7 +114,10 @@ export class SpoolCursor {
     while (!this.src.closed && !signal?.aborted && this.readSeq >= this.src.lastSeq) await this.src.waitForData(this.readSeq, signal);
     if (this.src.closed || signal?.aborted) return [];
     // Records this cursor never read may have been deleted while it was disabled: it goes on at the first on disk.
-    if (this.readSeq < this.src.diskFloor) this.rewindReader();
+    if (this.readSeq < this.src.diskFloor) {
+      this.src.warn('spool: records deleted while this sink was disabled are not delivered to it', { sink: this.name, from: this.readSeq + 1, to: this.src.diskFloor });
+      this.rewindReader();
+    }
     let out = this.readFromCursor(maxBytes, maxRecords);
     if (out.records.length === 0 && out.corrupt === 0) {
       // Records are due but the cursor found none: it is off. Find the next record by its seq
