@@ -48,6 +48,7 @@ export class SpoolCursor {
   private readSeq = 0;
   /** A disabled cursor does not hold segments back (docs/decisions, "several sinks"). */
   enabled = true;
+  private skipWarned = false;
   readonly recovery: CursorRecovery;
 
   constructor(
@@ -114,10 +115,7 @@ export class SpoolCursor {
     while (!this.src.closed && !signal?.aborted && this.readSeq >= this.src.lastSeq) await this.src.waitForData(this.readSeq, signal);
     if (this.src.closed || signal?.aborted) return [];
     // Records this cursor never read may have been deleted while it was disabled: it goes on at the first on disk.
-    if (this.readSeq < this.src.diskFloor) {
-      this.src.warn('spool: records deleted while this sink was disabled are not delivered to it', { sink: this.name, from: this.readSeq + 1, to: this.src.diskFloor });
-      this.rewindReader();
-    }
+    if (this.readSeq < this.src.diskFloor) this.rewindReader();
     let out = this.readFromCursor(maxBytes, maxRecords);
     if (out.records.length === 0 && out.corrupt === 0) {
       // Records are due but the cursor found none: it is off. Find the next record by its seq
@@ -174,6 +172,10 @@ export class SpoolCursor {
    * earlier run had read but not settled.
    */
   rewindReader(): void {
+    if (this.committed < this.src.diskFloor && !this.skipWarned) {
+      this.skipWarned = true;
+      this.src.warn('spool: records deleted while this sink was disabled are not delivered to it', { sink: this.name, from: this.committed + 1, to: this.src.diskFloor });
+    }
     this.readSeq = Math.max(this.committed, this.src.diskFloor);
     this.seekTo(this.readSeq + 1);
   }
@@ -191,6 +193,7 @@ export class SpoolCursor {
     this.marker.write({ committed: lastSeq, inflight });
     this.committed = lastSeq;
     this.inflight = inflight;
+    this.skipWarned = false;
     this.src.cursorMoved();
   }
 

@@ -70,7 +70,8 @@ describe('one spool, a cursor per sink', () => {
 
   it('a disabled sink holds no segments back; enabled again it goes on from the first record still on disk', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtlab-cursors-'));
-    const s = open(dir, ['legacy', 'new']);
+    const warnings: string[] = [];
+    const s = Spool.open(dir, { maxBytes: 1 << 24, segmentBytes: 2048, cursors: ['legacy', 'new'], onWarning: (m) => warnings.push(m) });
     await fill(s, 0, 30);
     const before = segments(dir);
     s.setEnabled('legacy', false);
@@ -86,6 +87,8 @@ describe('one spool, a cursor per sink', () => {
     const got = ns(await legacy.read(1 << 20, 1000));
     expect(got.at(-1)).toBe(32);
     expect(got).toEqual(Array.from({ length: got.length }, (_, i) => 33 - got.length + i));
+    expect(got.length).toBeLessThan(33);
+    expect(warnings).toContain('spool: records deleted while this sink was disabled are not delivered to it');
     s.close();
   });
 
