@@ -54,7 +54,7 @@ export class Deliverer {
   constructor(private readonly o: DelivererOptions) {
     this.suspect = o.spool.recovery.suspectedDuplicates;
     if (this.suspect) {
-      o.log.warn({ from: this.suspect.from + 1, to: this.suspect.to }, 'records sent before the last stop were not committed; they are re-sent and counted as suspected duplicates');
+      o.log.warn({ sink: o.sink.name, from: this.suspect.from + 1, to: this.suspect.to }, 'records sent before the last stop were not committed; they are re-sent and counted as suspected duplicates');
     }
     this.parking = new ParkingLot({
       sink: o.sink,
