@@ -3,21 +3,13 @@
 import type { ConnectorExpectation } from '../scenario/types.ts';
 import type { ExpectationResult } from '../reports/model.ts';
 import type { ConnectorState } from './observations.ts';
-import { boundOf, formatBound, formatRatio, result, withinBound, withinRatio } from './expectation-result.ts';
+import { boundOf, boundedCount, formatBound, formatRatio, result, withinBound, withinRatio } from './expectation-result.ts';
 
 export function connectorResults(e: ConnectorExpectation, state: ConnectorState | undefined, generated: number): ExpectationResult[] {
   const out: ExpectationResult[] = [];
   if (e.spooled) {
     const n = state?.spooled;
-    out.push(
-      result(
-        'connector: records still spooled',
-        n !== undefined && withinBound(n, e.spooled),
-        formatBound(e.spooled),
-        n === undefined ? 'unknown' : String(n),
-        n === undefined ? "the connector's spool could not be read (GET /metrics)" : `${n} records are still in the spool; expected ${formatBound(e.spooled)}`,
-      ),
-    );
+    out.push(boundedCount('connector: records still spooled', n, e.spooled, "the connector's spool could not be read (GET /metrics)", `${n} records are still in the spool; expected ${formatBound(e.spooled)}`));
   }
   for (const d of e.deadLetters ?? []) {
     const name = d.name ?? `connector: dead letters${d.reason ? ` with reason ~ "${d.reason}"` : ''}`;

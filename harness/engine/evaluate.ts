@@ -9,7 +9,7 @@ import type { Observations } from './observations.ts';
 import { alertKey, alertLabel, LEGACY_TABLE } from './identity.ts';
 import { reliedOnColumns, FORBIDDEN_SUFFIXED } from './columns.ts';
 import { analyticsResults } from './evaluate-analytics.ts';
-import { formatBound, withinBound, result, rowSample } from './expectation-result.ts';
+import { boundedCount, formatBound, withinBound, result, rowSample } from './expectation-result.ts';
 import { auditFlagResults, requestSample, requestsResults, retryAfterResult } from './evaluate-requests.ts';
 import { connectorResults } from './evaluate-connector.ts';
 import { nullRateResults } from './evaluate-null-rate.ts';
@@ -164,16 +164,7 @@ export async function evaluate(expect: Expectations, obs: Observations): Promise
   if (expect.retryAfter) out.push(retryAfterResult(expect.retryAfter, obs.requests));
 
   if (expect.deadLettered) {
-    const dead = obs.deadLettered;
-    out.push(
-      result(
-        'dead-lettered',
-        dead !== undefined && withinBound(dead, expect.deadLettered),
-        formatBound(expect.deadLettered),
-        dead === undefined ? 'unknown' : String(dead),
-        dead === undefined ? "the connector's dead-letter count could not be read from its /metrics" : undefined,
-      ),
-    );
+    out.push(boundedCount('dead-lettered', obs.deadLettered, expect.deadLettered, "the connector's dead-letter count could not be read from its /metrics"));
   }
 
   if (expect.columns !== undefined) out.push(...columnResults(expect.columns, obs));

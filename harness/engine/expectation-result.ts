@@ -39,6 +39,11 @@ export function result(name: string, passed: boolean, expected: string, measured
   return out;
 }
 
+/** A count that may be unknown (a service did not answer) against a bound: unknown fails with `unknownWhy`. */
+export function boundedCount(name: string, n: number | undefined, bound: Bound, unknownWhy: string, message?: string): ExpectationResult {
+  return result(name, n !== undefined && withinBound(n, bound), formatBound(bound), n === undefined ? 'unknown' : String(n), n === undefined ? unknownWhy : message);
+}
+
 /** A value as a sample field: scalars as they are, anything else as (cut) JSON text. */
 export function sampleValue(v: unknown): string | number | boolean | null {
   if (v === null || v === undefined) return null;

@@ -5,6 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { getJson, postLogs, startMock, WORKSPACE_ID } from './helpers.ts';
 import { DCR_ID, MODEL_ALERTS, modelAlert, rawUpload, startLabMock, getJson as getLabJson } from '../logs-ingestion/helpers.ts';
 
+/** An audit entry's notes as `kind table column` → count. */
+function notesByKind(entry: { notes: Array<{ kind: string; table: string; column: string; count: number }> }): Record<string, number> {
+  return Object.fromEntries(entry.notes.map((n) => [`${n.kind} ${n.table} ${n.column}`, n.count]));
+}
+
 describe('audit notes on the Data Collector route', () => {
   it('counts renamed properties, truncated values and replaced time-generated-field values per column, one per record', async () => {
     const { url } = await startMock({ dataCollector: { maxValueBytes: 100 } });
@@ -20,7 +25,7 @@ describe('audit notes on the Data Collector route', () => {
     );
     expect(res.status).toBe(200);
     const entry = (await getJson(url, '/_lab/requests')).at(-1);
-    const byKind = Object.fromEntries((entry.notes as Array<{ kind: string; table: string; column: string; count: number }>).map((n) => [`${n.kind} ${n.table} ${n.column}`, n.count]));
+    const byKind = notesByKind(entry);
     expect(byKind).toEqual({
       'renamedProperty Notes_CL odd-name': 3,
       'truncated Notes_CL text': 2,
@@ -47,7 +52,7 @@ describe('audit notes on the Logs Ingestion route', () => {
     const res = await rawUpload(lab, { body: JSON.stringify(body) });
     expect(res.status).toBe(204);
     const entry = (await getLabJson(lab, '/_lab/requests')).at(-1);
-    const byKind = Object.fromEntries((entry.notes as Array<{ kind: string; table: string; column: string; count: number }>).map((n) => [`${n.kind} ${n.table} ${n.column}`, n.count]));
+    const byKind = notesByKind(entry);
     expect(byKind).toEqual({
       'droppedProperty DarktraceModelAlerts_CL notDeclared': 2,
       'conversionError DarktraceModelAlerts_CL score': 1,
