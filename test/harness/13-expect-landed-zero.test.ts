@@ -28,6 +28,14 @@ describe('landed and types generated zero times', () => {
     ]);
   });
 
+  it('an injection through the simulator declares its type; a raw post to the mock does not', () => {
+    const injects = [
+      { atMs: 0, to: 'simulator' as const, type: 'aiAnalyst' as const, count: 2, set: {}, remove: [] },
+      { atMs: 0, to: 'mock' as const } as never,
+    ];
+    expect(declaredAlertTypes({ rates: {}, bursts: [], stories: [], injects })).toEqual(['aiAnalyst']);
+  });
+
   it('a story declares the types of its steps', () => {
     expect(declaredAlertTypes({ rates: {}, bursts: [], stories: [{ atMs: 0, story: 'phishing-campaign', params: {} }] })).toContain('email');
   });
