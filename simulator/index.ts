@@ -63,6 +63,8 @@ export interface SimulatorOptions {
    * clock, whose steps are sweeps. Set it on a stepped clock that is driven in real time.
    */
   lateInsertionToleranceMs?: number | null;
+  /** Attack surface (ASM) findings per simulated hour (default 2; docs/reference/simulator.md). */
+  asmPerHour?: number;
   /**
    * Who may use the /_lab API: requests whose Host is a loopback name or address or one of
    * `allowedHosts` (else 421), with `Authorization: Bearer <token>` when `token` is set (else 401).
@@ -139,6 +141,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     store,
     start: clockStart - backfill,
     rates,
+    ...(opts.asmPerHour === undefined ? {} : { asmPerHour: opts.asmPerHour }),
     wanted: () => pushers.length > 0 || events.listenerCount('alert:generated') > 0,
     onEmit: (e: EmittedAlert) => {
       events.emit('alert:generated', e);

@@ -98,6 +98,8 @@ async function landTraffic(family: Family, rules: AnalyticRule[], seed: number, 
       speed: 0,
       backfill: 0,
       rates: 'modelBreach=300/h,aiAnalyst=60/h,systemAlert=6/h,email=120/h,story=1/h',
+      // Enough attack surface findings that every rating (A: resolved, B–F: open) appears in the window.
+      asmPerHour: 120,
     },
     connector: {
       poll: { interval: '1s', ...(family === 'logsIngestion' ? { sources: { responseActions: true, asm: true, emailRelease: true } } : {}) },

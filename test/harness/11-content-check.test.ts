@@ -18,10 +18,6 @@ const KNOWN_GAPS = [
   '[legacy] Client sensor breaches',
   '[legacy] System alerts, priority low',
   '[logsIngestion] System status alerts, priority low',
-  '[logsIngestion] ASM rating A',
-  '[logsIngestion] ASM rating B',
-  '[logsIngestion] ASM rating C',
-  '[logsIngestion] ASM rating D',
   '[logsIngestion] ASM rating F',
 ];
 
