@@ -54,6 +54,12 @@ export interface SimulatorOptions {
   instanceUrl?: string;
   /** Employees in the generated company (default 150). */
   users?: number;
+  /**
+   * Forget alerts and activity older than this much simulated time (ms or a duration like `6h`):
+   * the API stops returning them and their memory is freed, so a long run's memory stays flat.
+   * Default 0: keep everything.
+   */
+  retention?: number | string;
   /** Injectable machine clock (tests). */
   wallNow?: () => number;
   /**
@@ -83,6 +89,8 @@ export interface ResolvedOptions {
   /** null: records keep their scheduled stamps however late they are inserted. */
   lateInsertionToleranceMs: number | null;
   admin: AdminAccess;
+  /** Simulated ms of history kept; 0 keeps everything. */
+  retention: number;
 }
 
 export interface Simulator {
@@ -125,7 +133,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const speed = opts.speed ?? 1;
   const lateTolerance = opts.lateInsertionToleranceMs === undefined ? (speed > 0 ? Math.max(1000, (opts.tickMs ?? 200) * speed) : null) : opts.lateInsertionToleranceMs;
   if (lateTolerance !== null && !(lateTolerance >= 0)) throw new Error('lateInsertionToleranceMs must be a non-negative number of ms or null');
-  const options: ResolvedOptions = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, seed, clockStart, speed, backfill, rates, lateInsertionToleranceMs: lateTolerance, admin: opts.admin ?? {} };
+  const retention = opts.retention === undefined ? 0 : typeof opts.retention === 'number' ? opts.retention : parseDuration(opts.retention);
+  if (!(retention >= 0)) throw new Error('retention must be a non-negative number of ms or a duration');
+  const options: ResolvedOptions = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, seed, clockStart, speed, backfill, rates, lateInsertionToleranceMs: lateTolerance, admin: opts.admin ?? {}, retention };
   const tokens = opts.tokens ?? DEFAULT_TOKENS;
   if (tokens.length === 0) throw new Error('at least one token pair is required');
 
@@ -161,9 +171,19 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   let app: http.RequestListener | undefined;
   let ticker: NodeJS.Timeout | undefined;
 
+  // Retention runs at most every tenth of the window (simulated time), so it costs little per tick.
+  let prunedAt = -Infinity;
+  const prune = () => {
+    const now = engine.now;
+    if (retention === 0 || now - prunedAt < retention / 10) return;
+    prunedAt = now;
+    store.pruneBefore(now - retention);
+    engine.activity.pruneBefore(now - retention);
+  };
   const tick = () => {
     const t = clock.now();
     if (t > engine.now) engine.advanceTo(t);
+    prune();
   };
 
   const sim: Simulator = {
@@ -220,7 +240,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     },
     advance(ms: number) {
       clock.advance(ms);
-      return engine.advanceTo(clock.now());
+      const emitted = engine.advanceTo(clock.now());
+      prune();
+      return emitted;
     },
     startStory(name, params = {}) {
       tick();

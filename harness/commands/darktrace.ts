@@ -15,6 +15,7 @@ export const DARKTRACE_FLAGS = {
   seed: { type: 'string' },
   'clock-start': { type: 'string' },
   backfill: { type: 'string' },
+  retention: { type: 'string' },
   speed: { type: 'string' },
   rate: { type: 'string', multiple: true },
   'public-token': { type: 'string' },
@@ -49,6 +50,8 @@ options:
   --clock-start ISO         simulated time at start (default: now)
   --backfill DURATION       history generated before the start, e.g. 24h, 90m, 0 (default 24h)
   --speed X                 1 real time (default), N accelerated, 0 stepped (POST /_lab/clock)
+  --retention DURATION      forget alerts older than this (simulated time), e.g. 7d; memory stays
+                            flat on long runs (default: keep everything)
   --rate SPEC               noise rates, e.g. modelBreach=600/h,email=2/m,story=0 (repeatable)
   --public-token T          DTAPI public token (default: the spec's test vector)
   --private-token K         DTAPI private token (default: the spec's test vector)
@@ -135,6 +138,7 @@ export function optionsFrom(argv: string[]): SimulatorOptions {
   };
   if (values['clock-start'] !== undefined) options.clockStart = values['clock-start'];
   if (values.backfill !== undefined) options.backfill = values.backfill;
+  if (values.retention !== undefined) options.retention = values.retention;
   if (values.rate?.length) options.rates = values.rate.join(',');
   return options;
 }

@@ -6,10 +6,10 @@ import type { ActivityItem, ActivityType, AsmFinding, EmailReleaseEvent, Respons
 export class ActivityLog {
   readonly items: ActivityItem[] = [];
   readonly counts: Record<ActivityType, number> = { responseAction: 0, asmFinding: 0, emailRelease: 0 };
-  readonly actions: ResponseAction[] = [];
+  actions: ResponseAction[] = [];
   readonly actionByCode = new Map<number, ResponseAction>();
-  readonly asm: AsmFinding[] = [];
-  readonly releases: EmailReleaseEvent[] = [];
+  asm: AsmFinding[] = [];
+  releases: EmailReleaseEvent[] = [];
   private seq = 0;
 
   private note(type: ActivityType, id: string, time: number): void {
@@ -35,5 +35,21 @@ export class ActivityLog {
   addRelease(event: EmailReleaseEvent): void {
     this.releases.push(event);
     this.note('emailRelease', event.id, event.time);
+  }
+
+  /**
+   * Retention: forgets actions whose last state change, and findings and release events whose
+   * time, is before `cutoff` (epoch ms). The ground-truth items stay (a few numbers each).
+   */
+  pruneBefore(cutoff: number): number {
+    const before = this.actions.length + this.asm.length + this.releases.length;
+    this.actions = this.actions.filter((a) => {
+      const keep = (a.history.at(-1)?.time ?? a.start) >= cutoff || a.expires >= cutoff;
+      if (!keep) this.actionByCode.delete(a.codeid);
+      return keep;
+    });
+    this.asm = this.asm.filter((f) => f.timestamp * 1000 >= cutoff);
+    this.releases = this.releases.filter((e) => e.time >= cutoff);
+    return before - (this.actions.length + this.asm.length + this.releases.length);
   }
 }

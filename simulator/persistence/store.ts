@@ -52,6 +52,35 @@ export class AlertStore {
     this.systemAlerts.push({ alert, key: alert.last_updated * 1000, seq });
   }
 
+  /**
+   * Retention: forgets the alerts whose sort key (breach `time`, AI Analyst `createdAt`, email
+   * `dtime`, system alert `last_updated`) is before `cutoff`, with their cached views and comments.
+   * The API stops returning them, as an appliance does once its history rolls over. Returns how
+   * many alerts were dropped.
+   */
+  pruneBefore(cutoff: number): number {
+    let dropped = 0;
+    for (const r of this.breaches.dropBefore(cutoff)) {
+      this.breachByPbid.delete(r.alert.pbid);
+      this.comments.delete(r.alert.pbid);
+      dropped++;
+    }
+    // Indexed by creation time, which trails `time`: a breach leaves this index a little later.
+    this.breachesByCreation.dropBefore(cutoff);
+    for (const r of this.incidents.dropBefore(cutoff)) {
+      this.incidentById.delete(r.alert.id);
+      dropped++;
+    }
+    for (const r of this.emails.dropBefore(cutoff)) {
+      this.emailByUuid.delete(r.alert.uuid);
+      dropped++;
+    }
+    const keep = this.systemAlerts.findIndex((r) => r.key >= cutoff);
+    const systemDropped = keep < 0 ? this.systemAlerts.length : keep;
+    this.systemAlerts.splice(0, systemDropped);
+    return dropped + systemDropped;
+  }
+
   /** Drops cached views of a breach after it changed. */
   touchBreach(pbid: number): void {
     const record = this.breachByPbid.get(pbid);

@@ -89,6 +89,12 @@ export class TimeIndex<T> {
     return this.items.slice(this.lowerBound(from), this.upperBound(to));
   }
 
+  /** Removes the records whose key is < `key` and returns them (retention). */
+  dropBefore(key: number): Stored<T>[] {
+    const n = this.lowerBound(key);
+    return n === 0 ? [] : this.sorted.splice(0, n);
+  }
+
   get length(): number {
     return this.sorted.length + this.tail.length;
   }
