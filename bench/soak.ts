@@ -10,18 +10,23 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { startLab } from '../harness/library/start-lab.ts';
+import { durationMs } from '../harness/scenario/units.ts';
 
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     rate: { type: 'string', default: 'modelBreach=600/m,aiAnalyst=20/m,systemAlert=6/m,email=300/m,story=0' },
     'sample-seconds': { type: 'string' },
+    // The simulator and the mock keep what they generated and stored by design; a soak bounds both
+    // so that what grows is what leaks. 0 keeps everything (RSS then grows with the data).
+    retention: { type: 'string', default: '2m' },
   },
 });
 const minutes = Number(values.minutes);
 if (!(minutes > 0)) throw new Error(`--minutes: a positive number, not ${values.minutes}`);
 const sampleMs = values['sample-seconds'] ? Number(values['sample-seconds']) * 1000 : Math.max(5_000, (minutes * 60_000) / 40);
 const FAULT_EVERY_MS = 90_000;
+const retentionMs = values.retention === '0' ? 0 : durationMs(values.retention);
 const MB = 1024 * 1024;
 
 interface Sample {
@@ -34,6 +39,7 @@ interface Sample {
   generated: number;
   landed: number;
 }
+// `landed` counts Darktrace rows still held: with retention it rises, then levels off.
 
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -56,7 +62,8 @@ function slope(samples: readonly Sample[]): number {
 
 async function main(): Promise<void> {
   const lab = await startLab({
-    darktrace: { rates: values.rate, backfill: 0, seed: 14 },
+    sentinel: { retentionMs },
+    darktrace: { rates: values.rate, backfill: 0, seed: 14, retention: retentionMs },
     connector: { poll: { interval: '2s' } },
   });
   let generated = 0;
@@ -72,7 +79,7 @@ async function main(): Promise<void> {
 
   process.stdout.write(
     `bench:soak — ${minutes} min, rate ${values.rate}, a 429/500/503 burst every ${FAULT_EVERY_MS / 1000} s; the three services share this process\n\n` +
-      `${'min'.padStart(6)} ${'RSS MB'.padStart(8)} ${'JS heap'.padStart(8)} ${'JS ext'.padStart(8)} ${'DuckDB'.padStart(8)} ${'handles'.padStart(8)} ${'generated'.padStart(10)} ${'landed'.padStart(10)}\n`,
+      `${'min'.padStart(6)} ${'RSS MB'.padStart(8)} ${'JS heap'.padStart(8)} ${'JS ext'.padStart(8)} ${'DuckDB'.padStart(8)} ${'handles'.padStart(8)} ${'generated'.padStart(10)} ${'rows held'.padStart(10)}\n`,
   );
   const samples: Sample[] = [];
   const started = Date.now();

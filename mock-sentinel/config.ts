@@ -137,6 +137,12 @@ export interface MockSentinelOptions {
      */
     batchResponseOrder?: 'request' | 'reverse';
   };
+  /**
+   * Retention, ms: rows ingested longer ago than this are deleted from every table (and the alerts and
+   * incidents the analytics raised are forgotten), checked every tenth of it (at most every minute), so
+   * a long run's memory stays flat. Default 0: keep everything (the real workspace keeps 30 days or more).
+   */
+  retentionMs?: number;
   /** DuckDB's memory limit (`memory_limit`, e.g. '2GB'); default DuckDB's own, 80 % of RAM. */
   memoryLimit?: string;
 }

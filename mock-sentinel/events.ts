@@ -60,6 +60,8 @@ export interface MockSentinelEventMap {
   'rows:stored': [RowsStoredEvent];
   /** An analytic rule ran (once per workspace): rows returned, alerts raised, or its error. */
   'analytics:run': [RunOutcome];
+  /** Retention deleted the rows ingested before `cutoff` (only with `retentionMs`). */
+  'retention:purged': [{ cutoff: Date; rows: number }];
 }
 
 export type MockSentinelEvents = EventEmitter<MockSentinelEventMap>;

@@ -87,6 +87,18 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
   let caPath: string | undefined;
   let tlsMaterial: LabTls | undefined;
   let store: WorkspaceStore | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
+  const retentionMs = options.retentionMs ?? 0;
+  if (!(retentionMs >= 0)) throw new Error('retentionMs must be a non-negative number of ms');
+  const startRetention = (opened: WorkspaceStore) => {
+    if (retentionMs === 0) return;
+    retentionTimer = setInterval(() => {
+      const cutoff = now().getTime() - retentionMs;
+      lab.analytics.forgetBefore(cutoff);
+      opened.purgeIngestedBefore(new Date(cutoff)).then((rows) => events.emit('retention:purged', { cutoff: new Date(cutoff), rows }), (err: unknown) => logger.warn({ err }, 'retention: purging old rows failed; retried at the next interval'));
+    }, Math.min(retentionMs / 10, 60_000));
+    retentionTimer.unref();
+  };
   // One store per open, however many callers ask at once.
   let opening: Promise<void> | undefined;
   const open = (): Promise<void> =>
@@ -95,6 +107,7 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
       lab.attachStore(opened);
       await deployDcrTables(opened, logsIngestionFor(lab).dcrs);
       lab.analytics.start();
+      startRetention(opened);
     }, (err: unknown) => {
       opening = undefined; // a failed open can be retried
       throw err;
@@ -143,6 +156,8 @@ export function createMockSentinel(options: MockSentinelOptions = {}): MockSenti
       return { url, ...(httpsUrl ? { httpsUrl, caPath } : {}) };
     },
     async close() {
+      clearInterval(retentionTimer);
+      retentionTimer = undefined;
       await lab.analytics.stop();
       if (server) {
         await closeNow(server);

@@ -1,6 +1,7 @@
 // dtlab sentinel — run the mock Log Analytics workspace (HTTP Data Collector API + /_lab admin API).
 import process from 'node:process';
 import type { Command } from '../cli.ts';
+import { durationMs } from '../scenario/units.ts';
 import { ADMIN_FLAGS, UsageError, adminAccessFrom, environmentHelp, numberFlag, oneOf, parseFlags, serveUntilStopped, type FlagSpec } from './cli-args.ts';
 import {
   DEFAULT_WORKSPACE,
@@ -46,6 +47,7 @@ export const SENTINEL_FLAGS = {
   ...ADMIN_FLAGS,
   rules: { type: 'string', multiple: true },
   'no-default-rules': { type: 'boolean' },
+  retention: { type: 'string' },
 } satisfies FlagSpec;
 
 const help = `usage: dtlab sentinel [options]
@@ -58,6 +60,8 @@ options:
   --host HOST                    interface to bind (default 127.0.0.1)
   --port N                       port (default ${DEFAULT_PORT}; 0 picks a free one)
   --db PATH                      keep the workspace in a DuckDB file (default: in memory)
+  --retention DURATION           delete rows ingested longer ago than this, e.g. 30d or 2h, so a long
+                                 run's memory stays flat (default: keep everything)
   --workspace ID=PRIMARY[,SECONDARY]
                                  a workspace and its base64 keys; repeat for several
                                  (default: the documented test-only workspace
@@ -150,7 +154,16 @@ export async function optionsFrom(argv: string[]): Promise<MockSentinelOptions> 
   }
   const port = values.port === undefined ? DEFAULT_PORT : numberFlag('--port', values.port, 0, 65_535);
   const rules = analyticRules(values.rules ?? [], values['no-default-rules'] ?? false);
+  let retentionMs: number | undefined;
+  if (values.retention !== undefined) {
+    try {
+      retentionMs = durationMs(values.retention === '0' ? 0 : values.retention);
+    } catch {
+      throw new UsageError(`--retention: expected a duration such as 30d, 2h or 0, got '${values.retention}'`);
+    }
+  }
   return {
+    ...(retentionMs === undefined ? {} : { retentionMs }),
     host: values.host ?? '127.0.0.1',
     port,
     dbPath: values.db,

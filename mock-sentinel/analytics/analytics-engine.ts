@@ -92,7 +92,7 @@ export interface AnalyticsHost {
 export class AnalyticsEngine {
   private readonly states: RuleState[];
   private readonly book = new IncidentBook();
-  private readonly raised: RaisedAlert[] = [];
+  private raised: RaisedAlert[] = [];
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly clockMode: 'auto' | 'manual';
@@ -300,6 +300,12 @@ export class AnalyticsEngine {
       suppressedUntil: s.suppressedUntil ? new Date(s.suppressedUntil).toISOString() : null,
       lastError: s.lastError,
     }));
+  }
+
+  /** Retention: forgets alerts raised and incidents last changed before `cutoff` (epoch ms). */
+  forgetBefore(cutoff: number): void {
+    this.raised = this.raised.filter((a) => a.timeGenerated.getTime() >= cutoff);
+    this.book.forgetBefore(cutoff);
   }
 
   alerts(): RaisedAlert[] {

@@ -58,6 +58,11 @@ export class IncidentBook {
     return [...this.byWorkspace.values()].flat();
   }
 
+  /** Retention: forgets incidents last modified before `cutoff` (their rows go with the tables'). */
+  forgetBefore(cutoff: number): void {
+    for (const [id, list] of this.byWorkspace) this.byWorkspace.set(id, list.filter((i) => i.lastModifiedTime.getTime() >= cutoff));
+  }
+
   /**
    * Files `alert` (raised by `rule`) into an incident, creating one when none matches. Returns the
    * incident created or changed, or undefined when the rule creates no incidents.

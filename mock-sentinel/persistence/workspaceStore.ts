@@ -601,6 +601,28 @@ export class WorkspaceStore {
     }
   }
 
+  /**
+   * Retention: deletes every row ingested before `cutoff` from every table, then checkpoints so the
+   * memory the rows held is given back (an in-memory database frees deleted rows only at a
+   * checkpoint). Tables and columns stay. Returns the rows deleted.
+   */
+  purgeIngestedBefore(cutoff: Date): Promise<number> {
+    return this.write(async () => {
+      let deleted = 0;
+      const at = cutoff.toISOString();
+      for (const state of this.tables.values()) {
+        for (const part of state.parts) {
+          const result = await this.writer.run(`DELETE FROM ${PARTS_SCHEMA}.${quoteIdent(part.name)} WHERE ${quoteIdent(INGESTION_TIME_COLUMN)} < '${at}'::TIMESTAMPTZ`);
+          const n = Number(result.rowsChanged);
+          part.rows -= n;
+          deleted += n;
+        }
+      }
+      if (deleted > 0) await this.writer.run('CHECKPOINT').catch(() => this.writeStats.checkpointFailures++);
+      return deleted;
+    });
+  }
+
   async rowCount(name: string): Promise<number> {
     if (!this.tables.has(name)) return 0;
     const reader = await this.connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(name)}`);
