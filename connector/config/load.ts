@@ -147,7 +147,8 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
   const activity = ['responseActions', 'asm', 'emailRelease'].filter((k) => obj.poll?.sources?.[k] === true);
   const legacySink = entries.find((e) => e.raw.mode !== 'logsIngestion');
   if (activity.length && legacySink) {
-    throw new ConfigError(activity.map((k) => `poll.sources.${k}: needs every sink in mode logsIngestion (${legacySink.at} is dataCollector; its records go to a Custom-Darktrace* stream, the Data Collector table has no place for them)`));
+    const needs = obj.sinks ? `every sink in mode logsIngestion (${legacySink.at} is dataCollector; ` : 'sentinel.mode logsIngestion (';
+    throw new ConfigError(activity.map((k) => `poll.sources.${k}: needs ${needs}its records go to a Custom-Darktrace* stream; the Data Collector table has no place for them)`));
   }
   const sinks = entries.map(({ at, raw }) => resolveSink(raw, at, baseDir));
   // One spool format for every sink: the alert time is spooled under one field name, which each sink reads.
