@@ -40,12 +40,15 @@ export interface RunOptions {
 }
 
 const SAMPLE_MS = 250;
+/** Samples per scenario duration at least: a fast clock (accelerated, stepped) still draws a curve in simulated time. */
+const SIM_SAMPLES = 60;
 
 export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunReport> {
   const startedAt = new Date();
   const workDir = mkdtempSync(join(tmpdir(), 'dtlab-run-'));
   const simStart = clockStartMs(s.clock.start, Date.now());
   let nextSample = 0;
+  let nextSimSample = 0;
   const state: RunState = {
     scenario: s,
     log: opts.log ?? (() => {}),
@@ -66,7 +69,9 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       }),
     sampleIfDue(phase) {
       const now = performance.now();
-      if (now < nextSample || !state.sampler) return;
+      const simMs = state.simNow - state.simStart;
+      if ((now < nextSample && simMs < nextSimSample) || !state.sampler) return;
+      nextSimSample = simMs + s.durationMs / SIM_SAMPLES;
       state.sampler.sample();
       nextSample = now + SAMPLE_MS;
       state.progress(phase);
@@ -88,6 +93,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     const analytics = state.scenario.topology.mock === 'in-process' ? analyticsStepper(state, lab) : undefined;
     await runTraffic(state, lab, timeline, clock, opts.onClock, analytics);
     await endFaults(faults);
+    state.draining = true;
     await drain(state, lab);
   } catch (err) {
     runError = (err as Error).message;

@@ -41,6 +41,8 @@ export interface RunState {
   readonly pendingWork: Promise<unknown>[];
   /** The requests killed connectors may have abandoned mid-flight (see Observations.abandonedByKills). */
   abandonedByKills: number;
+  /** Set when the traffic is over and the drain begins: samples from then on are the drain's. */
+  draining?: boolean;
   /** Wall time (performance.now) of the run's start. */
   readonly wall0: number;
   /** Reports progress (the CLI's bar or lines). */

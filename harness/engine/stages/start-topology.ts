@@ -60,7 +60,7 @@ export async function startTopology(state: RunState, workDir: string): Promise<L
     latency: tracker.latency,
     connectorPid: () => state.connector?.pid(),
     simulatedSeconds: () => (state.simNow - state.simStart) / 1000,
-    draining: () => state.simNow - state.simStart >= s.durationMs,
+    draining: () => state.draining === true,
   }));
   return { mock, sim, connector, tracker, sampler, inFlightAtMost, ...(deadLetterFile ? { deadLetterFile } : {}) };
 }
