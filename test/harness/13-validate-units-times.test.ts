@@ -33,7 +33,7 @@ describe('durations carry a unit', () => {
 
   it('the Logs Ingestion sink\'s keys are the ones allowed under sentinel when the scenario uses that sink', () => {
     expect(errorsOf(base + 'topology:\n  sink: logsIngestion\n  connectorConfig:\n    sentinel: { maxConcurrency: 4, logType: x }\n')).toEqual([
-      'x.yaml:6:36  topology.connectorConfig.sentinel.logType  unknown connector config key (allowed here: mode, endpoint, dcrImmutableId, tenantId, clientId, clientSecret, authorityHost, caFile, streams, customLabel, maxConcurrency, timeout, batch, retry)',
+      'x.yaml:6:36  topology.connectorConfig.sentinel.logType  unknown connector config key (allowed here: mode, endpoint, dcrImmutableId, tenantId, clientId, clientSecret, authorityHost, caFile, streams, customLabel, maxConcurrency, timeout, batch, retry, stuckAfter)',
     ]);
   });
 });
