@@ -1,6 +1,6 @@
 // The connector configuration a run uses: the harness's defaults for a fast lab run, pointed at the
 // run's simulator and workspace, with the scenario's `topology.connectorConfig` merged over it.
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario, Sink } from '../scenario/types.ts';
 
 export const PUSH_TOKEN = 'dtlab-push-token';
 
@@ -50,16 +50,11 @@ export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string
   const initialLookbackMs = behindMs + 600_000;
   const base: Record<string, unknown> = {
     darktrace: { url: ends.darktrace.url, publicToken: ends.darktrace.publicToken, privateToken: ends.darktrace.privateToken, timeout: '10s' },
-    sentinel: s.topology.sink === 'logsIngestion' ? logsIngestionSink(ends) : {
-      mode: 'dataCollector',
-      workspaceId: ends.sentinel.workspaceId,
-      sharedKey: ends.sentinel.sharedKey,
-      ...(ends.sentinel.secondaryKey ? { secondaryKey: ends.sentinel.secondaryKey } : {}),
-      endpoint: ends.sentinel.url,
-      timeout: '10s',
-      batch: { maxBytes: '1MB', maxRecords: 2000 },
-      retry: { maxAttempts: 12, baseDelay: '50ms', maxDelay: '1s', pause: '500ms' },
-    },
+    // One sink: the `sentinel:` block as ever. Several (a dual run): a `sinks:` list, each named after
+    // its mode, the name connector.sink faults and /health use.
+    ...(s.topology.sinks.length > 1
+      ? { sinks: s.topology.sinks.map((sink) => ({ name: sink, enabled: true, ...sinkBlock(sink, ends) })) }
+      : { sentinel: sinkBlock(s.topology.sink, ends) }),
     ...(receiver ? { receiver: { listen: ends.listen, token: PUSH_TOKEN } } : { monitoring: { listen: ends.listen } }),
     state: ends.stateDir,
     poll: {
@@ -75,6 +70,24 @@ export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string
     debug: { enabled: true },
   };
   return deepMerge(base, s.topology.connectorConfig);
+}
+
+function sinkBlock(sink: Sink, ends: ConnectorEnds): Record<string, unknown> {
+  return sink === 'logsIngestion' ? logsIngestionSink(ends) : dataCollectorSink(ends);
+}
+
+/** The Data Collector sink against the mock's workspace, with both keys when it has a secondary. */
+function dataCollectorSink(ends: ConnectorEnds): Record<string, unknown> {
+  return {
+    mode: 'dataCollector',
+    workspaceId: ends.sentinel.workspaceId,
+    sharedKey: ends.sentinel.sharedKey,
+    ...(ends.sentinel.secondaryKey ? { secondaryKey: ends.sentinel.secondaryKey } : {}),
+    endpoint: ends.sentinel.url,
+    timeout: '10s',
+    batch: { maxBytes: '1MB', maxRecords: 2000 },
+    retry: { maxAttempts: 12, baseDelay: '50ms', maxDelay: '1s', pause: '500ms' },
+  };
 }
 
 /** The Logs Ingestion sink against the mock's HTTPS endpoint, its Entra token endpoint and default DCR. */

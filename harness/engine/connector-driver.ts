@@ -32,6 +32,8 @@ export interface ConnectorDriver {
   resume(): void;
   /** Sets the signing clock's skew through the connector's debug hook (PUT /debug/clock-skew; 0 = fixed). */
   setClockSkew(ms: number): Promise<void>;
+  /** Enables or disables one of its sinks by name (POST /sinks/{name}/enable|disable: a cutover). */
+  setSinkEnabled(name: string, enabled: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,14 @@ async function health(url: string, adminToken?: string): Promise<Record<string, 
   }
 }
 
+/** POST /sinks/{name}/enable|disable → 200 {"sink","enabled"}; 404 names no sink (docs/reference/connector.md, Several sinks). */
+export async function postSinkEnabled(url: string, name: string, enabled: boolean, adminToken?: string): Promise<void> {
+  const route = `/sinks/${encodeURIComponent(name)}/${enabled ? 'enable' : 'disable'}`;
+  const res = await fetch(`${url}${route}`, { method: 'POST', headers: adminHeaders(adminToken), signal: AbortSignal.timeout(5000) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`POST ${route}: ${res.status} ${text.slice(0, 200)}`);
+}
+
 /** PUT /debug/clock-skew {"ms"} → 200 {"ms"} (docs/reference/connector.md, Debug hooks; needs debug.enabled). */
 export async function putClockSkew(url: string, ms: number, adminToken?: string): Promise<void> {
   const res = await fetch(`${url}/debug/clock-skew`, {
@@ -159,6 +169,7 @@ export async function startInProcessConnector(raw: Record<string, unknown>): Pro
     },
     resume() {},
     setClockSkew: (ms) => putClockSkew(url, ms, config.admin.token),
+    setSinkEnabled: (name, enabled) => postSinkEnabled(url, name, enabled, config.admin.token),
     close: () => connector.close(),
   };
 }
@@ -232,6 +243,10 @@ export async function startChildConnector(raw: Record<string, unknown>, workDir:
       if (!url || driver.pid() === undefined) throw new Error('the connector is not running');
       await putClockSkew(url, ms, adminToken);
     },
+    async setSinkEnabled(name, enabled) {
+      if (!url || driver.pid() === undefined) throw new Error('the connector is not running');
+      await postSinkEnabled(url, name, enabled, adminToken);
+    },
     async close() {
       closing = true;
       const c = child;
@@ -269,6 +284,7 @@ export function externalConnector(baseUrl: string): ConnectorDriver {
     pause() {},
     resume() {},
     setClockSkew: (ms) => putClockSkew(url, ms),
+    setSinkEnabled: (name, enabled) => postSinkEnabled(url, name, enabled),
     close: async () => {},
   };
 }

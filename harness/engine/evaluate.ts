@@ -30,20 +30,36 @@ function multiplicity(obs: Pick<Observations, 'generated'>, type: AlertType): Ma
   return out;
 }
 
-/** Generated / landed / duplicates / lost per alert type, keyed by dtProduct or stream table. */
-export function alertCounts(obs: Pick<Observations, 'sink' | 'generated' | 'landedCounts'>): Record<string, AlertCounts> {
+type SinkCounts = NonNullable<Observations['landedBySink']>[number];
+
+/** Each sink's landings: `landedBySink` in a dual run, else the one sink. */
+function sinkLandings(obs: Pick<Observations, 'sink' | 'landedCounts' | 'landedBySink'>): SinkCounts[] {
+  return obs.landedBySink ?? [{ sink: obs.sink, landedCounts: obs.landedCounts, enabled: true }];
+}
+
+/** The sinks `landed` and `nothingLost` judge: those still enabled at the end (a cutover's legacy side is not). */
+function judgedSinks(obs: Pick<Observations, 'sink' | 'landedCounts' | 'landedBySink'>): SinkCounts[] {
+  const all = sinkLandings(obs);
+  const on = all.filter((s) => s.enabled);
+  return on.length ? on : all;
+}
+
+/** Generated / landed / duplicates / lost per alert type and sink, keyed by dtProduct (legacy table) or stream table. */
+export function alertCounts(obs: Pick<Observations, 'sink' | 'generated' | 'landedCounts' | 'landedBySink'>): Record<string, AlertCounts> {
   const out: Record<string, AlertCounts> = {};
-  for (const type of ALERT_TYPES) {
-    let generated = 0;
-    let landed = 0;
-    let duplicates = 0;
-    for (const [key, { m }] of multiplicity(obs, type)) {
-      const n = obs.landedCounts.get(key) ?? 0;
-      generated += m;
-      landed += Math.min(n, m);
-      duplicates += Math.max(0, n - m);
+  for (const side of sinkLandings(obs)) {
+    for (const type of ALERT_TYPES) {
+      let generated = 0;
+      let landed = 0;
+      let duplicates = 0;
+      for (const [key, { m }] of multiplicity(obs, type)) {
+        const n = side.landedCounts.get(key) ?? 0;
+        generated += m;
+        landed += Math.min(n, m);
+        duplicates += Math.max(0, n - m);
+      }
+      if (generated) out[alertLabel(type, side.sink)] = { generated, landed, duplicates, lost: generated - landed };
     }
-    if (generated) out[alertLabel(type, obs.sink)] = { generated, landed, duplicates, lost: generated - landed };
   }
   return out;
 }
@@ -91,14 +107,14 @@ export async function evaluate(expect: Expectations, obs: Observations): Promise
 
   if (expect.landed !== undefined) {
     const { types, mayBeZero } = landedTypes(expect.landed, obs);
-    for (const type of types) {
-      const label = alertLabel(type, obs.sink);
+    for (const type of types) for (const side of judgedSinks(obs)) {
+      const label = alertLabel(type, side.sink);
       const c = counts[label] ?? { generated: 0, landed: 0, duplicates: 0, lost: 0 };
       if (c.generated === 0 && !mayBeZero(type)) {
         out.push(result(`landed: ${label}`, false, '≥ 1 generated, every one landed', 'none generated', `no ${label} alert was generated, so none could land (allowZero: true if that is fine)`));
         continue;
       }
-      const lost = lostAlerts(obs, type);
+      const lost = lostAlerts({ generated: obs.generated, landedCounts: side.landedCounts }, type);
       out.push(
         result(
           `landed: ${label}`,
@@ -113,7 +129,9 @@ export async function evaluate(expect: Expectations, obs: Observations): Promise
   }
 
   if (expect.nothingLost) {
-    const lost = Object.values(counts).reduce((n, c) => n + c.lost, 0);
+    // Per sink judged: an alert lost on either side of a dual run is lost (it counts once per side).
+    const judged = new Set(judgedSinks(obs).flatMap((side) => ALERT_TYPES.map((t) => alertLabel(t, side.sink))));
+    const lost = Object.entries(counts).reduce((n, [label, c]) => n + (judged.has(label) ? c.lost : 0), 0);
     const dead = obs.deadLettered;
     out.push(
       result(
@@ -124,14 +142,14 @@ export async function evaluate(expect: Expectations, obs: Observations): Promise
         dead === undefined
           ? "the connector's dead-letter count could not be read from its /metrics"
           : `${lost - dead} alerts neither landed nor were dead-lettered`,
-        ALERT_TYPES.flatMap((t) => lostAlerts(obs, t)),
+        judgedSinks(obs).flatMap((side) => ALERT_TYPES.flatMap((t) => lostAlerts({ generated: obs.generated, landedCounts: side.landedCounts }, t))),
       ),
     );
   }
 
   if (expect.duplicates) {
     const dup = Object.values(counts).reduce((n, c) => n + c.duplicates, 0);
-    out.push(result('duplicates', withinBound(dup, expect.duplicates), formatBound(expect.duplicates), String(dup), `${dup} rows landed more than once (bound ${formatBound(expect.duplicates)})`, duplicatedAlerts(obs)));
+    out.push(result('duplicates', withinBound(dup, expect.duplicates), formatBound(expect.duplicates), String(dup), `${dup} rows landed more than once (bound ${formatBound(expect.duplicates)})`, sinkLandings(obs).flatMap((side) => duplicatedAlerts({ generated: obs.generated, landedCounts: side.landedCounts }))));
   }
 
   if (expect.rejected !== undefined) {

@@ -48,6 +48,11 @@ export interface Observations {
   generated: GeneratedItem[];
   /** alertKey → number of rows that carry it. */
   landedCounts: Map<string, number>;
+  /**
+   * With several sinks (a dual run): each sink's rows per alert key, and whether it was still enabled
+   * at the end (a cutover disables one). Absent: the one `sink` with `landedCounts`.
+   */
+  landedBySink?: Array<{ sink: 'dataCollector' | 'logsIngestion'; landedCounts: Map<string, number>; enabled: boolean }>;
   /** Rows of the Darktrace tables that match no generated alert (e.g. a connector test alert). */
   unmatchedRows: number;
   tables: TableInfo[];

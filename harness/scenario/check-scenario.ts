@@ -35,7 +35,8 @@ export function checkScenario(doc: unknown, out: Findings): void {
   checkTimes(doc, out);
   checkTopologyFaults(doc, topology, out);
   checkStories(traffic.stories, out);
-  checkConnectorConfig(topology.connectorConfig, topology.sink, out);
+  if (topology.sink !== undefined && topology.sinks !== undefined) out.error(['topology', 'sinks'], 'give either sink (one) or sinks (a dual run), not both');
+  checkConnectorConfig(topology.connectorConfig, Array.isArray(topology.sinks) ? topology.sinks[0] : topology.sink, out);
   checkClock(doc.clock, out);
   list(expect.queries).forEach((q, i) => {
     if (q.rows !== undefined && q.kql === undefined) out.error(['expect', 'queries', i, 'rows'], 'rows needs kql (use count with where)');
@@ -118,14 +119,14 @@ export function generatedTypes(doc: Doc, traffic: Doc, topology: Doc): Set<Alert
  * Logs Ingestion stream posted to, and the table of an alert type injected with fields set (a GUID in
  * a hostname lands in hostname_g).
  */
-function injectedTables(traffic: Doc, sink: Sink): Set<string> {
+function injectedTables(traffic: Doc, sinks: readonly Sink[]): Set<string> {
   const open = new Set<string>();
   for (const e of list(traffic.inject)) {
     if (e.to === 'mock') {
       if (typeof e.logType === 'string') open.add(`${e.logType}_CL`);
       if (typeof e.stream === 'string') open.add(streamTable(e.stream));
     } else if (typeof e.type === 'string' && (ALERT_TYPES as readonly string[]).includes(e.type) && isObject(e.set)) {
-      open.add(sink === 'dataCollector' ? LEGACY_TABLE : TYPE_STREAM_TABLE[e.type as AlertType]);
+      for (const sink of sinks) open.add(sink === 'dataCollector' ? LEGACY_TABLE : TYPE_STREAM_TABLE[e.type as AlertType]);
     }
   }
   return open;
@@ -137,11 +138,30 @@ function streamTable(stream: string): string {
   return base.endsWith('_CL') ? base : `${base}_CL`;
 }
 
+/** The run's sinks: `sinks` (a dual run), else the one `sink` (default dataCollector). */
+function runSinks(topology: Doc): Sink[] {
+  const given = Array.isArray(topology.sinks) ? topology.sinks : [topology.sink];
+  return given.map((k): Sink => (k === 'logsIngestion' ? 'logsIngestion' : 'dataCollector'));
+}
+
+/** A table's columns through any of the run's sinks; undefined when none writes it. */
+function producibleThroughAny(table: string, types: AlertType[], sinks: readonly Sink[]): Set<string> | undefined {
+  const each = sinks.map((sink) => producibleColumns(table, types, sink)).filter((c): c is Set<string> => c !== undefined);
+  return each.length ? new Set(each.flatMap((c) => [...c])) : undefined;
+}
+
+/** The workspace's tables through every sink of the run (a table once). */
+function workspaceTablesOf(types: AlertType[], sinks: readonly Sink[]): ReturnType<typeof workspaceTables> {
+  const out: ReturnType<typeof workspaceTables> = [];
+  for (const sink of sinks) for (const t of workspaceTables(types, sink)) if (!out.some((o) => o.name === t.name)) out.push(t);
+  return out;
+}
+
 /** Expectations on types, tables and columns the run's traffic cannot produce. */
 function checkExpectedData(doc: Doc, traffic: Doc, topology: Doc, expect: Doc, out: Findings): void {
   const types = generatedTypes(doc, traffic, topology);
-  const sink: Sink = topology.sink === 'logsIngestion' ? 'logsIngestion' : 'dataCollector';
-  const open = injectedTables(traffic, sink);
+  const sinks = runSinks(topology);
+  const open = injectedTables(traffic, sinks);
   const known = types ?? new Set(ALERT_TYPES);
   const runTypes = known.size ? [...known].join(', ') : 'none';
   if (types && Array.isArray(expect.landed)) {
@@ -153,8 +173,8 @@ function checkExpectedData(doc: Doc, traffic: Doc, topology: Doc, expect: Doc, o
   }
   const columnWarning = (segs: KeyPath, table: string, column: string, keyOf?: string) => {
     if (open.has(table)) return;
-    const columns = producibleColumns(table, [...known], sink);
-    if (columns === undefined) out.warn(segs, `no alert type of this run (${runTypes}) writes table ${show(table)} through the ${sink} sink`, keyOf);
+    const columns = producibleThroughAny(table, [...known], sinks);
+    if (columns === undefined) out.warn(segs, `no alert type of this run (${runTypes}) writes table ${show(table)} through the ${sinks.join(' or ')} sink`, keyOf);
     else if (!columns.has(column)) out.warn(segs, `no alert type of this run (${runTypes}) produces column ${show(column)} in ${table} (sparse tables are legitimate: it may come from data the run injects)`, keyOf);
   };
   if (isObject(expect.columns) && typeof expect.columns.table === 'string' && isObject(expect.columns.columns)) {
@@ -169,12 +189,12 @@ function checkExpectedData(doc: Doc, traffic: Doc, topology: Doc, expect: Doc, o
     const table = typeof q.table === 'string' ? q.table : LEGACY_TABLE;
     if (isObject(q.where) && q.kql === undefined) {
       const keys = Object.keys(q.where);
-      if (producibleColumns(table, [...known], sink) === undefined) columnWarning(['expect', 'queries', i, 'table'], table, '');
+      if (producibleThroughAny(table, [...known], sinks) === undefined) columnWarning(['expect', 'queries', i, 'table'], table, '');
       else for (const column of keys) columnWarning(['expect', 'queries', i, 'where'], table, column, column);
     }
     // A query expected to fail is not checked: its error is the point.
     if (typeof q.kql === 'string' && q.kql.trim() !== '' && q.error === undefined) {
-      tables ??= withInjected(workspaceTables([...known], sink), open);
+      tables ??= withInjected(workspaceTablesOf([...known], sinks), open);
       checkKql(q.kql, ['expect', 'queries', i, 'kql'], { tables, runTypes, openTables: open }, out);
     }
   });

@@ -26,6 +26,11 @@ const P = {
 
 const MOCK_RULE_PARAMS = { for: P.for, count: P.count, probability: P.probability, route: P.route };
 
+/** The run's sinks as written: `sinks`, else the one `sink` (default dataCollector). */
+export function sinksOf(s: ScenarioInput): readonly string[] {
+  return s.topology?.sinks ?? [s.topology?.sink ?? 'dataCollector'];
+}
+
 function inProcessMock(f: FaultInput, s: ScenarioInput): string[] {
   return typeof s.topology?.mock === 'object' ? [`${f.fault} needs the in-process mock (an external workspace cannot be told to fail)`] : [];
 }
@@ -73,14 +78,14 @@ export const FAULT_KINDS: readonly FaultDescriptor[] = [
     description: 'Logs Ingestion answers 403 OperationFailed, as for an app without its role assignment on the DCR, until `for` ends.',
     params: { for: 'when the role assignment arrives; without it, never' },
     required: [],
-    check: (f, s) => [...inProcessMock(f, s), ...(s.topology?.sink !== 'logsIngestion' ? ['a role assignment applies to the Logs Ingestion sink (topology.sink: logsIngestion)'] : [])],
+    check: (f, s) => [...inProcessMock(f, s), ...(!sinksOf(s).includes('logsIngestion') ? ['a role assignment applies to the Logs Ingestion sink (topology.sink: logsIngestion)'] : [])],
   },
   {
     name: 'mock.rotateKey',
     description: "The workspace's primary key is regenerated: only the secondary key still signs.",
     params: {},
     required: [],
-    check: (f, s) => [...inProcessMock(f, s), ...(s.topology?.sink === 'logsIngestion' ? ['key rotation applies to the Data Collector sink (SharedKey)'] : [])],
+    check: (f, s) => [...inProcessMock(f, s), ...(!sinksOf(s).includes('dataCollector') ? ['key rotation applies to the Data Collector sink (SharedKey)'] : [])],
   },
   {
     name: 'connector.kill',
@@ -102,6 +107,21 @@ export const FAULT_KINDS: readonly FaultDescriptor[] = [
     params: { for: P.for, skew: 'how far the clock is off, e.g. 20m or -20m' },
     required: ['skew'],
     check: inProcessMock,
+  },
+  {
+    name: 'connector.sink',
+    description: "One of the connector's sinks is disabled (enabled: false, a cutover) or enabled through its admin port; after `for` it is set back.",
+    params: { for: 'how long the change lasts (simulated time); without it, for the rest of the run', sink: "the connector sink's name (each is named after its mode)", enabled: 'true or false' },
+    required: ['sink', 'enabled'],
+    check: (f, s) => {
+      const sinks = sinksOf(s);
+      const named = s.topology?.connectorConfig?.sinks !== undefined;
+      return typeof s.topology?.connector === 'object'
+        ? ['connector.sink needs a connector the run starts']
+        : !named && f.sink !== undefined && !sinks.includes(f.sink)
+          ? [`the run's connector has no sink named ${JSON.stringify(f.sink)} (its sinks: ${sinks.join(', ')})`]
+          : [];
+    },
   },
   {
     name: 'simulator.authError',

@@ -312,6 +312,8 @@ function normalise(s: ScenarioInput, file: string): Scenario {
     latencyMs: f.latency === undefined ? undefined : durationMs(f.latency),
     restartAfterMs: f.restartAfter === undefined ? 0 : durationMs(f.restartAfter),
     skewMs: f.skew === undefined ? undefined : durationMs(f.skew),
+    ...(f.sink !== undefined ? { sink: f.sink } : {}),
+    ...(f.enabled !== undefined ? { enabled: f.enabled } : {}),
   }));
   const needsProcess = faults.some((f) => f.fault === 'connector.kill' || f.fault === 'connector.pause');
   const topology = s.topology ?? {};
@@ -340,7 +342,8 @@ function normalise(s: ScenarioInput, file: string): Scenario {
       mock: topology.mock ?? 'in-process',
       connector: topology.connector ?? (needsProcess ? 'child-process' : 'in-process'),
       source: topology.source ?? 'both',
-      sink: topology.sink ?? 'dataCollector',
+      sink: topology.sinks?.[0] ?? topology.sink ?? 'dataCollector',
+      sinks: topology.sinks ?? [topology.sink ?? 'dataCollector'],
       connectorConfig: topology.connectorConfig ?? {},
       mockPolicy: topology.mockPolicy ?? {},
     },

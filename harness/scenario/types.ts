@@ -1,4 +1,7 @@
 // The scenario file as the schema (scenarios/scenario.schema.json) allows it, and its normalised form.
+/** A connector sink: the legacy Data Collector API or the Logs Ingestion API. */
+export type Sink = 'dataCollector' | 'logsIngestion';
+
 export type AlertType = 'modelBreach' | 'aiAnalyst' | 'systemAlert' | 'email';
 export const ALERT_TYPES: readonly AlertType[] = ['modelBreach', 'aiAnalyst', 'systemAlert', 'email'];
 
@@ -23,6 +26,7 @@ export type FaultName =
   | 'connector.kill'
   | 'connector.pause'
   | 'connector.clockSkew'
+  | 'connector.sink'
   | 'simulator.authError'
   | 'simulator.status'
   | 'simulator.slow';
@@ -39,6 +43,9 @@ export interface FaultInput {
   latency?: DurationInput;
   restartAfter?: DurationInput;
   skew?: string;
+  /** connector.sink: the connector sink's name (the harness names each after its mode). */
+  sink?: string;
+  enabled?: boolean;
 }
 
 export type WhereValue =
@@ -181,7 +188,9 @@ export interface ScenarioInput {
     mock?: 'in-process' | { url: string; workspaceId?: string; sharedKey?: string };
     connector?: 'in-process' | 'child-process' | { url: string };
     source?: 'poll' | 'push' | 'both';
-    sink?: 'dataCollector' | 'logsIngestion';
+    sink?: Sink;
+    /** Several sinks side by side (a dual run), instead of `sink`. */
+    sinks?: Sink[];
     connectorConfig?: Record<string, unknown>;
     mockPolicy?: MockPolicy;
   };
@@ -271,6 +280,8 @@ export interface Fault {
   latencyMs?: number;
   restartAfterMs: number;
   skewMs?: number;
+  sink?: string;
+  enabled?: boolean;
 }
 
 export interface Scenario {
@@ -292,7 +303,10 @@ export interface Scenario {
     mock: 'in-process' | { url: string; workspaceId?: string; sharedKey?: string };
     connector: 'in-process' | 'child-process' | { url: string };
     source: 'poll' | 'push' | 'both';
-    sink: 'dataCollector' | 'logsIngestion';
+    /** The first of `sinks`: the one a single-sink run has. */
+    sink: Sink;
+    /** Every sink of the run, each a connector sink named after its mode. */
+    sinks: Sink[];
     connectorConfig: Record<string, unknown>;
     mockPolicy: MockPolicy;
   };

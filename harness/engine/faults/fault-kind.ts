@@ -58,6 +58,8 @@ export interface FaultContext {
   readonly inFlightAtMost: number;
   /** Counts requests a kill may have abandoned (see Observations.abandonedByKills). */
   abandoned(requests: number): void;
+  /** A connector sink was enabled or disabled (connector.sink): the landing tracker waits only on enabled ones. */
+  sinkEnabled(name: string, enabled: boolean): void;
 }
 
 export interface FaultKind {

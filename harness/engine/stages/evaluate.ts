@@ -41,6 +41,7 @@ export async function evaluateRun(state: RunState, lab: Lab, latency: LatencySum
     sink: state.scenario.topology.sink,
     generated: tracker.generated,
     landedCounts: tracker.landedCounts,
+    landedBySink: tracker.sinks,
     unmatchedRows: tracker.unmatchedRows,
     tables: out.tables,
     rows: (t) => mock.allRows(t),

@@ -21,6 +21,7 @@ export function faultContext(state: RunState, lab: Lab, clock: ClockHold): Fault
     pendingWork: state.pendingWork,
     inFlightAtMost: lab.inFlightAtMost,
     abandoned: (n) => void (state.abandonedByKills += n),
+    sinkEnabled: (name, enabled) => lab.tracker.setEnabled(name, enabled),
   };
 }
 

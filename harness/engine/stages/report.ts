@@ -24,7 +24,7 @@ export function buildReport(state: RunState, startedAt: Date, latency: LatencySu
     wallSeconds: Math.round((performance.now() - state.wall0) / 10) / 100,
     simulated: { start: new Date(state.simStart).toISOString(), end: new Date(state.simNow).toISOString(), durationSeconds: (state.simNow - state.simStart) / 1000 },
     expectations: ev.expectations,
-    alerts: tracker ? alertCounts({ sink: s.topology.sink, generated: tracker.generated, landedCounts: tracker.landedCounts }) : {},
+    alerts: tracker ? alertCounts({ sink: s.topology.sink, generated: tracker.generated, landedCounts: tracker.landedCounts, landedBySink: tracker.sinks }) : {},
     tables: ev.tables,
     latency,
     throughput: { landedPerSecond: Math.round(rate * 10) / 10, peakPerSecond: sampler?.peakPerSecond ?? 0, mockIngestRowsPerSecond: Math.round((mock?.ingestRate() ?? 0) * 10) / 10 },

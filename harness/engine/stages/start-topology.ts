@@ -20,7 +20,7 @@ export async function startTopology(state: RunState, workDir: string): Promise<L
   // and after the drain to the end of simulated time (deterministic, whatever the machine's speed).
   const mock = (state.mock =
     s.topology.mock === 'in-process'
-      ? await startInProcessMock(s.seed, s.topology.mockPolicy, s.topology.sink === 'logsIngestion', {
+      ? await startInProcessMock(s.seed, s.topology.mockPolicy, s.topology.sinks.includes('logsIngestion'), {
           rules: scenarioRules(s),
           clock: 'manual',
           start: new Date(state.simStart),
@@ -46,14 +46,14 @@ export async function startTopology(state: RunState, workDir: string): Promise<L
     clockStart: state.simStart,
   });
   const c = s.topology.connector;
-  // What one kill can abandon: the Logs Ingestion sink posts up to maxConcurrency chunks at once,
-  // the Data Collector sink one batch at a time.
-  const sinkConfig = c === 'in-process' || c === 'child-process' ? resolveConfig(raw).sentinel : undefined;
-  const inFlightAtMost = sinkConfig?.mode === 'logsIngestion' ? sinkConfig.maxConcurrency : 1;
+  // What one kill can abandon, summed over the sinks: the Logs Ingestion sink posts up to
+  // maxConcurrency chunks at once, the Data Collector sink one batch at a time.
+  const sinkConfigs = c === 'in-process' || c === 'child-process' ? resolveConfig(raw).sinks : [];
+  const inFlightAtMost = Math.max(1, sinkConfigs.reduce((n, k) => n + (k.mode === 'logsIngestion' ? k.maxConcurrency : 1), 0));
   const connector = (state.connector =
     c === 'in-process' ? await startInProcessConnector(raw) : c === 'child-process' ? await startChildConnector(raw, workDir, state.log) : externalConnector(c.url));
   const deadLetterFile = c === 'in-process' || c === 'child-process' ? deadLetterPath(resolveConfig(raw).state) : undefined;
-  const tracker = (state.tracker = new LandingTracker(mock, s.topology.sink));
+  const tracker = (state.tracker = new LandingTracker(mock, s.topology.sinks));
   const sampler = (state.sampler = new SeriesSampler({
     generated: () => tracker.generatedCount,
     landed: () => tracker.landedCount,
