@@ -18,6 +18,8 @@ export interface Relation {
    * true from a table reference through the operators that keep rows whole (where, extend, project…).
    */
   ingestion?: boolean;
+  /** The relation still carries the source rows' hidden record index (SourceOptions.recordColumn). */
+  record?: boolean;
 }
 
 export type LetBinding =

@@ -21,6 +21,12 @@ export interface SourceOptions {
    * NRT analytic rule sees, the rows ingested since its last run.
    */
   ingested?: { after: string; through: string };
+  /**
+   * A hidden column of the source rows that travels through every row-preserving operator and comes
+   * out as the last column of the result (a DCR transform's record index: which upload record each
+   * output row came from).
+   */
+  recordColumn?: string;
 }
 
 export interface Translation {
@@ -84,7 +90,13 @@ export class Translator implements TranslateContext, MvApplyHost {
       }
     }
     if (!result) throw semanticError(this.text, this.text.length, 'The query has no tabular expression to return');
-    const select = result.cols.map((c, i) => `${renderColumn(c)} AS "c${i}"`).join(', ');
+    const list = result.cols.map((c, i) => `${renderColumn(c)} AS "c${i}"`);
+    const record = this.source.recordColumn;
+    if (record !== undefined) {
+      if (!result.record) throw unsupported(this.text, 0, 'A transform whose output rows are not its input rows');
+      list.push(`${q(record)} AS "c${list.length}"`);
+    }
+    const select = list.join(', ');
     const order = result.ordered ? ` ORDER BY ${ORD}` : '';
     const withClause = this.ctes.length ? `WITH ${this.ctes.join(', ')} ` : '';
     return { sql: `${withClause}SELECT ${select || '1 AS "c0"'} FROM (${result.sql}) AS "__result"${order}`, cols: result.cols };
@@ -156,9 +168,11 @@ export class Translator implements TranslateContext, MvApplyHost {
     // A Kusto string is never null: a missing string value reads as "".
     const list = cols.map((c) => (c.type === 'string' ? `COALESCE(${q(c.name)}, '') AS ${q(c.name)}` : q(c.name)));
     if (this.readsIngestion) list.push(q(INGESTION_TIME_COLUMN));
+    if (this.source.recordColumn !== undefined) list.push(q(this.source.recordColumn));
     const where = filters.length ? ` WHERE ${filters.join(' AND ')}` : '';
     const rel: Relation = { sql: `SELECT ${list.join(', ')} FROM ${q(name)}${where}`, cols, ordered: false };
     if (this.readsIngestion) rel.ingestion = true;
+    if (this.source.recordColumn !== undefined) rel.record = true;
     return rel;
   }
 
@@ -179,6 +193,7 @@ export class Translator implements TranslateContext, MvApplyHost {
       const out = this.dispatch(input, op);
       // Operators that keep rows whole keep their hidden ingestion time (where, sort, extend, project…).
       if (input.ingestion && ROW_PRESERVING.has(kindOf(op))) out.ingestion = true;
+      if (input.record && ROW_PRESERVING.has(kindOf(op))) out.record = true;
       return out;
     } finally {
       this.current = saved;
@@ -237,11 +252,19 @@ export class Translator implements TranslateContext, MvApplyHost {
     return found;
   }
 
+  /** The hidden columns a relation carries beside its own (ingestion time, record index). */
+  private hiddenColumns(input: Relation): string[] {
+    const hidden: string[] = [];
+    if (input.ingestion) hidden.push(q(INGESTION_TIME_COLUMN));
+    if (input.record && this.source.recordColumn !== undefined) hidden.push(q(this.source.recordColumn));
+    return hidden;
+  }
+
   /** SELECT exactly `cols` (by name) from the input, keeping the row order. */
   private reselect(input: Relation, cols: Column[]): Relation {
     const list = cols.map((c) => q(c.name));
     if (input.ordered) list.push(ORD);
-    if (input.ingestion) list.push(q(INGESTION_TIME_COLUMN));
+    list.push(...this.hiddenColumns(input));
     return { sql: `SELECT ${list.join(', ')} FROM (${input.sql})`, cols, ordered: input.ordered };
   }
 
@@ -284,7 +307,7 @@ export class Translator implements TranslateContext, MvApplyHost {
         ? `SELECT * REPLACE (${value} AS ${q(name)}) FROM (${current.sql})`
         : `SELECT *, ${value} AS ${q(name)} FROM (${current.sql})`;
       const cols = exists ? current.cols.map((c) => (c.name === name ? { name, type } : c)) : [...current.cols, { name, type }];
-      current = { sql, cols, ordered: current.ordered, ingestion: current.ingestion };
+      current = { sql, cols, ordered: current.ordered, ingestion: current.ingestion, record: current.record };
     }
     return this.reselect(current, out);
   }
@@ -308,7 +331,7 @@ export class Translator implements TranslateContext, MvApplyHost {
       return `${this.typed(scalar(this, valueNode), out[i]!.type)} AS ${q(out[i]!.name)}`;
     });
     if (input.ordered) list.push(ORD);
-    if (input.ingestion) list.push(q(INGESTION_TIME_COLUMN));
+    list.push(...this.hiddenColumns(input));
     return { sql: `SELECT ${list.join(', ')} FROM (${input.sql})`, cols: out, ordered: input.ordered };
   }
 
@@ -318,7 +341,7 @@ export class Translator implements TranslateContext, MvApplyHost {
     for (const e of elements(op.Expressions)) renames.set(e.Name.SimpleName, e.Expression.SimpleName);
     const list = out.map((c) => (renames.has(c.name) ? `${q(renames.get(c.name)!)} AS ${q(c.name)}` : q(c.name)));
     if (input.ordered) list.push(ORD);
-    if (input.ingestion) list.push(q(INGESTION_TIME_COLUMN));
+    list.push(...this.hiddenColumns(input));
     return { sql: `SELECT ${list.join(', ')} FROM (${input.sql})`, cols: out, ordered: input.ordered };
   }
 

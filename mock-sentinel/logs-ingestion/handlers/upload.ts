@@ -84,7 +84,7 @@ async function handleUpload(req: Request, res: Response, lab: LabContext, servic
   // One TimeGenerated window for the workspace, whichever API the rows arrive by (spec A7).
   const policy = lab.dataCollectorPolicy;
   const window = { pastMs: policy.timeGeneratedPastMs, futureMs: policy.timeGeneratedFutureMs };
-  const { tables: outputs, report } = shapeRecords(stream, parsed, receivedAt, window);
+  const { tables: outputs, report } = await shapeRecords(stream, parsed, receivedAt, window);
   tracker.flags.push(...reportFlags(report));
   tracker.notes.addAll(report.notes.list());
   let stored = 0;

@@ -54,7 +54,12 @@ export interface TableRows {
   rows: Record<string, unknown>[];
 }
 
-export function shapeRecords(stream: DcrStream, records: unknown[], now: Date, window: TimeGeneratedWindow): { tables: TableRows[]; report: IngestionReport } {
+export async function shapeRecords(
+  stream: DcrStream,
+  records: unknown[],
+  now: Date,
+  window: TimeGeneratedWindow,
+): Promise<{ tables: TableRows[]; report: IngestionReport }> {
   const report: IngestionReport = {
     records: records.length,
     conversionErrors: [],
@@ -102,15 +107,24 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date, w
   });
   report.droppedFields = [...dropped];
 
-  const tables: TableRows[] = stream.flows.map((flow) => {
+  // Records that are not objects are skipped; the rest keep their index in the upload.
+  const indexes: number[] = [];
+  const inputs: Record<string, unknown>[] = [];
+  typed.forEach((row, index) => {
+    if (!row) return;
+    indexes.push(index);
+    inputs.push(row);
+  });
+  const tables: TableRows[] = [];
+  for (const flow of stream.flows) {
     const rows: Record<string, unknown>[] = [];
-    typed.forEach((row, index) => {
-      if (!row) return;
-      const out = flow.transform.apply(row, { now });
-      if (!out) {
-        report.filteredOut[flow.table] = (report.filteredOut[flow.table] ?? 0) + 1;
-        return;
-      }
+    const transformed = await flow.transform.apply(inputs, { now });
+    const filtered = inputs.length - transformed.length;
+    if (filtered > 0) report.filteredOut[flow.table] = (report.filteredOut[flow.table] ?? 0) + filtered;
+    for (const { record, row } of transformed) {
+      const index = indexes[record]!;
+      // The identity transform hands back the typed row itself, which other flows read too.
+      const out = flow.transform.isIdentity && stream.flows.length > 1 ? { ...row } : row;
       for (const [column, value] of Object.entries(out)) {
         if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > MAX_FIELD_BYTES) {
           out[column] = truncateUtf8(value, MAX_FIELD_BYTES);
@@ -131,9 +145,9 @@ export function shapeRecords(stream: DcrStream, records: unknown[], now: Date, w
         out.TimeGenerated = now;
       }
       rows.push(out);
-    });
-    return { table: flow.table, workspaceIds: flow.workspaceIds, columns: flowOutputColumns(flow), rows };
-  });
+    }
+    tables.push({ table: flow.table, workspaceIds: flow.workspaceIds, columns: flowOutputColumns(flow), rows });
+  }
   return { tables, report };
 }
 
