@@ -102,7 +102,11 @@ async function landTraffic(family: Family, rules: AnalyticRule[], seed: number, 
       asmPerHour: 120,
     },
     connector: {
-      poll: { interval: '1s', ...(family === 'logsIngestion' ? { sources: { responseActions: true, asm: true, emailRelease: true } } : {}) },
+      // The activity streams (RESPOND actions, ASM, email releases) reach the connector only by polling,
+      // whose windows follow the wall clock: an overlap as long as the traffic lets each poll see the
+      // simulated past the stepped clock is still catching up on (a 10 m overlap landed only the last
+      // 10 minutes of findings, and no ASM rating F). Duplicates are dropped by the poller's seen keys.
+      poll: { interval: '1s', ...(family === 'logsIngestion' ? { overlap: `${Math.ceil(hours * 60) + 60}m`, sources: { responseActions: true, asm: true, emailRelease: true } } : {}) },
       ...(family === 'logsIngestion' ? { sentinel: { mode: 'logsIngestion' } } : {}),
     },
   });
@@ -123,6 +127,8 @@ async function waitForLanding(lab: LabHandle, family: Family, log: (line: string
   for (;;) {
     const { counts } = await lab.darktrace.admin.generated();
     const landed = await landedCounts(lab, family);
+    // ASM findings are one row each; they are polled, never pushed, so they are waited for too.
+    if (family === 'logsIngestion') (counts as Record<string, number>).asmFinding = lab.darktrace.simulator.engine.activity.counts.asmFinding;
     const missing = Object.entries(counts).filter(([type, n]) => (landed[type] ?? 0) < n);
     if (!missing.length) return;
     if (Date.now() > deadline) throw new Error(`not everything landed: ${missing.map(([t, n]) => `${t} ${landed[t] ?? 0}/${n}`).join(', ')}`);
@@ -140,7 +146,7 @@ async function landedCounts(lab: LabHandle, family: Family): Promise<Record<stri
     for (const [type, product] of Object.entries(LEGACY_PRODUCTS)) out[type] = Number(r.rows.find((row) => row[0] === product)?.[1] ?? 0);
     return out;
   }
-  for (const [type, table] of Object.entries(LI_TABLES)) {
+  for (const [type, table] of Object.entries({ ...LI_TABLES, asmFinding: 'DarktraceASM_CL' })) {
     out[type] = tables.has(table) ? Number((await kqlOverHttp(lab.sentinel.url, lab.sentinel.workspaceId, `${table} | count`)).rows[0]?.[0] ?? 0) : 0;
   }
   return out;

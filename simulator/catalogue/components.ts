@@ -8,6 +8,8 @@ export interface BreachContext {
   hostname?: string;
   ip?: string;
   port: number;
+  /** The device's ephemeral source port of the connection (the "Source port" display filter). */
+  sourcePort: number;
   /** Internal peer device name (lateral movement, scans). */
   peer?: string;
   bytes: number;
@@ -52,6 +54,7 @@ const M = {
 const hostname = (c: BreachContext) => c.hostname ?? '';
 const ip = (c: BreachContext) => c.ip ?? '';
 const port = (c: BreachContext) => String(c.port);
+const sourcePort = (c: BreachContext) => String(c.sourcePort);
 const strength = (c: BreachContext) => String(c.strength);
 const bytes = (c: BreachContext) => String(c.bytes);
 const peer = (c: BreachContext) => c.peer ?? '';
@@ -68,12 +71,12 @@ export const COMPONENT_KINDS: Record<string, ComponentKind> = {
   beacon: {
     metric: M.external, threshold: 10, interval: 3600,
     filters: [f('Beaconing score', '>', 60, strength), f('Rare domain', '>', 90, (c) => String(Math.min(100, c.strength + 3))), f('Direction', 'is', 'out', out)],
-    display: [d('Connection hostname', hostname), d('Destination IP', ip), d('Destination port', port)],
+    display: [d('Connection hostname', hostname), d('Destination IP', ip), d('Destination port', port), d('Source port', sourcePort)],
   },
   exfil: {
     metric: M.upload, threshold: 1, interval: 3600,
     filters: [f('Individual size up', '>', 104857600, bytes), f('Rare external IP', '>', 80, strength), f('Direction', 'is', 'out', out)],
-    display: [d('Connection hostname', hostname), d('Destination IP', ip), d('Destination port', port), d('Application protocol', app)],
+    display: [d('Connection hostname', hostname), d('Destination IP', ip), d('Destination port', port), d('Application protocol', app), d('Source port', sourcePort)],
   },
   file: {
     metric: M.external, threshold: 1, interval: 3600,
@@ -83,27 +86,27 @@ export const COMPONENT_KINDS: Record<string, ComponentKind> = {
   scan: {
     metric: M.connections, threshold: 50, interval: 600,
     filters: [f('New or uncommon occurrence', '>', 90, strength), f('Protocol', '=', 6, proto), f('Direction', 'is', 'out', out)],
-    display: [d('Internal destination device name', peer), d('Destination port', port)],
+    display: [d('Internal destination device name', peer), d('Destination port', port), d('Source port', sourcePort)],
   },
   smb: {
     metric: M.connections, threshold: 5, interval: 3600,
     filters: [f('Application protocol', '=', 4, app), f('Destination port', '=', 445, port), f('Message', 'contains', 'SMB', message)],
-    display: [d('Internal destination device name', peer), d('Message', message)],
+    display: [d('Internal destination device name', peer), d('Message', message), d('Source port', sourcePort)],
   },
   rdp: {
     metric: M.connections, threshold: 1, interval: 3600,
     filters: [f('Application protocol', '=', 5, app), f('Destination port', '=', 3389, port), f('New or uncommon occurrence', '>', 80, strength)],
-    display: [d('Internal destination device name', peer)],
+    display: [d('Internal destination device name', peer), d('Source port', sourcePort)],
   },
   ssh: {
     metric: M.external, threshold: 1, interval: 3600,
     filters: [f('Destination port', '=', 22, port), f('Rare external IP', '>', 90, strength), f('Application protocol', '=', 6, app)],
-    display: [d('Destination IP', ip), d('ASN', () => 'AS14061 DIGITALOCEAN-ASN')],
+    display: [d('Destination IP', ip), d('ASN', () => 'AS14061 DIGITALOCEAN-ASN'), d('Source port', sourcePort)],
   },
   internal: {
     metric: M.connections, threshold: 20, interval: 3600,
     filters: [f('New or uncommon occurrence', '>', 85, strength), f('Destination port', '=', 135, port)],
-    display: [d('Internal destination device name', peer), d('Application protocol', app)],
+    display: [d('Internal destination device name', peer), d('Application protocol', app), d('Source port', sourcePort)],
   },
   internalData: {
     metric: M.internalVolume, threshold: 1, interval: 3600,
@@ -113,7 +116,7 @@ export const COMPONENT_KINDS: Record<string, ComponentKind> = {
   external: {
     metric: M.external, threshold: 1, interval: 3600,
     filters: [f('Rare external IP', '>', 70, strength), f('Destination port', '=', 443, port)],
-    display: [d('Connection hostname', hostname), d('Destination IP', ip)],
+    display: [d('Connection hostname', hostname), d('Destination IP', ip), d('Source port', sourcePort)],
   },
   dns: {
     metric: M.dns, threshold: 1, interval: 3600,
@@ -148,7 +151,7 @@ export const COMPONENT_KINDS: Record<string, ComponentKind> = {
   ransom: {
     metric: M.connections, threshold: 1, interval: 3600,
     filters: [f('Application protocol', '=', 4, app), f('Message', 'matches regular expression', '(ransom|decrypt|bitcoin)', message), f('Destination port', '=', 445, port)],
-    display: [d('Internal destination device name', peer)],
+    display: [d('Internal destination device name', peer), d('Source port', sourcePort)],
   },
   test: {
     metric: M.modelbreach, threshold: 0, interval: 3600,

@@ -5,7 +5,7 @@
 import type { Catalogue } from '../catalogue/models.ts';
 import { modelByName } from '../catalogue/models.ts';
 import { parseDuration } from '../clock.ts';
-import { Rng } from '../random.ts';
+import { hashString, Rng } from '../random.ts';
 import type { AlertStore } from '../persistence/store.ts';
 import type { Appliance, Device, ExternalHost, User, World } from '../world/types.ts';
 import { type AlertOf, type AlertType, alertId, type ModelBreach } from '../types.ts';
@@ -373,9 +373,11 @@ export class Engine {
       }
       case 'systemAlert': {
         // Darktrace sends an alert on each status change: an alert already active is not raised again.
-        let what: SystemAlertKind = rng.chance(0.35) ? { kind: 'advanced_search' } : { kind: 'saas_error', module: rng.pick(world.saasModules) };
+        // Licence Expiry (the low-priority kind) takes 2/5 of Advanced Search's share; chosen from the
+        // time, not drawn, so the engine's draws (and the rest of a seed's output) stay as they were.
+        let what: SystemAlertKind = rng.chance(0.35) ? (hashString(`system-kind:${at}`) % 5 < 2 ? { kind: 'licence_expiry' } : { kind: 'advanced_search' }) : { kind: 'saas_error', module: rng.pick(world.saasModules) };
         if (this.activeSystem.has(systemAlertName(world, what))) {
-          const idle = [{ kind: 'advanced_search' } as SystemAlertKind, ...world.saasModules.map((module): SystemAlertKind => ({ kind: 'saas_error', module }))].filter((k) => !this.activeSystem.has(systemAlertName(world, k)));
+          const idle = [{ kind: 'advanced_search' } as SystemAlertKind, { kind: 'licence_expiry' } as SystemAlertKind, ...world.saasModules.map((module): SystemAlertKind => ({ kind: 'saas_error', module }))].filter((k) => !this.activeSystem.has(systemAlertName(world, k)));
           if (idle.length === 0) break;
           what = rng.pick(idle);
         }

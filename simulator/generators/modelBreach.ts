@@ -2,7 +2,7 @@
 // (model.then/now, device at top), plus breachUrl, which the API view drops unless asked for.
 import type { CatalogueModel } from '../catalogue/models.ts';
 import type { BreachContext } from '../catalogue/components.ts';
-import type { Rng } from '../random.ts';
+import { hashString, type Rng } from '../random.ts';
 import type { Device, ExternalHost } from '../world/types.ts';
 import type { BreachDevice, ModelBreach, TriggeredComponent, TriggeredFilter } from '../types.ts';
 import type { GenContext } from './context.ts';
@@ -22,8 +22,10 @@ export interface BreachSpec {
   breachUrl?: string;
 }
 
+// Breach score ranges per model priority (0–5). Lower-priority models reach down into the 0–25
+// band, as low-scoring breaches do in the product (guessed ranges: docs/reference/simulator.md).
 const SCORE_RANGE: [number, number][] = [
-  [0.15, 0.45], [0.2, 0.55], [0.3, 0.7], [0.4, 0.8], [0.6, 0.95], [0.8, 1],
+  [0.05, 0.45], [0.1, 0.55], [0.15, 0.7], [0.4, 0.8], [0.6, 0.95], [0.8, 1],
 ];
 
 const PORTS: Record<string, number[]> = {
@@ -81,6 +83,9 @@ export function generateBreach(ctx: GenContext, rng: Rng, spec: BreachSpec): Mod
     hostname: ext.hostname,
     ip: ext.ip,
     port: rng.pick(PORTS[kindName] ?? [443]),
+    // The client side of the connection, in the IANA dynamic range; derived from the pbid rather
+    // than drawn, so adding it left the rest of a seed's output unchanged.
+    sourcePort: 49152 + (hashString(`source-port:${pbid}`) % 16384),
     peer: peerName,
     bytes: kindName === 'exfil' || kindName === 'internalData' ? rng.int(1_100_000_000, 9_000_000_000) : rng.int(10_000, 5_000_000),
     message: messageFor(kindName, rng, peerName, ext),

@@ -1,5 +1,7 @@
 // System status (health) alerts, in the JSON the syslog / HTTPS workflow outputs carry
-// (darktrace-api.md §5.1). Only the three names public sources show are generated.
+// (darktrace-api.md §5.1). Probe Down, Advanced Search and SaaS Error are the names public sources
+// show; Licence Expiry (priority low) is the lab's guess at a low-priority health alert, so that
+// every priority level occurs (docs/reference/simulator.md).
 import type { Rng } from '../random.ts';
 import type { Appliance, World } from '../world/types.ts';
 import type { SystemAlert } from '../types.ts';
@@ -21,6 +23,7 @@ export function priorityLevel(priority: number): SystemAlert['priority_level'] {
 export type SystemAlertKind =
   | { kind: 'probe_down'; probe: Appliance }
   | { kind: 'advanced_search' }
+  | { kind: 'licence_expiry' }
   | { kind: 'saas_error'; module: { name: string; module: string } };
 
 /** The system name an alert kind raises (`probe_down-0`, `advanced_search`, `saas_error-<module>`). */
@@ -30,6 +33,8 @@ export function systemAlertName(world: World, what: SystemAlertKind): string {
       return `probe_down-${world.probes.indexOf(what.probe)}`;
     case 'advanced_search':
       return 'advanced_search';
+    case 'licence_expiry':
+      return 'licence_expiry';
     case 'saas_error':
       return `saas_error-${what.module.module}`;
   }
@@ -72,6 +77,15 @@ export function generateSystemAlert(world: World, ids: SystemAlertIds, what: Sys
       alertName = 'Advanced Search';
       priority = 43;
       message = `There have been no Advanced Search hits for this instance seen since ${since(startedAt)}.\n\n${TICKET}`;
+      break;
+    case 'licence_expiry':
+      name = 'licence_expiry';
+      alertName = 'Licence Expiry';
+      priority = 35;
+      message =
+        status === 'resolved'
+          ? `The licence for this instance has been renewed.\n\n${TICKET}`
+          : `The licence for this instance expires in ${30 - Math.floor((at - startedAt) / 86_400_000)} days, on ${since(startedAt + 30 * 86_400_000)}.\n\n${TICKET}`;
       break;
     case 'saas_error':
       name = `saas_error-${what.module.module}`;

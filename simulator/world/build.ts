@@ -98,6 +98,9 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '');
 }
 
+/** Share of laptops running a client sensor (guessed: docs/reference/simulator.md). */
+const CLIENT_SENSOR_SHARE = 0.4;
+
 export function buildWorld(opts: WorldOptions): World {
   const rng = new Rng(`world:${opts.seed}`);
   const faker = new Faker({ locale: [en] });
@@ -308,6 +311,11 @@ export function buildWorld(opts: WorldOptions): World {
   });
   const master = appliance(0, 'master', 'Master');
   const probes = [appliance(1, 'vSensor', 'vSensor Head Office'), appliance(2, 'vSensor', 'vSensor Branch'), appliance(3, 'vSensor', 'vSensor Azure')];
+
+  // Client sensors (cSensor) on a share of laptops: the endpoint agent roaming users carry. A generator
+  // of its own, so the rest of the world is what the seed made before client sensors existed.
+  const sensorRng = new Rng(`world-csensor:${opts.seed}`);
+  for (const d of devices) if (d.typename === 'laptop' && sensorRng.chance(CLIENT_SENSOR_SHARE)) d.cSensorID = sensorRng.guid();
 
   const devicesByDid = new Map(devices.map((d) => [d.did, d]));
   return {

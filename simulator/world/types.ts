@@ -36,6 +36,8 @@ export interface Device {
   credentials?: string[];
   tags: DeviceTag[];
   priority: number;
+  /** Set on endpoints that run a Darktrace client sensor (cSensor): the sensor's id. */
+  cSensorID?: string;
 }
 
 export interface Subnet {
