@@ -34,7 +34,7 @@ describe('story names and parameters, from the simulator\'s story definitions', 
 
   it('an unknown fault name', () => {
     expect(errorsOf(base + 'faults:\n  - { at: 5s, fault: mock.explode }\n')).toEqual([
-      'x.yaml:4:22  faults[0].fault  must be one of "mock.status", "mock.latency", "mock.drop", "mock.rotateKey", "mock.storeThenDrop", "mock.roleMissing", "connector.kill", "connector.pause", "connector.clockSkew", "simulator.authError", "simulator.status", "simulator.slow" (got "mock.explode")',
+      'x.yaml:4:22  faults[0].fault  must be one of "mock.status", "mock.latency", "mock.drop", "mock.rotateKey", "mock.storeThenDrop", "mock.roleMissing", "connector.kill", "connector.pause", "connector.clockSkew", "connector.sink", "simulator.authError", "simulator.status", "simulator.slow" (got "mock.explode")',
     ]);
   });
 });
