@@ -3,12 +3,10 @@
 // soak measures is what leaks. These tests check what retention deletes, not memory.
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveDataCollectorPolicy } from '../../mock-sentinel/config.ts';
 import { createMockSentinel } from '../../mock-sentinel/index.ts';
-import { ingestRecords } from '../../mock-sentinel/ingestion/ingestRecords.ts';
+import { storeRecords } from './helpers.ts';
 import { WorkspaceStore } from '../../mock-sentinel/persistence/workspaceStore.ts';
 
-const WORKSPACE = '97ce69d9-b4be-4241-8dbd-d265edcf06c4';
 const T0 = Date.parse('2026-12-01T00:00:00Z');
 const closers: (() => Promise<void>)[] = [];
 
@@ -17,14 +15,7 @@ afterEach(async () => {
 });
 
 function post(store: WorkspaceStore, table: string, records: Record<string, unknown>[]) {
-  return ingestRecords(store, resolveDataCollectorPolicy(), {
-    table,
-    workspaceId: WORKSPACE,
-    records,
-    timeGeneratedField: undefined,
-    resourceId: undefined,
-    receivedAt: new Date(T0),
-  });
+  return storeRecords(store, table, records, new Date(T0));
 }
 
 describe('retention', () => {

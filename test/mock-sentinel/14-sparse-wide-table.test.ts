@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveDataCollectorPolicy } from '../../mock-sentinel/config.ts';
-import { ingestRecords } from '../../mock-sentinel/ingestion/ingestRecords.ts';
+import { storeRecords } from './helpers.ts';
 import { WorkspaceStore } from '../../mock-sentinel/persistence/workspaceStore.ts';
 import { tablesOfStore } from '../../mock-sentinel/query/storeSchema.ts';
 
@@ -30,14 +29,7 @@ async function open(path?: string): Promise<WorkspaceStore> {
 }
 
 function post(store: WorkspaceStore, table: string, records: Record<string, unknown>[]) {
-  return ingestRecords(store, resolveDataCollectorPolicy(), {
-    table,
-    workspaceId: WORKSPACE,
-    records,
-    timeGeneratedField: undefined,
-    resourceId: undefined,
-    receivedAt: new Date('2026-01-01T00:00:00Z'),
-  });
+  return storeRecords(store, table, records);
 }
 
 /** One record with a value in every one of `n` custom columns: widens a table to 5 + n columns. */

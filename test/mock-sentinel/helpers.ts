@@ -4,6 +4,9 @@ import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { afterEach } from 'vitest';
 import { createMockSentinel, type MockSentinel, type MockSentinelOptions } from '../../mock-sentinel/index.ts';
+import { resolveDataCollectorPolicy } from '../../mock-sentinel/config.ts';
+import { ingestRecords } from '../../mock-sentinel/ingestion/ingestRecords.ts';
+import type { WorkspaceStore } from '../../mock-sentinel/persistence/workspaceStore.ts';
 
 export const WORKSPACE_ID = '97ce69d9-b4be-4241-8dbd-d265edcf06c4';
 export const PRIMARY_KEY = 'SERsIYhgMVlJB6uPsq49gCxNiruf6v0vhMYE+lfzbSGcXjdViZdV/e5pEMTYtw9f8SkVLf4LFlLCc2KxtRZfCA==';
@@ -121,4 +124,9 @@ export async function startMock(options: MockSentinelOptions = {}): Promise<{ mo
   running.push(mock);
   const { url } = await mock.listen();
   return { mock, url };
+}
+
+/** Stores `records` in `table` through the Data Collector typing path (no HTTP), as the route would. */
+export function storeRecords(store: WorkspaceStore, table: string, records: Record<string, unknown>[], receivedAt = new Date('2026-01-01T00:00:00Z')) {
+  return ingestRecords(store, resolveDataCollectorPolicy(), { table, workspaceId: WORKSPACE_ID, records, timeGeneratedField: undefined, resourceId: undefined, receivedAt });
 }
