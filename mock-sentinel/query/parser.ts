@@ -77,11 +77,17 @@ function errorsOf(list: any): Diagnostic[] {
 /**
  * Diagnostics of the language service that Log Analytics' engine does not raise, for constructs
  * shipped Sentinel content relies on: `count(Column)` over a non-bool column (the Darktrace
- * workbook's `summarize count(NetworkRuleName) by …`; the service wants a bool, the engine counts).
+ * workbook's `summarize count(NetworkRuleName) by …`; the service wants a bool, the engine counts),
+ * and a string operator over a guid column (the legacy Darktrace workbook's
+ * `where externalId_g contains "{SelectedAIAGroup}"`; the lab compares the guid's text, as
+ * `tostring()` writes it — a lab choice, docs/reference/query.md).
  */
 function engineAccepts(text: string, d: Diagnostic): boolean {
-  return d.code === 'KS107' && /\bcount\s*\(\s*$/.test(text.slice(0, d.start));
+  if (d.code === 'KS107') return /\bcount\s*\(\s*$/.test(text.slice(0, d.start));
+  return d.code === 'KS106' && GUID_STRING_OPERATOR.test(d.message);
 }
+
+const GUID_STRING_OPERATOR = /^The operator '!?(?:contains|has|startswith|endswith|hasprefix|hassuffix)(?:_cs)?' is not defined for the operand types (?:guid and string|string and guid)\.$/;
 
 /** Parses and binds `text` against `tables`; returns the bound syntax tree and its error diagnostics. */
 export function analyze(text: string, tables: TableSchema[]): Analysis {
