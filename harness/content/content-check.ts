@@ -89,7 +89,9 @@ function resolveForFamily(panel: WorkbookPanel, parameters: WorkbookParameters):
 async function landTraffic(family: Family, rules: AnalyticRule[], seed: number, hours: number, log: (line: string) => void): Promise<LabHandle> {
   const end = Date.now();
   const start = end - hours * 3_600_000;
-  const analyticsStart = new Date();
+  // Rules run from the start of the traffic, as they would have while it happened: a Scheduled rule's
+  // windows then cover every row's TimeGenerated (the alert's time), not just the last queryPeriod.
+  const analyticsStart = new Date(start);
   const lab = await startLab({
     sentinel: { noQueryAuth: true, analytics: { rules, clock: 'manual', start: analyticsStart, maxAlertsPerRun: 100_000 } },
     darktrace: {

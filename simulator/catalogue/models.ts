@@ -137,6 +137,12 @@ export const MODEL_DEFS: ModelDef[] = [
   // the Antigena::Network ones (docs/reference/simulator.md). Last, so earlier models keep their uuids.
   D('Antigena::SaaS::Antigena Suspicious SaaS Activity Block', 4, [], ['T1078.004'], 'antigena', 'saas', 'Antigena has disabled a SaaS user after suspicious activity.'),
   D('Antigena::SaaS::Antigena Significant Compliance Activity Block', 3, [], [], 'antigena', 'saas', 'Antigena has blocked a SaaS user performing significant compliance activity.'),
+  // The Logs Ingestion workbooks' "Critical Model Alerts" (SaaS/IaaS) and RESPOND "CLOUD" panels need a
+  // critical SaaS model and an Antigena model with "Cloud" in its name. The SaaS name is the one
+  // Darktrace's SOC blog posts cite, its priority guessed; the cloud RESPOND name is guessed in the
+  // Antigena::SaaS style (docs/reference/simulator.md). Last, so earlier models keep their uuids.
+  D('SaaS::Compromise::Unusual Login and New Email Rule', 5, [], ['T1078.004', 'T1114.003'], 'saas', 'saas', 'A SaaS account logged in from an unusual location and then created a new email rule.'),
+  D('Antigena::Cloud::Antigena Suspicious Cloud Activity Block', 4, [], ['T1078.004'], 'antigena', 'cloud', 'Antigena has blocked a cloud identity after suspicious activity in the cloud environment.'),
 ];
 
 export interface ApiModel {

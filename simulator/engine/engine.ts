@@ -14,6 +14,7 @@ import { generateBreach, type BreachSpec } from '../generators/modelBreach.ts';
 import { generateIncidentEvent, INCIDENT_TEMPLATES, newIncidentGroup, type IncidentGroup } from '../generators/aiAnalyst.ts';
 import { generateSystemAlert, SystemAlertIds, systemAlertName, type SystemAlertKind } from '../generators/systemAlert.ts';
 import { generateEmail } from '../generators/email.ts';
+import { withTestMailbox } from '../generators/test-mailbox.ts';
 import { pickDevice } from '../generators/devices.ts';
 import { findStory, STORIES, type Cast, type StoryStep } from '../stories/definitions.ts';
 import { DEFAULT_RATES, type Rates } from './rates.ts';
@@ -387,7 +388,7 @@ export class Engine {
       }
       case 'email': {
         const count = rng.chance(0.85) ? 1 : rng.int(2, 4);
-        this.record('email', generateEmail(world, rng, { at, recipients: rng.sample(world.users, count) }), at, undefined, patch);
+        this.record('email', withTestMailbox(world, generateEmail(world, rng, { at, recipients: rng.sample(world.users, count) })), at, undefined, patch);
         break;
       }
       case 'story': {

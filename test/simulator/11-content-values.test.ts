@@ -1,7 +1,8 @@
 // Issue 11: the values the Darktrace workbook panels look for occur in a seeded run of the
 // simulator itself (the slow content check proves they land; this proves the generators make them):
 // SaaS/IaaS breaches below 25 %, a source port on breaches that report a destination port,
-// client-sensor devices in breaches, system alerts of priority low, ASM rating F.
+// client-sensor devices in breaches, system alerts of priority low, ASM rating F, critical SaaS
+// breaches, cloud RESPOND breaches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type ModelBreach, type Simulator } from '../../simulator/index.ts';
 import { CLOCK_START_MS } from './helpers.ts';
@@ -51,5 +52,15 @@ describe('the simulator makes the values the Darktrace content looks for', () =>
 
   it('ASM findings reach rating F', () => {
     expect(sim.engine.activity.asm.some((f) => f.rating === 'F')).toBe(true);
+  });
+
+  it('critical (priority 5) SaaS model breaches occur, outside the compliance families', () => {
+    const critical = breaches.filter((b) => /^(SaaS|IaaS)::/.test(b.model.now.name) && b.model.now.category === 'Critical');
+    expect(critical.length).toBeGreaterThan(0);
+    expect(critical.every((b) => !/Compliance/.test(b.model.now.name))).toBe(true);
+  });
+
+  it('RESPOND breaches for the cloud occur (an Antigena model with Cloud in its name)', () => {
+    expect(breaches.some((b) => b.model.now.name.startsWith('Antigena::') && /cloud/i.test(b.model.now.name))).toBe(true);
   });
 });
