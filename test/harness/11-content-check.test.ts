@@ -24,6 +24,6 @@ describe('the Darktrace content over what the lab lands', () => {
     expect(errors).toEqual([]);
     const empty = report.panels.filter((p) => p.rows === 0).map((p) => `[${p.family}] ${p.name.replace(/^[^:]+: /, '')}`);
     expect(empty.sort()).toEqual([...KNOWN_GAPS].sort());
-    expect(report.panels.length).toBe(65);
+    expect(report.panels.length).toBe(70);
   });
 });
