@@ -1,5 +1,6 @@
 // dtlab run SCENARIO… [--json F] [--junit F] [--html F] — run scenarios end to end; exit 0 only if
 // every expectation of every scenario holds.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import process from 'node:process';
 import type { Command } from '../cli.ts';
@@ -11,10 +12,11 @@ import { writeJsonReport } from '../reports/json.ts';
 import { writeJunitReport } from '../reports/junit.ts';
 import { writeHtmlReport } from '../reports/html.ts';
 import type { RunReport } from '../reports/model.ts';
+import type { Scenario } from '../scenario/types.ts';
 
 export const command: Command = {
   summary: 'run scenarios end to end; exit 0 only if every expectation holds',
-  help: `usage: dtlab run SCENARIO… [--json FILE] [--junit FILE] [--html FILE] [--verbose] [--strict]
+  help: `usage: dtlab run SCENARIO… [--json FILE] [--junit FILE] [--html FILE] [--rules PATH…] [--verbose] [--strict]
 
 Runs each scenario file (see docs/reference/scenarios.md): starts the simulator, the mock workspace
 and the connector as its topology says, drives the simulated clock and the traffic, applies the
@@ -24,6 +26,9 @@ anything starts, every file is checked as \`dtlab validate\` checks it; an error
   --json FILE    write the run report as JSON (one scenario: the report; several: { passed, scenarios })
   --junit FILE   write JUnit XML, one testcase per expectation
   --html FILE    write one self-contained HTML report with throughput and latency charts
+  --rules PATH   also load these analytic rule files or folders (repeatable; relative to the current
+                 directory) into each scenario's in-process mock, next to the scenario's own
+                 \`analytics.rules\` — e.g. the Darktrace solution's Analytic Rules folder
   --verbose      print the faults applied, restarts and the drain outcome as they happen
   --strict       validation warnings count as errors (as dtlab validate --strict)
 
@@ -38,7 +43,7 @@ Exit status: 0 when every expectation holds, 1 when any fails or a scenario is i
         args: argv,
         allowPositionals: true,
         strict: true,
-        options: { json: { type: 'string' }, junit: { type: 'string' }, html: { type: 'string' }, verbose: { type: 'boolean' }, strict: { type: 'boolean' } },
+        options: { json: { type: 'string' }, junit: { type: 'string' }, html: { type: 'string' }, rules: { type: 'string', multiple: true }, verbose: { type: 'boolean' }, strict: { type: 'boolean' } },
       });
     } catch (err) {
       process.stderr.write(`dtlab run: ${(err as Error).message}\n`);
@@ -54,7 +59,7 @@ Exit status: 0 when every expectation holds, 1 when any fails or a scenario is i
     for (const file of files) {
       const r = loadScenarioFile(file, { strict: parsed.values.strict });
       for (const e of r.ok ? r.warnings : r.errors) process.stderr.write(formatError(e) + '\n');
-      if (r.ok) scenarios.push(r.scenario);
+      if (r.ok) scenarios.push(withExtraRules(r.scenario, parsed.values.rules ?? []));
       else invalid++;
     }
     if (invalid) {
@@ -84,3 +89,9 @@ Exit status: 0 when every expectation holds, 1 when any fails or a scenario is i
     return failed ? 1 : 0;
   },
 };
+
+/** The scenario with `--rules` paths added to its own (absolute, so they resolve from the current directory). */
+function withExtraRules(s: Scenario, paths: string[]): Scenario {
+  if (!paths.length) return s;
+  return { ...s, analytics: { ...s.analytics, rules: [...(s.analytics.rules ?? []), ...paths.map((p) => resolve(p))] } };
+}

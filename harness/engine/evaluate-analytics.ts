@@ -37,8 +37,9 @@ export function analyticsResults(
     const filters = describe(e);
     const expected = `${text} ${kind} of rule '${e.rule}'${filters ? ` with ${filters}` : ''}`;
     if (!obs) return { name, passed: false, expected, measured: 'no analytics', message: 'the mock has no analytics admin API (GET /_lab/rules failed)' };
-    const key = e.rule.toLowerCase();
-    const rule = obs.rules.find((r) => r.id.toLowerCase() === key || r.name.toLowerCase() === key);
+    // Names compare trimmed: the solution's rule files have names with trailing spaces ("Darktrace AI Analyst ").
+    const key = e.rule.trim().toLowerCase();
+    const rule = obs.rules.find((r) => r.id.toLowerCase() === key || r.name.trim().toLowerCase() === key);
     if (!rule) return { name, passed: false, expected, measured: 'no such rule', message: `no rule named '${e.rule}' is loaded (${obs.rules.map((r) => r.name).join(', ')})` };
     const pattern = e.displayName === undefined ? undefined : new RegExp(e.displayName);
     let count: number;

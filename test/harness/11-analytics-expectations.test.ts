@@ -41,6 +41,12 @@ describe('analytics expectations', () => {
     expect(results[4]!.message).toMatch(/rule 'Breach rule' raised 0 alerts; expected ≥ 1 alerts .*entity/);
   });
 
+  it('match a rule name as written in its file, trailing spaces and all (the solution writes "Darktrace AI Analyst ")', () => {
+    const obs: AnalyticsObservation = { ...OBS, rules: [{ ...OBS.rules[0]!, name: 'Breach rule ' }] };
+    const [asWritten, trimmed] = analyticsResults('alerts', [{ rule: 'Breach rule ', count: 3 }, { rule: 'breach rule', count: 3 }], obs, generated);
+    expect([asWritten!.passed, trimmed!.passed]).toEqual([true, true]);
+  });
+
   it('count incidents, with an entity from any of their alerts; name unknown rules and a missing analytics API', () => {
     const [one, ip, broken, unknown] = analyticsResults(
       'incidents',
