@@ -5,7 +5,7 @@
 // The whole batch fails only when its body is not JSON, the caller is not authenticated, or a
 // member lacks a required property or repeats an id; otherwise each member succeeds or fails on
 // its own (its error in its body, its status in `status`). A member's `headers.Prefer` is honoured
-// as on the single-query route (timeout, statistics). Members run a few at a time, each on a read
+// as on the single-query route (timeout, statistics, render). Members run a few at a time, each on a read
 // connection of its own; all are interrupted when the client leaves.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { LabContext } from '../labContext.ts';

@@ -3,6 +3,7 @@
 // Translations are cached per (query, schema, workspace, timespan shape): the SQL holds
 // placeholders for now() and the timespan bounds, filled in per request.
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 import { readCatalog } from './catalog.ts';
 import type { Column } from './context.ts';
@@ -13,6 +14,8 @@ import { renderValue, type DynamicRendering } from './render.ts';
 import { timestampLiteral } from './scalar.ts';
 import { Translator, type SourceOptions } from './tabular.ts';
 import { parseTimespan } from './timespan.ts';
+import { queryStatistics, type QueryStatistics } from './query-statistics.ts';
+import type { RenderDescription } from './visualization.ts';
 
 export interface QueryRequest {
   query: string;
@@ -40,10 +43,18 @@ export interface QueryOptions {
   signal?: AbortSignal;
   /** Called once the query is translated, as its DuckDB work starts. */
   onStart?: () => void;
+  /** Add `render`: what the query's `render` operator says (`Prefer: include-render=true`). */
+  includeRender?: boolean;
+  /** Add `statistics`: what the lab measured of the query (`Prefer: include-statistics=true`). */
+  includeStatistics?: boolean;
 }
 
 export interface QueryResponse {
   tables: { name: string; columns: { name: string; type: string }[]; rows: unknown[][] }[];
+  /** With `includeStatistics`. */
+  statistics?: QueryStatistics;
+  /** With `includeRender`: the query's visualization (no `visualization` when it has no `render`). */
+  render?: RenderDescription;
   /** Set when the rows are partial (truncated, or cut by the memory limit), as the real API sends it. */
   error?: PartialErrorBody;
 }
@@ -51,6 +62,10 @@ export interface QueryResponse {
 export interface TranslatedQuery {
   sql: string;
   columns: Column[];
+  /** What the query's closing `render` operator says; it changes no row. */
+  render: RenderDescription;
+  /** SQL of one row (`total`, `scanned`): the rows of the tables the query reads (statistics). */
+  inputRowsSql: string;
 }
 
 const token = randomBytes(6).toString('hex');
@@ -80,8 +95,8 @@ function translateTemplate(query: string, tables: TableSchema[], workspaceId: st
   if (ranged) source.timeRange = { start: START, end: END };
   if (ingested) source.ingested = { after: INGESTED_AFTER, through: INGESTED_THROUGH };
   const schema = new Map(tables.map((t) => [t.name, t.columns]));
-  const { sql, cols } = new Translator(query, NOW, schema, source).translateQuery(analysis.root);
-  const translated = { sql, columns: cols };
+  const { sql, cols, render, inputRowsSql } = new Translator(query, NOW, schema, source).translateQuery(analysis.root);
+  const translated = { sql, columns: cols, render, inputRowsSql };
   cache.set(key, translated);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return translated;
@@ -98,10 +113,20 @@ export function translateKql(query: string, tables: TableSchema[], request: Omit
   }
   const ingested = options.ingested;
   const template = translateTemplate(query, tables, request.workspaceId, range !== undefined, ingested !== undefined);
-  let sql = template.sql.split(NOW).join(timestampLiteral(now));
-  if (range) sql = sql.split(START).join(timestampLiteral(range.start)).split(END).join(timestampLiteral(range.end));
-  if (ingested) sql = sql.split(INGESTED_AFTER).join(timestampLiteral(ingested.after)).split(INGESTED_THROUGH).join(timestampLiteral(ingested.through));
-  return { sql, columns: template.columns };
+  const fill = (text: string): string => {
+    let sql = text.split(NOW).join(timestampLiteral(now));
+    if (range) sql = sql.split(START).join(timestampLiteral(range.start)).split(END).join(timestampLiteral(range.end));
+    if (ingested) sql = sql.split(INGESTED_AFTER).join(timestampLiteral(ingested.after)).split(INGESTED_THROUGH).join(timestampLiteral(ingested.through));
+    return sql;
+  };
+  return { sql: fill(template.sql), columns: template.columns, render: template.render, inputRowsSql: fill(template.inputRowsSql) };
+}
+
+/** The rows of the tables a query reads (a statistic), counted before its own work. */
+async function inputRows(connection: DuckDBConnection, sql: string): Promise<{ total: number; scanned: number }> {
+  const reader = await connection.runAndReadAll(sql);
+  const [total, scanned] = reader.getRows()[0] ?? [0, 0];
+  return { total: Number(total ?? 0), scanned: Number(scanned ?? 0) };
 }
 
 /**
@@ -111,11 +136,16 @@ export function translateKql(query: string, tables: TableSchema[], request: Omit
  */
 export async function runKql(connection: DuckDBConnection, request: QueryRequest, options: QueryOptions = {}): Promise<QueryResponse> {
   const tables = options.tables ?? (await readCatalog(connection));
-  const { sql, columns } = translateKql(request.query, tables, request, options);
+  const { sql, columns, render, inputRowsSql } = translateKql(request.query, tables, request, options);
   const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
   const dynamic = options.dynamic ?? 'string';
   const signal = options.signal;
   signal?.throwIfAborted();
+  // Counted first, outside the measured span, so a result cut short cannot leave it interrupted.
+  const input = options.includeStatistics ? await inputRows(connection, inputRowsSql) : undefined;
+  signal?.throwIfAborted();
+  const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   // Interrupted again until DuckDB returns: an interrupt that lands before the query has begun on
   // DuckDB's worker thread would otherwise be lost.
   let interrupting: NodeJS.Timeout | undefined;
@@ -155,9 +185,13 @@ export async function runKql(connection: DuckDBConnection, request: QueryRequest
     signal?.removeEventListener('abort', interrupt);
     clearInterval(interrupting);
   }
+  const cpu = process.cpuUsage(cpuAtStart);
+  const seconds = (performance.now() - started) / 1000;
   const response: QueryResponse = {
     tables: [{ name: 'PrimaryResult', columns: columns.map((c) => ({ name: c.name, type: c.type })), rows }],
   };
+  if (input) response.statistics = queryStatistics({ seconds, cpu, inputRows: input, tables: response.tables });
+  if (options.includeRender) response.render = render;
   if (partial) response.error = partialError(partial);
   return response;
 }

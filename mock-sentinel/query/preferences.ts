@@ -35,12 +35,14 @@ export function timeoutMsFor(prefs: QueryPreferences, timeouts: QueryTimeouts): 
 
 /**
  * The `Preference-Applied` value for what was honoured: `wait` with the timeout in force (seconds,
- * after the cap) and `include-statistics=true`; undefined when nothing was asked for.
- * `include-render` is never listed: the lab's KQL engine has no `render` operator to describe.
+ * after the cap), `include-statistics=true` and `include-render=true`; undefined when nothing was
+ * asked for. Both `include-` preferences are honoured for every query that answers (a query without
+ * `render` gets a `render` member with no visualization).
  */
 export function preferenceApplied(prefs: QueryPreferences, timeoutMs: number): string | undefined {
   const applied: string[] = [];
   if (prefs.waitSeconds !== undefined) applied.push(`wait=${Math.ceil(timeoutMs / 1000)}`);
   if (prefs.includeStatistics) applied.push('include-statistics=true');
+  if (prefs.includeRender) applied.push('include-render=true');
   return applied.length ? applied.join(',') : undefined;
 }

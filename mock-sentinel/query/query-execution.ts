@@ -1,14 +1,13 @@
 // One Query API request, whichever route it came by (`/v1/workspaces/{id}/query` or one member of
-// `/v1/$batch`): validate the body, honour `Prefer` (timeout, statistics), run the KQL on a read
+// `/v1/$batch`): validate the body, honour `Prefer` (timeout, statistics, render), run the KQL on a read
 // connection of its own restricted to the workspace's rows and within the result limits, and give
 // back the answer's body and the `Preference-Applied` value. Failures reject with a QueryError
 // (the timeout is a 504); when the caller's signal aborts, with the signal's reason.
-import { performance } from 'node:perf_hooks';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LabContext } from '../labContext.ts';
 import { runKql, type QueryResponse } from './engine.ts';
 import { invalidRequest } from './errors.ts';
-import { DEFAULT_QUERY_LIMITS, DEFAULT_QUERY_TIMEOUTS, estimatedJsonBytes, queryTimedOut, type QueryLimits, type QueryTimeouts } from './limits.ts';
+import { DEFAULT_QUERY_LIMITS, DEFAULT_QUERY_TIMEOUTS, queryTimedOut, type QueryLimits, type QueryTimeouts } from './limits.ts';
 import { parsePrefer, preferenceApplied, timeoutMsFor } from './preferences.ts';
 import type { DynamicRendering } from './render.ts';
 import { tablesOfStore } from './storeSchema.ts';
@@ -22,17 +21,9 @@ export interface QueryInput {
   prefer: string | undefined;
 }
 
-/**
- * `statistics` of an answer asked for with `include-statistics=true`. The real service reports
- * Kusto's engine figures (CPU, cache, memory, extents); the lab reports only what it measures:
- * the wall time and the size of each result table (docs/reference/query.md).
- */
-export interface QueryStatistics {
-  query: { executionTime: number; datasetStatistics: { tableRowCount: number; tableSize: number }[] };
-}
-
 export interface QueryAnswer {
-  body: QueryResponse & { statistics?: QueryStatistics };
+  /** Rows, and `statistics` / `render` when `Prefer` asked for them. */
+  body: QueryResponse;
   /** The `Preference-Applied` header, when any preference was honoured. */
   preferenceApplied: string | undefined;
 }
@@ -75,13 +66,20 @@ export function queryExecutor(lab: LabContext, options: { dynamic?: DynamicRende
         throw invalidRequest("'timespan' must be an ISO-8601 duration or interval string");
       }
       connection = await lab.store.openQueryConnection();
-      const started = performance.now();
-      const body: QueryAnswer['body'] = await runKql(
+      const body = await runKql(
         connection,
         { query: input.query, timespan: input.timespan ?? undefined, workspaceId: input.workspaceId },
-        { now: lab.now(), tables: tablesOfStore(lab.store), dynamic: options.dynamic, limits, signal: cancel.signal, onStart: hooks.onStart },
+        {
+          now: lab.now(),
+          tables: tablesOfStore(lab.store),
+          dynamic: options.dynamic,
+          limits,
+          signal: cancel.signal,
+          onStart: hooks.onStart,
+          includeStatistics: prefs.includeStatistics,
+          includeRender: prefs.includeRender,
+        },
       );
-      if (prefs.includeStatistics) body.statistics = statisticsOf(body, (performance.now() - started) / 1000);
       return { body, preferenceApplied: preferenceApplied(prefs, timeoutMs) };
     } catch (err) {
       if (cancel.signal.aborted && err === cancel.signal.reason) hooks.onCancelled?.(err === timedOut ? 'timeout' : 'client-disconnected');
@@ -91,14 +89,5 @@ export function queryExecutor(lab: LabContext, options: { dynamic?: DynamicRende
       hooks.signal?.removeEventListener('abort', follow);
       connection?.closeSync();
     }
-  };
-}
-
-function statisticsOf(body: QueryResponse, seconds: number): QueryStatistics {
-  return {
-    query: {
-      executionTime: seconds,
-      datasetStatistics: body.tables.map((t) => ({ tableRowCount: t.rows.length, tableSize: t.rows.reduce((n, r) => n + estimatedJsonBytes(r), 0) })),
-    },
   };
 }

@@ -12,7 +12,7 @@ function isoFromMicros(us: bigint): string {
   return new Date(Number(ms)).toISOString();
 }
 
-function timespanText(us: bigint): string {
+export function timespanText(us: bigint): string {
   const neg = us < 0n;
   let a = neg ? -us : us;
   const day = 86_400_000_000n;

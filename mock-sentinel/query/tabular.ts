@@ -10,6 +10,7 @@ import { asKustoType, quoteIdent, quoteString, SQL_TYPE, type KustoType } from '
 import { ORD, type Column, type LetBinding, type Relation, type TranslateContext } from './context.ts';
 import { datatableRelation } from './datatable.ts';
 import { mvApply, type MvApplyHost } from './mv-apply.ts';
+import { describeRender, noRender, renderNotLast, type RenderDescription } from './visualization.ts';
 
 export interface SourceOptions {
   /** Restrict every table to the rows of one workspace (the `TenantId` column). */
@@ -32,6 +33,13 @@ export interface SourceOptions {
 export interface Translation {
   sql: string;
   cols: Column[];
+  /** What the query's closing `render` says (no visualization without one); no effect on the rows. */
+  render: RenderDescription;
+  /**
+   * One row (`total`, `scanned`): the rows of the tables the query reads, in the workspace, and
+   * those of them its table references read (within the timespan and ingestion window).
+   */
+  inputRowsSql: string;
 }
 
 const q = quoteIdent;
@@ -46,6 +54,8 @@ export class Translator implements TranslateContext, MvApplyHost {
   private implicitInput?: Relation;
   /** Table references carry the hidden ingestion time only when the query reads it. */
   private readonly readsIngestion: boolean;
+  /** The store tables the query reads. */
+  private readonly referenced = new Set<string>();
 
   constructor(
     readonly text: string,
@@ -77,13 +87,19 @@ export class Translator implements TranslateContext, MvApplyHost {
   /** The whole query block → SQL of its (single) result table. */
   translateQuery(root: KNode): Translation {
     let result: Relation | undefined;
+    let renderOp: KNode | undefined;
     for (const stmt of elements(root.Statements)) {
       const kind = kindOf(stmt);
       if (kind === 'LetStatement') {
         this.let(stmt);
       } else if (kind === 'ExpressionStatement') {
         if (result) throw unsupported(this.text, stmt.TextStart, 'A query with more than one result table');
-        const expr = stmt.Expression;
+        let expr = stmt.Expression;
+        // A closing `render` only describes the result: translated to nothing, kept as its description.
+        if (kindOf(expr) === 'PipeExpression' && kindOf(expr.Operator) === 'RenderOperator') {
+          renderOp = expr.Operator;
+          expr = expr.Expression;
+        }
         result = tableColumns(expr) ? this.tabular(expr) : this.printScalar(expr);
       } else {
         throw unsupported(this.text, stmt.TextStart, `The ${kind}`);
@@ -99,7 +115,33 @@ export class Translator implements TranslateContext, MvApplyHost {
     const select = list.join(', ');
     const order = result.ordered ? ` ORDER BY ${ORD}` : '';
     const withClause = this.ctes.length ? `WITH ${this.ctes.join(', ')} ` : '';
-    return { sql: `${withClause}SELECT ${select || '1 AS "c0"'} FROM (${result.sql}) AS "__result"${order}`, cols: result.cols };
+    return {
+      sql: `${withClause}SELECT ${select || '1 AS "c0"'} FROM (${result.sql}) AS "__result"${order}`,
+      cols: result.cols,
+      render: renderOp ? describeRender(this.text, renderOp, result.ordered) : noRender(result.ordered),
+      inputRowsSql: this.inputRowsSql(),
+    };
+  }
+
+  private inputRowsSql(): string {
+    const { workspace, window } = this.sourceFilters();
+    const where = (filters: string[]) => (filters.length ? `count(*) FILTER (WHERE ${filters.join(' AND ')})` : 'count(*)');
+    const counts = [...this.referenced].map((t) => `SELECT ${where(workspace)} AS "total", ${where([...workspace, ...window])} AS "scanned" FROM ${q(t)}`);
+    if (!counts.length) return 'SELECT 0 AS "total", 0 AS "scanned"';
+    return `SELECT CAST(sum("total") AS BIGINT) AS "total", CAST(sum("scanned") AS BIGINT) AS "scanned" FROM (${counts.join(' UNION ALL ')})`;
+  }
+
+  /** The filters every table reference applies: the workspace's rows, then the time window. */
+  private sourceFilters(): { workspace: string[]; window: string[] } {
+    const workspace: string[] = [];
+    const window: string[] = [];
+    if (this.source.tenantId !== undefined) workspace.push(`"TenantId" = CAST(${quoteString(this.source.tenantId)} AS UUID)`);
+    const range = this.source.timeRange;
+    if (range?.start) window.push(`"TimeGenerated" >= ${range.start}`);
+    if (range?.end) window.push(`"TimeGenerated" < ${range.end}`);
+    const ingested = this.source.ingested;
+    if (ingested) window.push(`${q(INGESTION_TIME_COLUMN)} > ${ingested.after} AND ${q(INGESTION_TIME_COLUMN)} <= ${ingested.through}`);
+    return { workspace, window };
   }
 
   private printScalar(expr: KNode): Relation {
@@ -158,13 +200,9 @@ export class Translator implements TranslateContext, MvApplyHost {
     }
     const cols = this.tables.get(name);
     if (sym !== 'Table' || !cols) throw unsupported(this.text, node.TextStart, `The reference to '${name}' as a table`);
-    const filters: string[] = [];
-    if (this.source.tenantId !== undefined) filters.push(`"TenantId" = CAST(${quoteString(this.source.tenantId)} AS UUID)`);
-    const range = this.source.timeRange;
-    if (range?.start) filters.push(`"TimeGenerated" >= ${range.start}`);
-    if (range?.end) filters.push(`"TimeGenerated" < ${range.end}`);
-    const ingested = this.source.ingested;
-    if (ingested) filters.push(`${q(INGESTION_TIME_COLUMN)} > ${ingested.after} AND ${q(INGESTION_TIME_COLUMN)} <= ${ingested.through}`);
+    this.referenced.add(name);
+    const { workspace, window } = this.sourceFilters();
+    const filters = [...workspace, ...window];
     // A Kusto string is never null: a missing string value reads as "".
     const list = cols.map((c) => (c.type === 'string' ? `COALESCE(${q(c.name)}, '') AS ${q(c.name)}` : q(c.name)));
     if (this.readsIngestion) list.push(q(INGESTION_TIME_COLUMN));
@@ -237,6 +275,8 @@ export class Translator implements TranslateContext, MvApplyHost {
         return this.makeSeries(input, op);
       case 'MvApplyOperator':
         return mvApply(this, input, op);
+      case 'RenderOperator':
+        return renderNotLast(this.text, op);
       default:
         throw unsupported(this.text, op.TextStart, `The '${String(op.GetChild(0)?.Text ?? kind)}' operator`);
     }

@@ -2,14 +2,10 @@
 // SDK unmodified (@azure/monitor-query-logs LogsQueryClient: queryBatch, queryWorkspace with
 // includeQueryStatistics and serverTimeoutInSeconds) over HTTPS with a token of the mock's Entra,
 // and raw for what the SDK never sends (a body that is not JSON, duplicate ids, a wrong path).
-import { ClientSecretCredential } from '@azure/identity';
-import { LogsQueryClient, LogsQueryResultStatus } from '@azure/monitor-query-logs';
+import { LogsQueryResultStatus } from '@azure/monitor-query-logs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from '../../mock-sentinel/entra/index.ts';
-import { LOG_ANALYTICS_AUDIENCE } from '../../mock-sentinel/entra/defaults.ts';
-import type { MockSentinelOptions } from '../../mock-sentinel/index.ts';
-import { startLabMock, tokenFor, type LabMock } from '../logs-ingestion/helpers.ts';
-import { loadFixtureIntoStore, WORKSPACE } from './fixture.ts';
+import { WORKSPACE } from './fixture.ts';
+import { ALL, rawQuery as raw, startQueryLab as start } from './query-sdk.ts';
 
 const T = 'darktrace_model_alerts_CL';
 const OTHER = '11111111-2222-4333-8444-555555555555';
@@ -17,28 +13,6 @@ const OTHER = '11111111-2222-4333-8444-555555555555';
 const SERIES = `${T} | make-series n = count() default = 0 on TimeGenerated from datetime(2023-01-01) to datetime(2024-01-01) step 1m | mv-expand n | project n`;
 const RUNAWAY = `${SERIES} | project a = tolong(n) | join kind=inner (${SERIES} | project b = tolong(n)) on $left.a == $right.b | count`;
 
-async function start(options: MockSentinelOptions = {}): Promise<{ lab: LabMock; client: LogsQueryClient }> {
-  const lab = await startLabMock(options);
-  await loadFixtureIntoStore(lab.mock.store);
-  const credential = new ClientSecretCredential(DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, {
-    authorityHost: lab.httpsUrl,
-    disableInstanceDiscovery: true,
-    agent: lab.agent,
-  });
-  // Only the endpoint, the authority host and the CA differ from production.
-  const client = new LogsQueryClient(credential, { endpoint: `${lab.httpsUrl}/v1`, agent: lab.agent });
-  return { lab, client };
-}
-
-/** A raw request to the mock's query surface with a valid token; status, Preference-Applied and JSON body. */
-async function raw(lab: LabMock, path: string, body: string, headers: Record<string, string> = {}) {
-  const token = await tokenFor(lab, DEFAULT_CLIENT_ID, { audience: LOG_ANALYTICS_AUDIENCE });
-  const res = await fetch(lab.url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body });
-  return { status: res.status, applied: res.headers.get('preference-applied'), json: (await res.json()) as any };
-}
-
-/** A timespan that holds every fixture row (the SDK requires one). */
-const ALL = { duration: 'P3650D' };
 const batch = (requests: unknown[]) => JSON.stringify({ requests });
 
 describe('POST /v1/$batch through LogsQueryClient.queryBatch', () => {
@@ -150,7 +124,12 @@ describe('Prefer on the single-query route, through LogsQueryClient.queryWorkspa
     const result = (await client.queryWorkspace(WORKSPACE, `${T} | summarize n = count()`, ALL, { includeQueryStatistics: true, serverTimeoutInSeconds: 30 })) as any;
     expect(result.status).toBe(LogsQueryResultStatus.Success);
     expect(result.tables[0].rows).toEqual([[8]]);
-    expect(result.statistics.query).toEqual({ executionTime: expect.any(Number), datasetStatistics: [{ tableRowCount: 1, tableSize: expect.any(Number) }] });
+    expect(result.statistics.query).toEqual({
+      executionTime: expect.any(Number),
+      resourceUsage: { cpu: { user: expect.any(String), kernel: expect.any(String), totalCpu: expect.any(String) } },
+      inputDatasetStatistics: { rows: { total: 8, scanned: 8 } },
+      datasetStatistics: [{ tableRowCount: 1, tableSize: expect.any(Number) }],
+    });
 
     const plain = (await client.queryWorkspace(WORKSPACE, `${T} | count`, ALL)) as any;
     expect(plain.statistics).toBeUndefined();
@@ -160,8 +139,8 @@ describe('Prefer on the single-query route, through LogsQueryClient.queryWorkspa
     expect(capped.status).toBe(200);
     expect(capped.applied).toBe('wait=1,include-statistics=true');
     expect(capped.json.statistics.query.datasetStatistics).toEqual([{ tableRowCount: 1, tableSize: expect.any(Number) }]);
-    const none = await raw(lab, `/v1/workspaces/${WORKSPACE}/query`, JSON.stringify({ query: `${T} | count` }), { prefer: 'include-render=true' });
-    expect(none.applied).toBeNull();
-    expect(none.json.statistics).toBeUndefined();
+    const renderOnly = await raw(lab, `/v1/workspaces/${WORKSPACE}/query`, JSON.stringify({ query: `${T} | count` }), { prefer: 'include-render=true' });
+    expect(renderOnly.applied).toBe('include-render=true');
+    expect(renderOnly.json.statistics).toBeUndefined();
   });
 });
