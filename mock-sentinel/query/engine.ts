@@ -10,7 +10,7 @@ import type { Column } from './context.ts';
 import { invalidRequest, QueryError, semanticError, syntaxError } from './errors.ts';
 import { DEFAULT_QUERY_LIMITS, estimatedJsonBytes, partialError, partialReasons, type PartialErrorBody, type QueryLimits } from './limits.ts';
 import { analyze, type TableSchema } from './parser.ts';
-import { renderValue, type DynamicRendering } from './render.ts';
+import { renderValue, type DynamicRendering } from './json-values.ts';
 import { timestampLiteral } from './scalar.ts';
 import { Translator, type SourceOptions } from './tabular.ts';
 import { parseTimespan } from './timespan.ts';

@@ -9,7 +9,7 @@ import { runKql, type QueryResponse } from './engine.ts';
 import { invalidRequest } from './errors.ts';
 import { DEFAULT_QUERY_LIMITS, DEFAULT_QUERY_TIMEOUTS, queryTimedOut, type QueryLimits, type QueryTimeouts } from './limits.ts';
 import { parsePrefer, preferenceApplied, timeoutMsFor } from './preferences.ts';
-import type { DynamicRendering } from './render.ts';
+import type { DynamicRendering } from './json-values.ts';
 import { tablesOfStore } from './storeSchema.ts';
 
 export interface QueryInput {

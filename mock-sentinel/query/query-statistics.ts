@@ -9,7 +9,7 @@
 //   `scanned`: those within the request's timespan), counted on the query's own connection;
 // - datasetStatistics: rows of each result table and their size as the byte limit estimates it.
 import { estimatedJsonBytes } from './limits.ts';
-import { timespanText } from './render.ts';
+import { timespanText } from './json-values.ts';
 
 export interface QueryStatistics {
   query: {

@@ -11,7 +11,7 @@ import { defaultAuthorizer, type QueryAuthorizer } from './authentication.ts';
 import { invalidRequest, QueryError, queryRouteErrors } from './errors.ts';
 import { DEFAULT_QUERY_BODY_BYTES, queryJsonBody } from './json-body.ts';
 import { queryExecutor } from './query-execution.ts';
-import type { DynamicRendering } from './render.ts';
+import type { DynamicRendering } from './json-values.ts';
 
 export const QUERY_ROUTE = 'query';
 /** The abort reason when the client closed the connection before its answer. */

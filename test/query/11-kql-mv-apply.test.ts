@@ -65,7 +65,7 @@ describe('array_concat()', () => {
 
   it('is null when an argument is not an array', async () => {
     const r = await runContent(db, `print a = array_concat(dynamic([1]), parse_json('{"k": 2}')), b = isnull(array_concat(dynamic([1]), parse_json('')))`);
-    // a null dynamic is sent as "" (render.ts); b proves it is null
+    // a null dynamic is sent as "" (json-values.ts); b proves it is null
     expect(r.rows).toEqual([['', true]]);
   });
 });
