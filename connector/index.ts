@@ -16,7 +16,8 @@ import { createSink } from './sinks/index.ts';
 import type { Sink } from './sinks/sink.ts';
 import { aiAnalystSource, asmSource, emailReleaseSource, emailSource, modelBreachesSource, responseActionsSource } from './sources/definitions.ts';
 import { AlertIngest } from './intake/ingest.ts';
-import { Poller } from './sources/poller.ts';
+import { Poller, type WindowClock } from './sources/poller.ts';
+import { ApplianceClock } from './sources/appliance-clock.ts';
 import { createPushReceiver } from './sources/push-receiver.ts';
 import { Spool } from './spool/spool.ts';
 import { DiskSpace } from './util/disk-full.ts';
@@ -30,6 +31,8 @@ export { reloadOnHangup, reloadConfig } from './config/reload.ts';
 /**
  * Events: `spooled` {source,count,firstSeq,lastSeq,keys}, `delivered` {sink,count,firstSeq,lastSeq,records},
  * `dead-lettered` {stage:'alert'|'delivery',sink (delivery),reason,…}, `checkpoint` {source,endMs,fetched,fresh},
+ * `clock-skew` {clock,skewMs,applianceMs} (a GET /status time read: with poll.clock local once at start,
+ * with appliance every poll cycle; {clock,error} when the start's read failed),
  * `idle` {sink} (that sink has nothing spooled or parked), `delivery-paused` {sink,reason},
  * `sink-enabled` / `sink-disabled` {sink,why}, `source-error` {source,kind,message},
  * `parked` {sink,target,reason,cause,configKey,count} (a stream or table set aside after a
@@ -74,7 +77,7 @@ export interface ConnectorOptions {
   logger?: Logger;
   /** Where the connector's own logger writes its JSON lines (default stdout); ignored with `logger`. */
   logDestination?: DestinationStream;
-  /** Clock for poll windows and for the stuckAfter deadline of parked targets (tests). */
+  /** The connector's clock for poll windows (poll.clock: local) and the stuckAfter deadline of parked targets (tests). */
   now?: () => number;
 }
 
@@ -99,6 +102,20 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
   // One signing clock for every signature (SharedKey x-ms-date, DTAPI-Date); only the debug hook skews it.
   const clock = new SigningClock(config.debug.enabled ? config.debug.clockSkewMs : 0);
   const client = new DarktraceClient(config.darktrace, clock);
+  // The connector's own clock as the poll windows read it with poll.clock: local. The debug skew
+  // stays out of it: that hook models a wrong signing clock (docs/reference/connector.md, Debug hooks).
+  const localNow = opts.now ?? Date.now;
+  const applianceClock = new ApplianceClock({
+    getStatus: (signal) => client.get('/status', [['fast', 'true'], ['includechildren', 'false']], signal),
+    localNow,
+    // One reading per poll cycle, shared by every poller (pollNow starts a new cycle).
+    maxAgeMs: config.poll.intervalMs,
+    onReading: (r) => {
+      metrics.clockSkew.set((r.localMs - r.applianceMs) / 1000);
+      events.emit('clock-skew', { clock: config.poll.clock, skewMs: r.localMs - r.applianceMs, applianceMs: r.applianceMs });
+    },
+  });
+  const windowClock: WindowClock = config.poll.clock === 'appliance' ? (signal) => applianceClock.now(signal) : () => localNow();
   let spool: Spool | undefined;
   let deadLetters: DeadLetterFile | undefined;
   let disk: DiskSpace | undefined;
@@ -202,6 +219,8 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       delivery: { sink: first?.name ?? config.sentinel.name, paused: first?.paused ?? null, parked: first?.parked ?? [] },
       sinks: perSink,
       sources,
+      // clockSkewMs: the connector's clock minus the appliance's, last measured (null: never read).
+      darktrace: { clock: config.poll.clock, clockSkewMs: applianceClock.lastSkewMs ?? null },
     };
   }
   let sourceNames: string[] = [];
@@ -258,6 +277,25 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     r.deliverer.start();
   }
 
+  /**
+   * poll.clock: local: one best-effort /status read at start. A connector running ahead of the
+   * appliance by more than the overlap misses alerts; warn from half of it.
+   */
+  async function measureSkew(): Promise<void> {
+    try {
+      const { localMs, applianceMs } = await applianceClock.read();
+      const skewMs = localMs - applianceMs;
+      if (Math.abs(skewMs) > config.poll.overlapMs / 2) {
+        log.warn({ clockSkewMs: skewMs, overlapMs: config.poll.overlapMs },
+          `the connector's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the Darktrace appliance's (GET /status time) and poll.clock is local: `
+          + 'ahead by more than poll.overlap, polls miss alerts; set poll.clock: appliance or fix the clock');
+      } else log.debug({ clockSkewMs: skewMs }, 'clock skew to the Darktrace appliance measured');
+    } catch (err) {
+      log.debug({ error: (err as Error).message }, 'clock skew to the Darktrace appliance not measured (GET /status failed)');
+      events.emit('clock-skew', { clock: config.poll.clock, error: (err as Error).message });
+    }
+  }
+
   function waitIdle(timeoutMs: number): Promise<boolean> {
     if (owed() === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -294,7 +332,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
           config.poll.sources.emailRelease && emailReleaseSource(client, config.darktrace),
         ].filter((d) => d !== false);
         for (const def of defs) {
-          pollers.push(new Poller(def, { stateDir: config.state, poll: config.poll, spool: spool!, ingest: ing, metrics, events, log, now: opts.now }));
+          pollers.push(new Poller(def, { stateDir: config.state, poll: config.poll, spool: spool!, ingest: ing, metrics, events, log, clock: windowClock }));
           sourceNames.push(def.name);
         }
       }
@@ -302,6 +340,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       stopSummary = startSummaryLog(metrics, log, config.log.summaryIntervalMs, () => spool?.pending ?? 0);
       for (const r of sinks) if (r.enabled) startDeliverer(r);
       for (const p of pollers) p.start();
+      if (pollers.length && config.poll.clock === 'local') void measureSkew();
       log.info({ sources: sourceNames, sinks: sinks.map((r) => ({ name: r.cfg.name, mode: r.cfg.mode, endpoint: r.cfg.endpoint, enabled: r.enabled })), pending: spool!.pending }, 'connector started');
     },
     async stop() {
@@ -355,6 +394,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
       return waitIdle(timeoutMs);
     },
     pollNow() {
+      applianceClock.invalidate();
       for (const p of pollers) p.pollNow();
     },
     pending() {

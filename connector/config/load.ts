@@ -195,6 +195,7 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
       overlapMs: parseDuration(p.overlap ?? '10m'),
       initialLookbackMs: parseDuration(p.initialLookback ?? '24h'),
       lookaheadMs: parseDuration(p.lookahead ?? 0),
+      clock: p.clock ?? 'local',
       backoffMaxMs: parseDuration(p.backoffMax ?? '5m'),
       sources: {
         modelBreaches: p.sources?.modelBreaches ?? true,

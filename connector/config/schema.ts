@@ -170,6 +170,7 @@ export const configSchema = {
         overlap: duration,
         initialLookback: duration,
         lookahead: duration,
+        clock: { enum: ['local', 'appliance'] },
         backoffMax: duration,
         sources: {
           type: 'object',

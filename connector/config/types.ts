@@ -129,6 +129,11 @@ export interface PollConfig {
   initialLookbackMs: number;
   /** Added to `now` for the window end; lets a simulator clock that runs ahead be followed. */
   lookaheadMs: number;
+  /**
+   * Whose clock `now` is: the connector's (`local`) or the appliance's, read from `GET /status`
+   * `time` once per poll cycle (`appliance`; docs/decisions/0023).
+   */
+  clock: 'local' | 'appliance';
   /** The last three feed only the Logs Ingestion sink's activity streams (default off). */
   sources: { modelBreaches: boolean; aiAnalyst: boolean; email: boolean; responseActions: boolean; asm: boolean; emailRelease: boolean };
   emailItemsPerPage: number;

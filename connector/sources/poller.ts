@@ -1,5 +1,7 @@
 // A polling source: every interval it fetches the window [last end − overlap, now + lookahead],
-// drops alerts already seen (overlap dedupe), ingests the rest, then writes its checkpoint.
+// drops alerts already seen (overlap dedupe), ingests the rest, then writes its checkpoint. `now` is
+// the window clock: the connector's own (`poll.clock: local`) or the appliance's (`appliance`), read
+// once per poll; a failed read fails the poll like any Darktrace error.
 // Darktrace errors back off exponentially (with jitter) up to poll.backoffMax and are logged clearly.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -24,6 +26,9 @@ export interface SourceDefinition {
   fetch(window: { startMs: number; endMs: number }, signal: AbortSignal, keep?: (raw: unknown) => boolean): Promise<unknown[]>;
 }
 
+/** The poll windows' clock: epoch ms now, on the connector's clock or the appliance's. */
+export type WindowClock = (signal: AbortSignal) => number | Promise<number>;
+
 export interface SourceStatus {
   lastSuccess?: string;
   lastError?: string;
@@ -35,24 +40,32 @@ export class Poller {
   private abort = new AbortController();
   private loop?: Promise<void>;
   private readonly store: CheckpointStore;
-  private checkpoint: Checkpoint;
+  /** Undefined until the first poll when there is none on disk: its lookback counts back from the window clock. */
+  private checkpoint?: Checkpoint;
   private readonly seen: Map<string, number>;
+  /** Spooled keys of this source the checkpoint does not cover yet (marked seen once it exists). */
+  private recovered: string[];
   private wake?: () => void;
 
   constructor(
     private readonly def: SourceDefinition,
-    private readonly o: { stateDir: string; poll: PollConfig; spool: Spool; ingest: AlertIngest; metrics: Metrics; events: EventEmitter; log: Logger; now?: () => number },
+    private readonly o: { stateDir: string; poll: PollConfig; spool: Spool; ingest: AlertIngest; metrics: Metrics; events: EventEmitter; log: Logger; clock?: WindowClock },
   ) {
     this.store = new CheckpointStore(o.stateDir, def.name);
-    const now = this.now();
-    this.checkpoint = this.store.load() ?? { version: 1, endMs: now - o.poll.initialLookbackMs, seen: {}, spoolSeq: 0 };
-    this.seen = new Map(Object.entries(this.checkpoint.seen));
+    this.checkpoint = this.store.load();
+    this.seen = new Map(Object.entries(this.checkpoint?.seen ?? {}));
     // Alerts spooled after the checkpoint was written (a crash in between) are not fetched twice.
-    for (const k of o.spool.keysAfter(this.checkpoint.spoolSeq, keyPrefix(def.type))) this.seen.set(k, this.checkpoint.endMs);
+    this.recovered = [...o.spool.keysAfter(this.checkpoint?.spoolSeq ?? 0, keyPrefix(def.type))];
+    if (this.checkpoint) this.markRecovered(this.checkpoint.endMs);
   }
 
-  private now(): number {
-    return this.o.now ? this.o.now() : Date.now();
+  private markRecovered(endMs: number): void {
+    for (const k of this.recovered) this.seen.set(k, endMs);
+    this.recovered = [];
+  }
+
+  private now(signal: AbortSignal): number | Promise<number> {
+    return this.o.clock ? this.o.clock(signal) : Date.now();
   }
 
   start(): void {
@@ -101,8 +114,14 @@ export class Poller {
 
   /** One poll: fetch, dedupe, ingest, checkpoint. Exposed for tests. */
   async pollOnce(signal: AbortSignal = new AbortController().signal): Promise<{ fetched: number; fresh: number }> {
-    const wallNow = this.now();
-    const startMs = Math.max(0, this.checkpoint.endMs - this.o.poll.overlapMs);
+    const wallNow = await this.now(signal);
+    if (!this.checkpoint) {
+      this.checkpoint = { version: 1, endMs: wallNow - this.o.poll.initialLookbackMs, seen: {}, spoolSeq: 0 };
+      this.markRecovered(this.checkpoint.endMs);
+    }
+    // A checkpoint ahead of the window clock (written on a clock that ran ahead, or before the clock
+    // was set back) counts from now instead: starting later than now − overlap could skip alerts.
+    const startMs = Math.max(0, Math.min(this.checkpoint.endMs, wallNow) - this.o.poll.overlapMs);
     const endMs = wallNow + this.o.poll.lookaheadMs;
     let fetched = 0;
     let duplicates = 0;

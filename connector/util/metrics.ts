@@ -18,6 +18,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     configErrors: new Counter({ name: 'dtconnector_config_errors_total', help: 'Deliveries refused for a configuration-like reason (unknown stream or DCR, missing role, refused key or secret), per sink and target', labelNames: ['sink', 'target'], registers: r }),
     suspectedDuplicates: new Counter({ name: 'dtconnector_suspected_duplicates_total', help: 'Records re-sent after a crash between a 200 and the spool commit', registers: r }),
     sourceErrors: new Counter({ name: 'dtconnector_source_errors_total', help: 'Darktrace poll errors', labelNames: ['source', 'kind'], registers: r }),
+    clockSkew: new Gauge({ name: 'dtconnector_appliance_clock_skew_seconds', help: "The connector's clock minus the Darktrace appliance's (GET /status time), last measured; positive: the connector runs ahead", registers: r }),
     spoolBytes: new Gauge({ name: 'dtconnector_spool_bytes', help: 'Bytes of spool segments on disk', registers: r }),
     spoolPending: new Gauge({ name: 'dtconnector_spool_pending_records', help: 'Records spooled and not yet delivered', registers: r }),
     sinkPending: new Gauge({ name: 'dtconnector_sink_pending_records', help: 'Records spooled that this sink has not settled yet (its own cursor)', labelNames: ['sink'], registers: r }),

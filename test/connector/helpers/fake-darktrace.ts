@@ -1,6 +1,7 @@
 // A small fake Darktrace for connector tests: verifies DTAPI signatures as darktrace-api.md §1
 // describes (percent-decoded path+query, or the raw JSON body), serves alerts by time window, pages
-// the email search, and can be told to fail the next requests.
+// the email search, and can be told to fail the next requests. Its `/status` reports its clock (the
+// machine's, or `clockOffsetMs` off it) as the appliance does, `YYYY-MM-DD HH:MM:SS` UTC.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,11 +14,12 @@ export interface FakeDarktrace {
   events: Array<Record<string, unknown>>;
   emails: Array<Record<string, unknown>>;
   requests: Array<{ method: string; path: string; query: URLSearchParams; body: string; dtapiDate: string }>;
+  /** The next requests for alerts (not `/status`, which the connector also reads for the clock) fail so. */
   failNext(...f: Failure[]): void;
   close(): Promise<void>;
 }
 
-export async function startFakeDarktrace(tokens: { publicToken: string; privateToken: string }): Promise<FakeDarktrace> {
+export async function startFakeDarktrace(tokens: { publicToken: string; privateToken: string }, opts: { clockOffsetMs?: number } = {}): Promise<FakeDarktrace> {
   const failures: Failure[] = [];
   const self = {
     breaches: [] as Array<Record<string, unknown>>,
@@ -36,7 +38,7 @@ export async function startFakeDarktrace(tokens: { publicToken: string; privateT
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(v));
       };
-      const f = failures.shift();
+      const f = u.pathname === '/status' ? undefined : failures.shift();
       if (f === 'drop') return req.socket.destroy();
       if (f) {
         res.writeHead(f.status, { 'content-type': f.contentType ?? 'application/json' });
@@ -53,7 +55,7 @@ export async function startFakeDarktrace(tokens: { publicToken: string; privateT
       const start = Number(u.searchParams.get('starttime') ?? 0);
       const end = Number(u.searchParams.get('endtime') ?? Number.MAX_SAFE_INTEGER);
       const within = (t: unknown) => typeof t === 'number' && t >= start && t <= end;
-      if (u.pathname === '/status') return json(200, { hostname: 'fake', time: '2024-01-15 09:30:00' });
+      if (u.pathname === '/status') return json(200, { hostname: 'fake', time: new Date(Date.now() + (opts.clockOffsetMs ?? 0)).toISOString().slice(0, 19).replace('T', ' ') });
       if (u.pathname === '/modelbreaches') {
         const field = u.searchParams.get('creationtime') === 'true' ? 'creationTime' : 'time';
         return json(200, self.breaches.filter((b) => within(b[field]) || !('time' in b)));
