@@ -112,7 +112,8 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     maxAgeMs: config.poll.intervalMs,
     onReading: (r) => {
       metrics.clockSkew.set((r.localMs - r.applianceMs) / 1000);
-      events.emit('clock-skew', { clock: config.poll.clock, skewMs: r.localMs - r.applianceMs, applianceMs: r.applianceMs });
+      // With poll.clock: local, measureSkew emits it once it has logged what it found.
+      if (config.poll.clock === 'appliance') events.emit('clock-skew', { clock: 'appliance', skewMs: r.localMs - r.applianceMs, applianceMs: r.applianceMs });
     },
   });
   const windowClock: WindowClock = config.poll.clock === 'appliance' ? (signal) => applianceClock.now(signal) : () => localNow();
@@ -290,6 +291,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
           `the connector's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the Darktrace appliance's (GET /status time) and poll.clock is local: `
           + 'ahead by more than poll.overlap, polls miss alerts; set poll.clock: appliance or fix the clock');
       } else log.debug({ clockSkewMs: skewMs }, 'clock skew to the Darktrace appliance measured');
+      events.emit('clock-skew', { clock: 'local', skewMs, applianceMs });
     } catch (err) {
       log.debug({ error: (err as Error).message }, 'clock skew to the Darktrace appliance not measured (GET /status failed)');
       events.emit('clock-skew', { clock: config.poll.clock, error: (err as Error).message });
