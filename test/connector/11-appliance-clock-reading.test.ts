@@ -1,8 +1,31 @@
 // Issue 11 follow-up: how the appliance's clock is read for poll.clock: appliance — the /status
 // `time` taken as reported (never rounded up), one reading shared per poll cycle, failures not kept.
 import { describe, expect, it } from 'vitest';
+import { ConfigError, resolveConfig } from '../../connector/config/load.ts';
 import { DarktraceError } from '../../connector/darktrace/client.ts';
 import { ApplianceClock, readStatusTime } from '../../connector/sources/appliance-clock.ts';
+
+describe('poll.clock', () => {
+  const raw = (poll: Record<string, unknown>) => ({
+    darktrace: { url: 'http://127.0.0.1:1', publicToken: 'p', privateToken: 'k' },
+    sentinel: { workspaceId: '97ce69d9-b4be-4241-8dbd-d265edcf06c4', sharedKey: 'SERsIYhgMVlJB6uPsq49gCxNiruf6v0vhMYE+lfzbSGcXjdViZdV/e5pEMTYtw9f8SkVLf4LFlLCc2KxtRZfCA==' },
+    state: '/tmp/x',
+    poll,
+  });
+
+  it('is local unless set; appliance is accepted; anything else is an error naming the key', () => {
+    expect(resolveConfig(raw({})).poll.clock).toBe('local');
+    expect(resolveConfig(raw({ clock: 'appliance' })).poll.clock).toBe('appliance');
+    let err: unknown;
+    try {
+      resolveConfig(raw({ clock: 'ntp' }));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.join('\n')).toMatch(/^poll\.clock: /m);
+  });
+});
 
 describe('readStatusTime', () => {
   it('reads YYYY-MM-DD HH:MM:SS as UTC, and a minute-truncated time as the start of its minute', () => {

@@ -179,7 +179,7 @@ describe('poll.clock: local measures the skew once at start', () => {
     const { sim, url } = await startSim({ clockStart: t0 });
     const sink = await startSink();
     const { logger, lines } = capture();
-    const c = connector(url, sink, { overlap: '10m', initialLookback: '1h', sources: { aiAnalyst: false, email: false } }, { logger, now: () => sim.clock.now() + 6 * MIN });
+    const c = connector(url, sink, { clock: 'local', overlap: '10m', initialLookback: '1h', sources: { aiAnalyst: false, email: false } }, { logger, now: () => sim.clock.now() + 6 * MIN });
     const measured = waitForEvent(c.events, 'clock-skew');
     await c.start();
     expect(await measured).toMatchObject({ clock: 'local', skewMs: 6 * MIN });
@@ -195,7 +195,7 @@ describe('poll.clock: local measures the skew once at start', () => {
     const { sim, url } = await startSim({ clockStart: t0 });
     const sink = await startSink();
     const quiet = capture();
-    const c1 = connector(url, sink, { overlap: '10m', initialLookback: '1h', sources: { aiAnalyst: false, email: false } }, { logger: quiet.logger, now: () => sim.clock.now() - 4 * MIN });
+    const c1 = connector(url, sink, { clock: 'local', overlap: '10m', initialLookback: '1h', sources: { aiAnalyst: false, email: false } }, { logger: quiet.logger, now: () => sim.clock.now() - 4 * MIN });
     const measured = waitForEvent(c1.events, 'clock-skew');
     await c1.start();
     expect(await measured).toMatchObject({ skewMs: -4 * MIN });
@@ -203,7 +203,7 @@ describe('poll.clock: local measures the skew once at start', () => {
 
     sim.faults.replace([{ path: '/status', status: 503 }]);
     const failing = capture();
-    const c2 = connector(url, sink, { initialLookback: '1h', sources: { aiAnalyst: false, email: false } }, { logger: failing.logger });
+    const c2 = connector(url, sink, { clock: 'local', initialLookback: '1h', sources: { aiAnalyst: false, email: false } }, { logger: failing.logger });
     const notMeasured = waitForEvent(c2.events, 'clock-skew');
     const polled = waitForEvent(c2.events, 'checkpoint');
     await c2.start();
