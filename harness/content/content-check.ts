@@ -104,11 +104,10 @@ async function landTraffic(family: Family, rules: AnalyticRule[], seed: number, 
       asmPerHour: 120,
     },
     connector: {
-      // The activity streams (RESPOND actions, ASM, email releases) reach the connector only by polling,
-      // whose windows follow the wall clock: an overlap as long as the traffic lets each poll see the
-      // simulated past the stepped clock is still catching up on (a 10 m overlap landed only the last
-      // 10 minutes of findings, and no ASM rating F). Duplicates are dropped by the poller's seen keys.
-      poll: { interval: '1s', ...(family === 'logsIngestion' ? { overlap: `${Math.ceil(hours * 60) + 60}m`, sources: { responseActions: true, asm: true, emailRelease: true } } : {}) },
+      // The activity streams (RESPOND actions, ASM, email releases) reach the connector only by polling.
+      // Its windows follow the simulator's clock (poll.clock: appliance), so the stepped clock replaying
+      // the past needs no overlap as long as the traffic (decision 0023).
+      poll: { interval: '1s', clock: 'appliance', ...(family === 'logsIngestion' ? { sources: { responseActions: true, asm: true, emailRelease: true } } : {}) },
       ...(family === 'logsIngestion' ? { sentinel: { mode: 'logsIngestion' } } : {}),
     },
   });

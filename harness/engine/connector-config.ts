@@ -19,8 +19,6 @@ export interface ConnectorEnds {
   /** host:port for the receiver/health server (0 = any). */
   listen: string;
   logLevel: string;
-  /** Simulated time at the start, epoch ms. */
-  clockStart: number;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -38,16 +36,11 @@ export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string
   const push = s.topology.source === 'push';
   // Pushed alerts and malformed ones arrive at the receiver, so it runs unless the source is poll only.
   const receiver = s.topology.source !== 'poll' || s.malformed.length > 0;
-  // The poller's windows follow the wall clock: [last end − overlap, now + lookahead]. The simulated
-  // clock starts at real now by default and runs ahead by up to the duration, so the lookahead
-  // covers that; a `clock.start` in the past needs the overlap and the first lookback to reach back
-  // to it (every poll then re-reads that span and dedupes), one in the future a longer lookahead.
-  const now = Date.now();
-  const behindMs = Math.max(0, now - ends.clockStart);
-  const aheadMs = Math.max(0, ends.clockStart - now);
-  const lookaheadMs = aheadMs + s.durationMs + 3_600_000;
-  const overlapMs = behindMs + 120_000;
-  const initialLookbackMs = behindMs + 600_000;
+  // The poller's windows follow the simulator's clock (poll.clock: appliance, read from its /status),
+  // whether the scenario's clock starts in the past, the future, or runs faster than real time: a
+  // 2-minute overlap for records stamped late, no lookahead, and a first lookback of 10 simulated
+  // minutes (decision 0023; before it, the windows followed the wall clock and needed an overlap and
+  // lookahead as long as the clock's distance from real time, so every poll re-read all of it).
   const base: Record<string, unknown> = {
     darktrace: { url: ends.darktrace.url, publicToken: ends.darktrace.publicToken, privateToken: ends.darktrace.privateToken, timeout: '10s' },
     // One sink: the `sentinel:` block as ever. Several (a dual run): a `sinks:` list, each named after
@@ -60,9 +53,10 @@ export function connectorConfig(s: Scenario, ends: ConnectorEnds): Record<string
     poll: {
       enabled: !push,
       interval: '200ms',
-      overlap: overlapMs,
-      initialLookback: initialLookbackMs,
-      lookahead: lookaheadMs,
+      clock: 'appliance',
+      overlap: '2m',
+      initialLookback: '10m',
+      lookahead: 0,
       backoffMax: '1s',
     },
     log: { level: ends.logLevel },

@@ -26,7 +26,7 @@ describe('durations carry a unit', () => {
 
   it('the connector config is checked against the connector\'s own schema: unknown keys and bad values', () => {
     expect(errorsOf(base + 'topology:\n  connectorConfig:\n    poll: { intervall: 1s, overlap: soon }\n')).toEqual([
-      'x.yaml:5:13  topology.connectorConfig.poll.intervall  unknown connector config key (allowed here: enabled, interval, overlap, initialLookback, lookahead, backoffMax, sources, emailItemsPerPage)',
+      'x.yaml:5:13  topology.connectorConfig.poll.intervall  unknown connector config key (allowed here: enabled, interval, overlap, initialLookback, lookahead, clock, backoffMax, sources, emailItemsPerPage)',
       'x.yaml:5:37  topology.connectorConfig.poll.overlap  must be a duration with its unit, such as 500ms, 30s or 5m (got "soon")',
     ]);
   });

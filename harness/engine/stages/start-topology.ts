@@ -43,7 +43,6 @@ export async function startTopology(state: RunState, workDir: string): Promise<L
     stateDir: join(workDir, 'state'),
     listen: `127.0.0.1:${port}`,
     logLevel: s.topology.connector === 'child-process' ? 'error' : 'silent',
-    clockStart: state.simStart,
   });
   const c = s.topology.connector;
   // What one kill can abandon, summed over the sinks: the Logs Ingestion sink posts up to
