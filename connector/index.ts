@@ -17,7 +17,7 @@ import type { Sink } from './sinks/sink.ts';
 import { aiAnalystSource, asmSource, emailReleaseSource, emailSource, modelBreachesSource, responseActionsSource } from './sources/definitions.ts';
 import { AlertIngest } from './intake/ingest.ts';
 import { Poller, type WindowClock } from './sources/poller.ts';
-import { ApplianceClock } from './sources/appliance-clock.ts';
+import { ApplianceClock, STATUS_TIME_RESOLUTION_MS } from './sources/appliance-clock.ts';
 import { createPushReceiver } from './sources/push-receiver.ts';
 import { Spool } from './spool/spool.ts';
 import { DiskSpace } from './util/disk-full.ts';
@@ -334,7 +334,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
           config.poll.sources.emailRelease && emailReleaseSource(client, config.darktrace),
         ].filter((d) => d !== false);
         for (const def of defs) {
-          pollers.push(new Poller(def, { stateDir: config.state, poll: config.poll, spool: spool!, ingest: ing, metrics, events, log, clock: windowClock }));
+          pollers.push(new Poller(def, { stateDir: config.state, poll: config.poll, spool: spool!, ingest: ing, metrics, events, log, clock: windowClock, clockResolutionMs: config.poll.clock === 'appliance' ? STATUS_TIME_RESOLUTION_MS : 0 }));
           sourceNames.push(def.name);
         }
       }

@@ -8,6 +8,12 @@
 // failed read is never kept, so the next poll tries again.
 import { DarktraceError } from '../darktrace/client.ts';
 
+/**
+ * The unit a /status `time` may be truncated to: seconds in the simulator, possibly minutes on a real
+ * appliance (the documented example is `14:41:00`). A poll window reaches to the end of it.
+ */
+export const STATUS_TIME_RESOLUTION_MS = 60_000;
+
 export interface ClockReading {
   /** The appliance's time, epoch ms, as reported: never rounded up (see readStatusTime). */
   applianceMs: number;
@@ -88,9 +94,9 @@ export class ApplianceClock {
 /**
  * The `time` of a /status body (`YYYY-MM-DD HH:MM:SS`, UTC; seconds optional) as epoch ms. The value
  * is taken as reported, never rounded up: a real appliance may report it truncated to the minute and
- * from a briefly cached /status, so the true now is at or after it. A window ending there and a
- * checkpoint stored there are then never ahead of the appliance, and the next window (which starts an
- * overlap before it) re-reads anything created in between.
+ * from a briefly cached /status, so the true now is at or after it. A checkpoint stored there is then
+ * never ahead of the appliance, and the next window (which starts an overlap before it) re-reads
+ * anything created since; the window itself reaches STATUS_TIME_RESOLUTION_MS further.
  */
 export function readStatusTime(body: unknown): number {
   const time = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).time : undefined;

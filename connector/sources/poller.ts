@@ -26,7 +26,10 @@ export interface SourceDefinition {
   fetch(window: { startMs: number; endMs: number }, signal: AbortSignal, keep?: (raw: unknown) => boolean): Promise<unknown[]>;
 }
 
-/** The poll windows' clock: epoch ms now, on the connector's clock or the appliance's. */
+/**
+ * The poll windows' clock: epoch ms now, on the connector's clock or the appliance's (whose reading may
+ * be truncated: Poller's `clockResolutionMs`).
+ */
 export type WindowClock = (signal: AbortSignal) => number | Promise<number>;
 
 export interface SourceStatus {
@@ -49,7 +52,7 @@ export class Poller {
 
   constructor(
     private readonly def: SourceDefinition,
-    private readonly o: { stateDir: string; poll: PollConfig; spool: Spool; ingest: AlertIngest; metrics: Metrics; events: EventEmitter; log: Logger; clock?: WindowClock },
+    private readonly o: { stateDir: string; poll: PollConfig; spool: Spool; ingest: AlertIngest; metrics: Metrics; events: EventEmitter; log: Logger; clock?: WindowClock; clockResolutionMs?: number },
   ) {
     this.store = new CheckpointStore(o.stateDir, def.name);
     this.checkpoint = this.store.load();
@@ -122,7 +125,10 @@ export class Poller {
     // A checkpoint ahead of the window clock (written on a clock that ran ahead, or before the clock
     // was set back) counts from now instead: starting later than now − overlap could skip alerts.
     const startMs = Math.max(0, Math.min(this.checkpoint.endMs, wallNow) - this.o.poll.overlapMs);
-    const endMs = wallNow + this.o.poll.lookaheadMs;
+    // A clock read truncated (the appliance's /status time: to the second, or the minute) may be up to
+    // a unit behind the true now: the window reaches to the end of that unit, while the checkpoint
+    // below stays at the reading, so it is never ahead of the true now.
+    const endMs = wallNow + this.o.poll.lookaheadMs + Math.max(0, (this.o.clockResolutionMs ?? 0) - 1);
     let fetched = 0;
     let duplicates = 0;
     const returned = new Set<string>();

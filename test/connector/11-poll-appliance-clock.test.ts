@@ -141,6 +141,22 @@ describe('a simulator replaying the past faster than real time (stepped clock fr
   });
 });
 
+describe('poll.clock: appliance, a /status time truncated to the second', () => {
+  it('the window reaches past the reported time, so an alert stamped later in that second lands while the clock stands still; the checkpoint stays at the reading', async () => {
+    const t0 = wholeSecond(Date.now());
+    // The clock stands at t0 + 0.7 s (as a scenario's clock stops when its traffic ends); /status says t0.
+    const { sim, url } = await startSim({ clockStart: t0 + 700 });
+    const sink = await startSink();
+    const c = connector(url, sink, { clock: 'appliance', initialLookback: '1h', sources: { aiAnalyst: false, email: false } });
+    const b1 = emitBreach(sim);
+    const checkpoint = waitForEvent(c.events, 'checkpoint');
+    await c.start();
+    expect(await checkpoint).toMatchObject({ source: 'modelbreaches', endMs: t0, fresh: 1 });
+    expect(await c.waitIdle(10_000)).toBe(true);
+    expect(sink.accepted().flatMap((p) => p.records).map((r) => `pb:${r.threatID}`)).toEqual([b1]);
+  });
+});
+
 describe('poll.clock: appliance when GET /status fails', () => {
   it('is a failed poll of every source (backoff, lastError, source-error metric), never a fallback to the local clock; the next cycle lands', async () => {
     const t0 = wholeSecond(Date.now());
