@@ -375,8 +375,9 @@ export class Engine {
       case 'systemAlert': {
         // Darktrace sends an alert on each status change: an alert already active is not raised again.
         // Licence Expiry (the low-priority kind) takes 2/5 of Advanced Search's share; chosen from the
-        // time, not drawn, so the engine's draws (and the rest of a seed's output) stay as they were.
-        let what: SystemAlertKind = rng.chance(0.35) ? (hashString(`system-kind:${at}`) % 5 < 2 ? { kind: 'licence_expiry' } : { kind: 'advanced_search' }) : { kind: 'saas_error', module: rng.pick(world.saasModules) };
+        // time since the engine's start, not drawn, so the engine's draws (and the rest of a seed's
+        // output) stay as they were, and a run whose clock starts at "now" picks the same kinds.
+        let what: SystemAlertKind = rng.chance(0.35) ? (hashString(`system-kind:${at - this.opts.start}`) % 5 < 2 ? { kind: 'licence_expiry' } : { kind: 'advanced_search' }) : { kind: 'saas_error', module: rng.pick(world.saasModules) };
         if (this.activeSystem.has(systemAlertName(world, what))) {
           const idle = [{ kind: 'advanced_search' } as SystemAlertKind, { kind: 'licence_expiry' } as SystemAlertKind, ...world.saasModules.map((module): SystemAlertKind => ({ kind: 'saas_error', module }))].filter((k) => !this.activeSystem.has(systemAlertName(world, k)));
           if (idle.length === 0) break;
