@@ -1,6 +1,5 @@
 // dtlab run SCENARIO… [--json F] [--junit F] [--html F] — run scenarios end to end; exit 0 only if
 // every expectation of every scenario holds.
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import process from 'node:process';
 import type { Command } from '../cli.ts';
@@ -12,7 +11,7 @@ import { writeJsonReport } from '../reports/json.ts';
 import { writeJunitReport } from '../reports/junit.ts';
 import { writeHtmlReport } from '../reports/html.ts';
 import type { RunReport } from '../reports/model.ts';
-import type { Scenario } from '../scenario/types.ts';
+import { withExtraRules } from '../scenario/extra-rules.ts';
 
 export const command: Command = {
   summary: 'run scenarios end to end; exit 0 only if every expectation holds',
@@ -90,8 +89,3 @@ Exit status: 0 when every expectation holds, 1 when any fails or a scenario is i
   },
 };
 
-/** The scenario with `--rules` paths added to its own (absolute, so they resolve from the current directory). */
-function withExtraRules(s: Scenario, paths: string[]): Scenario {
-  if (!paths.length) return s;
-  return { ...s, analytics: { ...s.analytics, rules: [...(s.analytics.rules ?? []), ...paths.map((p) => resolve(p))] } };
-}

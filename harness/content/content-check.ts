@@ -71,7 +71,8 @@ export async function checkContent(options: ContentCheckOptions): Promise<Conten
     log(`${family}: landing ${options.hours ?? 3} h of seeded traffic`);
     const lab = await landTraffic(family, familyRules, options.seed ?? 1, options.hours ?? 3, log);
     try {
-      for (const w of familyPanels) report.panels.push(...(await runPanels(lab, family, w.panels, w.parameters)));
+      const kql: Kql = (query) => kqlOverHttp(lab.sentinel.url, lab.sentinel.workspaceId, query);
+      for (const w of familyPanels) report.panels.push(...(await runPanels(kql, family, w.panels, w.parameters)));
       report.rules.push(...(await runRules(lab, family, familyRules)));
     } finally {
       await lab.close();
@@ -82,7 +83,7 @@ export async function checkContent(options: ContentCheckOptions): Promise<Conten
 }
 
 /** A panel whose whole query is a parameter (`{aia_type}`) belongs where the parameter's query does. */
-function resolveForFamily(panel: WorkbookPanel, parameters: WorkbookParameters): string {
+export function resolveForFamily(panel: WorkbookPanel, parameters: WorkbookParameters): string {
   return panel.query.replace(/\{(\w+)\}/g, (whole, name: string) => parameters.values.get(name) ?? whole);
 }
 
@@ -153,14 +154,17 @@ async function landedCounts(lab: LabHandle, family: Family): Promise<Record<stri
   return out;
 }
 
-async function runPanels(lab: LabHandle, family: Family, panels: WorkbookPanel[], parameters: WorkbookParameters): Promise<PanelResult[]> {
+export type Kql = (query: string) => Promise<{ columns: string[]; rows: unknown[][] }>;
+
+/** Runs each panel's query as the workbook would on opening; a panel's export feeds the panels after it. */
+export async function runPanels(kql: Kql, family: Family, panels: WorkbookPanel[], parameters: WorkbookParameters): Promise<PanelResult[]> {
   const values = new Map(parameters.values);
   const range = { start: new Date(Date.now() - 7 * 86_400_000), grain: '1h' };
   const out: PanelResult[] = [];
   for (const panel of panels) {
     const query = fillParameters(fillParameters(panel.query, parameters, values, range), parameters, values, range);
     try {
-      const r = await kqlOverHttp(lab.sentinel.url, lab.sentinel.workspaceId, query);
+      const r = await kql(query);
       out.push({ name: panel.name, family, rows: r.rows.length });
       // What a click on the panel's first row would export to the panels below it.
       if (panel.exports) {

@@ -18,6 +18,7 @@ import { endFaults, faultContext, scheduleFaults } from './stages/faults.ts';
 import { drain } from './stages/drain.ts';
 import { emptyEvaluation, evaluateRun } from './stages/evaluate.ts';
 import { buildReport } from './stages/report.ts';
+import type { MockDriver } from './mock-driver.ts';
 
 export { rotatedKey } from './faults/mock-rotate-key.ts';
 
@@ -37,6 +38,8 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Called after each move of the simulated clock during the traffic (e.g. to step the mock's analytics). */
   onClock?: ClockHook[];
+  /** Called after the expectations are evaluated, before anything is closed: the workspace as the run left it (e.g. to run workbook queries over it). */
+  afterRun?: (mock: MockDriver) => Promise<void>;
 }
 
 const SAMPLE_MS = 250;
@@ -107,6 +110,13 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       await evaluateRun(state, lab, latency, evaluation);
     } catch (err) {
       runError = `evaluation failed: ${(err as Error).message}`;
+    }
+  }
+  if (opts.afterRun && state.mock && !runError) {
+    try {
+      await opts.afterRun(state.mock);
+    } catch (err) {
+      runError = `after the run: ${(err as Error).message}`;
     }
   }
   const report = buildReport(state, startedAt, latency, evaluation, runError);
