@@ -19,7 +19,7 @@ export interface StartLabOptions {
   darktrace?: StartSimulatorOptions;
   /**
    * Connector config merged key by key over the wired one (`darktrace`, `sentinel`, `receiver`,
-   * `poll: { interval: 10s }`, `state`, `log`). `sentinel: { mode: logsIngestion }` wires the Logs
+   * `poll: { interval: 10s, clock: appliance }`, `state`, `log`). `sentinel: { mode: logsIngestion }` wires the Logs
    * Ingestion sink to the mock's HTTPS endpoint, Entra and DCR instead of the Data Collector API.
    */
   connector?: Record<string, unknown>;
@@ -62,7 +62,9 @@ export function labConnectorConfig(sentinel: MockSentinelHandle, darktrace: Simu
     darktrace: { url: darktrace.url, publicToken: darktrace.publicToken, privateToken: darktrace.privateToken },
     sentinel: sink,
     receiver: { listen: receiverListen, token: PUSH_TOKEN },
-    poll: { interval: '10s' },
+    // The simulator's clock may start in the past or run fast (--clock-start, --speed): the poll
+    // windows follow it, not the wall clock (decision 0023).
+    poll: { interval: '10s', clock: 'appliance' },
     state: stateDir,
     log: { level: 'warn' },
   };
