@@ -37,7 +37,8 @@ export { reloadOnHangup, reloadConfig } from './config/reload.ts';
  * `sink-enabled` / `sink-disabled` {sink,why}, `source-error` {source,kind,message},
  * `parked` {sink,target,reason,cause,configKey,count} (a stream or table set aside after a
  * configuration-like error), `parked-retry` {sink,target,outcome: refused|failed|landed} (one retry
- * of a parked target), `unparked` {sink,target} (its parked records landed).
+ * of a parked target), `unparked` {sink,target} (its parked records landed), `skipped`
+ * {sink,type,count,records} (records of a type the sink does not take, passed by its cursor unsent).
  */
 export interface Connector {
   readonly config: ConnectorConfig;
@@ -90,6 +91,8 @@ interface SinkRun {
   enabled: boolean;
   /** Why delivery is paused (retries ran out, disk full), until the next delivery. */
   paused?: string;
+  /** Records of each type this sink does not take that its cursor passed since start (/health). */
+  skipped: Record<string, number>;
 }
 
 const REDACT = ['*.sharedKey', '*.secondaryKey', '*.clientSecret', '*.privateToken', '*.publicToken', '*.token', 'authorization', '*.authorization', 'headers.authorization'];
@@ -140,6 +143,11 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     updateSinkGauges();
   });
   events.on('spooled', () => updateSinkGauges());
+  events.on('skipped', (e: { sink: string; type: string; count: number }) => {
+    const r = runOf(e.sink);
+    if (r) r.skipped[e.type] = (r.skipped[e.type] ?? 0) + e.count;
+    updateSinkGauges();
+  });
   // A record refused by Sentinel is in the dead-letter file: replaying it must not be a "duplicate".
   events.on('dead-lettered', (e: { stage: string; records?: { key: string }[] }) => {
     if (e.stage === 'delivery' && e.records) ingest?.forget(e.records.map((r) => r.key));
@@ -161,6 +169,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
     sinks = config.sinks.map((cfg) => ({
       cfg,
       enabled: cfg.enabled,
+      skipped: {},
       sink: createSink(cfg, {
         onAttempt: ({ status, durationMs }) => metrics.sinkLatency.observe({ sink: cfg.name, status: String(status) }, durationMs / 1000),
         onRetry: ({ reason, attempt, delayMs }) => {
@@ -206,6 +215,8 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
         committedSeq: cursor?.committedSeq ?? 0,
         paused: r.paused ?? null,
         parked,
+        // Per type, records not for this sink (the activity streams at a Data Collector sink).
+        skipped: { ...r.skipped },
       };
     });
     const first = perSink[0];
@@ -328,7 +339,7 @@ export function createConnector(config: ConnectorConfig, opts: ConnectorOptions 
           config.poll.sources.modelBreaches && modelBreachesSource(client, config.filters),
           config.poll.sources.aiAnalyst && aiAnalystSource(client, config.filters),
           config.poll.sources.email && emailSource(client, config.darktrace, config.poll, config.filters),
-          // The activity streams (Logs Ingestion only; config validation enforces it).
+          // The activity streams: Logs Ingestion sinks only (config validation wants one; other sinks skip them).
           config.poll.sources.responseActions && responseActionsSource(client),
           config.poll.sources.asm && asmSource(client),
           config.poll.sources.emailRelease && emailReleaseSource(client, config.darktrace),

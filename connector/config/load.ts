@@ -143,11 +143,11 @@ export function resolveConfig(raw: unknown, opts: LoadOptions = {}): ConnectorCo
   }
   const debug = { enabled: obj.debug?.enabled ?? false, clockSkewMs: obj.debug?.clockSkewMs ?? 0 };
   if (debug.clockSkewMs !== 0 && !debug.enabled) throw new ConfigError(['debug.clockSkewMs: is a test hook; set debug.enabled: true to use it']);
-  // The activity streams have no place in darktrace_model_alerts_CL: only their Custom-Darktrace* streams take them.
+  // The activity streams have no place in darktrace_model_alerts_CL: only their Custom-Darktrace* streams
+  // take them. One Logs Ingestion sink (enabled or not) is enough; Data Collector sinks skip them.
   const activity = ['responseActions', 'asm', 'emailRelease'].filter((k) => obj.poll?.sources?.[k] === true);
-  const legacySink = entries.find((e) => e.raw.mode !== 'logsIngestion');
-  if (activity.length && legacySink) {
-    const needs = obj.sinks ? `every sink in mode logsIngestion (${legacySink.at} is dataCollector; ` : 'sentinel.mode logsIngestion (';
+  if (activity.length && !entries.some((e) => e.raw.mode === 'logsIngestion')) {
+    const needs = obj.sinks ? 'a sink in mode logsIngestion (every sink in sinks: is dataCollector; ' : 'sentinel.mode logsIngestion (';
     throw new ConfigError(activity.map((k) => `poll.sources.${k}: needs ${needs}its records go to a Custom-Darktrace* stream; the Data Collector table has no place for them)`));
   }
   const sinks = entries.map(({ at, raw }) => resolveSink(raw, at, baseDir));

@@ -1,10 +1,13 @@
 // Drains the spool into the sink, in order, one batch at a time. A record leaves the spool (commit)
 // only once its fate is durable: delivered (200/204), dead-lettered (fsync'd first), or parked
 // (fsync'd into its target's queue first: a configuration-like error sets the stream or table aside,
-// so records bound elsewhere keep flowing; parking.ts).
+// so records bound elsewhere keep flowing; parking.ts) — or at once when it is not for the sink at
+// all (a type the sink does not accept: skipped, unsent).
 import type { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { AlertType } from '../config/types.ts';
+import { typeOfKey } from '../intake/identity.ts';
 import type { Metrics } from '../util/metrics.ts';
 import { DeliveryAbortedError, RetryExhaustedError, type ConfigFault, type Sink, type SinkOutcome } from '../sinks/sink.ts';
 import { SpoolFullError, type Spool, type SpoolCursor, type SpoolRecord } from '../spool/spool.ts';
@@ -129,6 +132,19 @@ export class Deliverer {
         next = undefined;
         if (batch.length === 0) continue;
         batchEnd = batch[batch.length - 1]!.seq;
+        // Records of a type the sink does not take leave its cursor at once, unsent: their fate
+        // ("not applicable") follows from the record and the config alone, so it needs nothing on
+        // disk first, and a restart before the commit simply skips them again.
+        const { kept, skipped } = this.splitUnaccepted(batch);
+        if (skipped.size) {
+          batch = kept;
+          commitSettled();
+          this.skipped(skipped);
+          if (batch.length === 0) {
+            this.emitIfIdle();
+            continue;
+          }
+        }
       }
       try {
         // Records bound for a parked target join its queue without being sent (per-target order).
@@ -194,6 +210,30 @@ export class Deliverer {
       }
       this.emitIfIdle();
     }
+  }
+
+  /** The records the sink accepts, and by type those it does not. */
+  private splitUnaccepted(records: SpoolRecord[]): { kept: SpoolRecord[]; skipped: Map<AlertType, SpoolRecord[]> } {
+    const kept: SpoolRecord[] = [];
+    const skipped = new Map<AlertType, SpoolRecord[]>();
+    for (const r of records) {
+      // A key of no known form is sent as before: only a type the sink refuses is skipped.
+      const type = typeOfKey(r.key);
+      if (type === undefined || this.o.sink.accepts(type)) kept.push(r);
+      else if (skipped.has(type)) skipped.get(type)!.push(r);
+      else skipped.set(type, [r]);
+    }
+    return { kept, skipped };
+  }
+
+  /** Makes skipped records visible once committed past (as `fate` does for delivered ones). */
+  private skipped(byType: Map<AlertType, SpoolRecord[]>): void {
+    const { sink, metrics, events } = this.o;
+    for (const [type, records] of byType) {
+      metrics.skipped.inc({ sink: sink.name, type }, records.length);
+      events.emit('skipped', { sink: sink.name, type, count: records.length, records });
+    }
+    this.updateGauges();
   }
 
   /** 'idle' once nothing is spooled or parked. */

@@ -20,6 +20,15 @@ export function keyPrefix(type: AlertType): string {
 }
 
 /**
+ * The type a spooled record's key names (its prefix), without decoding the record; undefined for a
+ * key of no known form. Lets the delivery side route a record by type at the cost of a prefix test.
+ */
+export function typeOfKey(key: string): AlertType | undefined {
+  for (const [type, prefix] of Object.entries(PREFIX)) if (key.startsWith(prefix)) return type as AlertType;
+  return undefined;
+}
+
+/**
  * The identity key from the values that identify the alert: `pb:<pbid>`, `aia:<id>`,
  * `sys:<uuid>:<status>:<time>` (a system alert is re-sent on each status change), `email:<uuid>`,
  * `ra:<codeid>:<state>:<time>` (one key per state change), `asm:<id>`, `rel:<id>`.

@@ -1,6 +1,7 @@
 // The sink interface: where spooled records go. The Data Collector sink and the Logs Ingestion sink
 // implement it; each tells apart what it cannot deliver: transient (retried), a record the service
 // refuses for good (dead-lettered), and configuration-like errors (parked, per target).
+import type { AlertType } from '../config/types.ts';
 import type { SinkResponse } from '../spool/dead-letter.ts';
 import type { SpoolRecord } from '../spool/spool.ts';
 
@@ -49,6 +50,12 @@ export interface Sink {
    * the bounded attempts: the records without an outcome stay in the spool for a later try.
    */
   deliver(records: SpoolRecord[], onOutcome: (o: SinkOutcome) => Promise<void> | void, signal?: AbortSignal): Promise<void>;
+  /**
+   * Whether records of this type are for this sink at all. The Deliverer moves its cursor past the
+   * others without sending them ("not applicable": not delivered, not dead-lettered, not parked),
+   * as the legacy table has no place for the activity streams in a dual run (decision 0018, later).
+   */
+  accepts(type: AlertType): boolean;
   /** The stream or table a record is bound for (the unit a configuration-like error parks). */
   targetOf(record: SpoolRecord): string;
   /** A cheap end-to-end check (signed empty post); throws with the reason. */

@@ -12,6 +12,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     duplicates: new Counter({ name: 'dtconnector_alerts_deduplicated_total', help: 'Alerts seen again (poll overlap, or already spooled by another source) and skipped', labelNames: ['source'], registers: r }),
     spooled: new Counter({ name: 'dtconnector_records_spooled_total', help: 'Records appended to the durable spool', labelNames: ['type'], registers: r }),
     delivered: new Counter({ name: 'dtconnector_records_delivered_total', help: 'Records accepted by the sink (200)', labelNames: ['sink'], registers: r }),
+    skipped: new Counter({ name: 'dtconnector_records_skipped_total', help: 'Records of a type the sink does not take (the activity streams at a Data Collector sink), passed by its cursor unsent', labelNames: ['sink', 'type'], registers: r }),
     retried: new Counter({ name: 'dtconnector_delivery_retries_total', help: 'Transient delivery failures retried', labelNames: ['sink', 'reason'], registers: r }),
     deadLettered: new Counter({ name: 'dtconnector_records_dead_lettered_total', help: 'Records or alerts written to the dead-letter file', labelNames: ['stage'], registers: r }),
     parkedRecords: new Gauge({ name: 'dtconnector_parked_records', help: 'Records set aside after a configuration-like error, per sink and target (stream or table), retried until stuckAfter', labelNames: ['sink', 'target'], registers: r }),

@@ -35,6 +35,6 @@ describe('sinks: in the connector config', () => {
     expect(issues({ ...base, sinks: [{ name: 'a/b', ...dc() }] }).join('\n')).toMatch(/^sinks\.0\.name: /m);
     expect(issues({ ...base, sinks: [{ name: 'a', ...dc() }, { name: 'b', ...dc({ timeGeneratedField: 'other' }) }] })[0]).toMatch(/^sinks\.1\.timeGeneratedField: 'other' differs from sinks\.0's 'alertTime'/);
     expect(issues({ ...base })).toEqual(['sentinel: is required (or sinks:, a list of sinks)']);
-    expect(issues({ ...base, sinks: [{ name: 'a', ...dc() }], poll: { sources: { asm: true } } })[0]).toMatch(/^poll\.sources\.asm: needs every sink in mode logsIngestion \(sinks\.0 is dataCollector/);
+    expect(issues({ ...base, sinks: [{ name: 'a', ...dc() }], poll: { sources: { asm: true } } })[0]).toMatch(/^poll\.sources\.asm: needs a sink in mode logsIngestion \(every sink in sinks: is dataCollector/);
   });
 });

@@ -7,7 +7,7 @@
 // batch. A 403 whose response `Date` is minutes away from the x-ms-date we signed is clock skew, not
 // a bad key: retried like a transient error (docs/decisions/0002-connector-403-clock-skew-retried.md).
 import { Agent, request } from 'undici';
-import type { DataCollectorSinkConfig } from '../../config/types.ts';
+import { LEGACY_TYPES, type DataCollectorSinkConfig } from '../../config/types.ts';
 import { backoffDelay, parseRetryAfter } from '../../util/backoff.ts';
 import type { SpoolRecord } from '../../spool/spool.ts';
 import { SigningClock } from '../../util/signing-clock.ts';
@@ -218,6 +218,9 @@ export function createDataCollectorSink(cfg: DataCollectorSinkConfig, observer: 
   return {
     name: cfg.name ?? 'dataCollector',
     targetKind: 'table',
+    // darktrace_model_alerts_CL holds the four alert types Darktrace pushes; the activity streams
+    // exist only as Custom-Darktrace* streams, so in a dual run they are not for this sink.
+    accepts: (type) => LEGACY_TYPES.includes(type),
     targetOf: () => table,
     async deliver(records, onOutcome, signal) {
       const emit = async (o: SinkOutcome) => {

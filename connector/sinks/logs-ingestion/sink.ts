@@ -192,6 +192,8 @@ export function createLogsIngestionSink(cfg: LogsIngestionSinkConfig, observer: 
   return {
     name: cfg.name ?? 'logsIngestion',
     targetKind: 'stream',
+    // Every type has its stream (cfg.streams covers all seven).
+    accepts: () => true,
     targetOf: streamOf,
     async deliver(records, onOutcome, signal) {
       const entries: Entry[] = records.map((rec) => {

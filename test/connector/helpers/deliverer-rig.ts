@@ -16,7 +16,7 @@ export const spoolEntries = (from: number, n: number) =>
 
 /** A sink whose `deliver` the test writes; `check` and `close` do nothing. */
 export function fakeSink(deliver: (records: SpoolRecord[], settle: (o: SinkOutcome) => void | Promise<void>) => Promise<void>): Sink {
-  return { name: 'fake', targetKind: 'stream', targetOf: () => 'fake', deliver, async check() {}, async close() {} };
+  return { name: 'fake', targetKind: 'stream', accepts: () => true, targetOf: () => 'fake', deliver, async check() {}, async close() {} };
 }
 
 export function delivererRig(sink: Sink, o: { maxBatchRecords?: number; pauseMs?: number; state?: string; segmentBytes?: number; deliverer?: Partial<DelivererOptions> } = {}) {
