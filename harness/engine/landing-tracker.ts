@@ -16,7 +16,12 @@ export interface SinkLanding {
   enabled: boolean;
 }
 
-/** The tables a sink writes the alerts to. */
+/**
+ * The tables a sink writes the alerts to. The activity streams (RESPOND actions, ASM, email releases)
+ * are not tracked here — the harness counts no ground truth for them — and reach only a Logs
+ * Ingestion sink (a Data Collector sink skips them); scenarios judge them by queries, e.g.
+ * migration-dual-run-activity: rows in their Darktrace*_CL tables, none in the legacy table.
+ */
 function sinkTables(sink: Sink): string[] {
   return sink === 'dataCollector' ? [LEGACY_TABLE] : Object.values(STREAM_TABLE);
 }
