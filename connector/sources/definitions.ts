@@ -4,10 +4,16 @@ import { arrayOf, type DarktraceClient } from '../darktrace/client.ts';
 import { isObject } from '../intake/fields.ts';
 import type { SourceDefinition } from './poller.ts';
 
+/** The longest window the model breach source asks for: one year, the API's limit per response. */
+export const MODEL_BREACH_MAX_WINDOW_MS = 365 * 86_400_000;
+
 export function modelBreachesSource(client: DarktraceClient, filters: FiltersConfig): SourceDefinition {
   return {
     name: 'modelbreaches',
     type: 'Policy Breach',
+    // "model alerts are pulled from beginning of memory with a limit of one year per response" (§2.1);
+    // the simulator applies the limit to any window, as the real API may.
+    maxWindowMs: MODEL_BREACH_MAX_WINDOW_MS,
     async fetch({ startMs, endMs }, signal, keep = () => true) {
       const params: Array<[string, string | number]> = [
         ['starttime', startMs],

@@ -19,6 +19,8 @@ import type { AlertIngest } from '../intake/ingest.ts';
 export interface SourceDefinition {
   name: string;
   type: AlertType;
+  /** The longest window one fetch may ask for (the API answers no more); a longer span is read in consecutive windows, one poll each, without waiting. */
+  maxWindowMs?: number;
   /**
    * The alerts of the window that `keep` accepts (all when it is absent). `keep` is called once per
    * alert as the response streams in, so alerts already seen are never held in memory.
@@ -92,7 +94,9 @@ export class Poller {
     while (!signal.aborted) {
       let delay = this.o.poll.intervalMs;
       try {
-        await this.pollOnce(signal);
+        const { behind } = await this.pollOnce(signal);
+        // A span longer than one window (a first run's lookback, a long outage) is read window by window, without waiting.
+        if (behind) delay = 0;
         this.status.consecutiveFailures = 0;
         this.status.lastSuccess = new Date().toISOString();
       } catch (err) {
@@ -107,16 +111,23 @@ export class Poller {
           kind === 'disk-full' ? 'disk full: alerts not spooled, checkpoint not advanced; backing off' : 'darktrace poll failed; backing off');
         this.o.events.emit('source-error', { source: this.def.name, kind, message: (err as Error).message });
       }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        void sleep(delay, signal).then(resolve);
-      });
-      this.wake = undefined;
+      await this.waitOrWake(delay, signal);
     }
   }
 
+  /** Waits `ms`, or until pollNow() or stop(); the timer and listeners go with the wait (pollNow() used to leave one of each behind). */
+  private async waitOrWake(ms: number, signal: AbortSignal): Promise<void> {
+    const wait = new AbortController();
+    const end = () => wait.abort();
+    signal.addEventListener('abort', end, { once: true });
+    this.wake = end;
+    await sleep(ms, wait.signal);
+    signal.removeEventListener('abort', end);
+    this.wake = undefined;
+  }
+
   /** One poll: fetch, dedupe, ingest, checkpoint. Exposed for tests. */
-  async pollOnce(signal: AbortSignal = new AbortController().signal): Promise<{ fetched: number; fresh: number }> {
+  async pollOnce(signal: AbortSignal = new AbortController().signal): Promise<{ fetched: number; fresh: number; behind: boolean }> {
     const wallNow = await this.now(signal);
     if (!this.checkpoint) {
       this.checkpoint = { version: 1, endMs: wallNow - this.o.poll.initialLookbackMs, seen: {}, spoolSeq: 0 };
@@ -128,7 +139,11 @@ export class Poller {
     // A clock read truncated (the appliance's /status time: to the second, or the minute) may be up to
     // a unit behind the true now: the window reaches to the end of that unit, while the checkpoint
     // below stays at the reading, so it is never ahead of the true now.
-    const endMs = wallNow + this.o.poll.lookaheadMs + Math.max(0, (this.o.clockResolutionMs ?? 0) - 1);
+    const reach = wallNow + this.o.poll.lookaheadMs + Math.max(0, (this.o.clockResolutionMs ?? 0) - 1);
+    // A source whose API answers at most so much time per response (model breaches: a year) reads a
+    // longer span window by window; one long window would silently lose the rest.
+    const endMs = Math.min(reach, startMs + (this.def.maxWindowMs ?? Infinity));
+    const behind = endMs < wallNow;
     let fetched = 0;
     let duplicates = 0;
     const returned = new Set<string>();
@@ -155,6 +170,6 @@ export class Poller {
     this.checkpoint = { version: 1, endMs: Math.min(endMs, wallNow), seen: Object.fromEntries(this.seen), spoolSeq: this.o.spool.lastSeq };
     this.store.save(this.checkpoint);
     this.o.events.emit('checkpoint', { source: this.def.name, endMs: this.checkpoint.endMs, fetched, fresh: fresh.length });
-    return { fetched, fresh: fresh.length };
+    return { fetched, fresh: fresh.length, behind };
   }
 }

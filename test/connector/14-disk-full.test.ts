@@ -154,9 +154,10 @@ describe('disk full', () => {
     }), { logger: silentLogger() });
     const checkpointFile = join(state, 'checkpoints', 'modelbreaches.json');
     try {
-      const firstPoll = waitForEvent(c.events, 'checkpoint');
+      // The first run reads its ten-year lookback a year at a time: wait until it has caught up.
+      const firstPoll = waitForEvent<{ endMs: number }>(c.events, 'checkpoint', (e) => e.endMs >= Date.now() - 60_000);
       await c.start();
-      await firstPoll; // an empty window, checkpointed
+      await firstPoll; // empty windows, checkpointed
       const before = readFileSync(checkpointFile, 'utf8');
       await disk.fill();
       dt.breaches.push(modelBreach({ pbid: 501, time: Date.now() - 1000, creationTime: Date.now() - 1000 }));
