@@ -10,7 +10,7 @@ export const SLOW_TESTS = [
   'test/harness/scenarios-*.test.ts',
   'test/harness/12-every-stream-scenario.test.ts',
   'test/harness/11-content-check.test.ts',
-  'test/harness/11-content-check-scenario.test.ts',
+  'test/harness/11-content-tour.test.ts',
   // Whole scenario runs and CLI processes (the demo through `dtlab run`, `dtlab up`, the mock's CLI):
   // npm test measured 321 s with them on a quiet 2-core machine, over the five-minute budget.
   'test/harness/cli-run.test.ts',

@@ -66,6 +66,7 @@ export async function startSimulator(s: Scenario, clockStart: number, push?: Pus
     backfill: 0,
     rates: perHour(s),
     ...(s.world.users ? { users: s.world.users } : {}),
+    ...(s.asmFindings === undefined ? {} : { asmPerHour: s.asmFindings * 3600 }),
     // Real and accelerated clocks are stepped by the harness from wall time about every 50 ms; a step
     // that lands late because the loop was blocked must publish its records as created now, not in
     // the past behind the connector's poll overlap (docs/reference/simulator.md, "Late insertion").

@@ -333,6 +333,7 @@ function normalise(s: ScenarioInput, file: string): Scenario {
     durationMs: durationMs(s.duration),
     drainTimeoutMs: s.drainTimeout === undefined ? 60_000 : durationMs(s.drainTimeout),
     rates: Object.fromEntries(Object.entries(s.traffic?.rates ?? {}).map(([k, v]) => [k, ratePerSecond(v)])),
+    ...(s.traffic?.asmFindings === undefined ? {} : { asmFindings: ratePerSecond(s.traffic.asmFindings) }),
     bursts: (s.traffic?.bursts ?? []).map((b) => ({ atMs: durationMs(b.at), type: b.type, count: b.count })),
     stories: (s.traffic?.stories ?? []).map((b) => ({ atMs: durationMs(b.at), story: b.story, params: b.params ?? {} })),
     malformed: (s.traffic?.malformed ?? []).map((b) => ({ atMs: durationMs(b.at), count: b.count, kind: b.kind ?? 'bad-types' })),

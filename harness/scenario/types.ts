@@ -178,6 +178,8 @@ export interface ScenarioInput {
   drainTimeout?: DurationInput;
   traffic?: {
     rates?: Partial<Record<AlertType, RateInput>>;
+    /** New attack surface findings (polled by a connector with `poll.sources.asm`); the simulator's default is 2/h. */
+    asmFindings?: RateInput;
     bursts?: Array<{ at: DurationInput; type: AlertType; count: number }>;
     stories?: Array<{ at: DurationInput; story: string; params?: Record<string, unknown> }>;
     malformed?: Array<{ at: DurationInput; count: number; kind?: MalformedKind }>;
@@ -294,6 +296,8 @@ export interface Scenario {
   durationMs: number;
   drainTimeoutMs: number;
   rates: Partial<Record<AlertType, number>>;
+  /** New attack surface findings per second, when the scenario sets it. */
+  asmFindings?: number;
   bursts: Array<{ atMs: number; type: AlertType; count: number }>;
   stories: Array<{ atMs: number; story: string; params: Record<string, unknown> }>;
   malformed: Array<{ atMs: number; count: number; kind: MalformedKind }>;
