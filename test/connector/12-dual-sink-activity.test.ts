@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig } from '../../connector/config/load.ts';
+import { resolveConfig } from '../../connector/config/load.ts';
+import { configIssues } from './helpers/config-issues.ts';
 import { LEGACY_TYPES, type AlertType } from '../../connector/config/types.ts';
 import { Deliverer } from '../../connector/delivery/deliverer.ts';
 import { typeOfKey } from '../../connector/intake/identity.ts';
@@ -28,15 +29,7 @@ const li = (name: string, over: Record<string, unknown> = {}) => ({
 });
 const activity = { poll: { sources: { responseActions: true, asm: true, emailRelease: true } } };
 
-function issues(raw: unknown): string[] {
-  try {
-    resolveConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
-    throw err;
-  }
-  return [];
-}
+const issues = configIssues;
 
 describe('config: activity sources with several sinks', () => {
   it('are accepted when a sink is logsIngestion, enabled or not', () => {

@@ -2,20 +2,13 @@
 // still loading unchanged as one sink.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, resolveConfig } from '../../connector/config/load.ts';
+import { loadConfigFile, resolveConfig } from '../../connector/config/load.ts';
+import { configIssues } from './helpers/config-issues.ts';
 import { DT_TOKENS, PRIMARY, WS } from './helpers/connector-env.ts';
 
 const dc = (over: Record<string, unknown> = {}) => ({ workspaceId: WS, sharedKey: PRIMARY, endpoint: 'http://127.0.0.1:1', ...over });
 const base = { darktrace: { url: 'http://127.0.0.1:2', ...DT_TOKENS }, state: '/tmp/x' };
-function issues(raw: unknown): string[] {
-  try {
-    resolveConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
-    throw err;
-  }
-  return [];
-}
+const issues = configIssues;
 
 describe('sinks: in the connector config', () => {
   it('the dual-run example loads as two sinks, each named, enabled, with its own mode', () => {

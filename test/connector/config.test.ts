@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, resolveConfig } from '../../connector/config/load.ts';
+import { loadConfigFile } from '../../connector/config/load.ts';
+import { configIssues } from './helpers/config-issues.ts';
 
 const KEY = 'SERsIYhgMVlJB6uPsq49gCxNiruf6v0vhMYE+lfzbSGcXjdViZdV/e5pEMTYtw9f8SkVLf4LFlLCc2KxtRZfCA==';
 const valid = () => ({
@@ -12,15 +13,7 @@ const valid = () => ({
   state: '/tmp/x',
 });
 
-function issues(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    resolveConfig(raw, { env });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
-    throw err;
-  }
-  return [];
-}
+const issues = configIssues;
 
 describe('config errors name the key path and the reason', () => {
   it('missing required keys', () => {
