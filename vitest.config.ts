@@ -27,17 +27,41 @@ export const SLOW_TESTS = [
   'test/query/web-page.test.ts',
 ];
 
+/**
+ * Files that replace a module with vi.mock (node:fs for the disk-full tests): a module is only
+ * replaced for the file that loads it first, so these get a fresh module graph each.
+ */
+export const ISOLATED_TESTS = [
+  'test/connector/12-parked-disk-full.test.ts',
+  'test/connector/14-chaos-spool-disk-full.test.ts',
+  'test/connector/14-disk-full.test.ts',
+  'test/connector/4-spool-failed-append.test.ts',
+];
+
+/** Settings both configs share (vitest.slow.config.ts too). */
+export const COMMON = {
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  // Services bind real ports and DuckDB uses native threads: forks isolate them cleanly.
+  pool: 'forks' as const,
+  // Two test files at a time on this 2-core machine (vitest's default is cores − 1): most files
+  // wait on sockets and child processes, and no test may depend on timing, so a busy machine
+  // changes how long the suite takes, never what it finds.
+  maxWorkers: 2,
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', ...SLOW_TESTS],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    // Services bind real ports and DuckDB uses native threads: forks isolate them cleanly.
-    pool: 'forks',
-    // Two test files at a time on this 2-core machine (vitest's default is cores − 1): most files
-    // wait on sockets and child processes, and no test may depend on timing, so a busy machine
-    // changes how long the suite takes, never what it finds.
-    maxWorkers: 2,
+    ...COMMON,
+    projects: [
+      {
+        extends: true,
+        // Test files in one worker share its loaded modules (isolate: false): loading the lab's
+        // modules again for each of ~150 files cost three of the suite's five minutes. Every test
+        // starts its own servers on free ports and closes them, so no state crosses files.
+        test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...SLOW_TESTS, ...ISOLATED_TESTS], isolate: false },
+      },
+      { extends: true, test: { name: 'isolated', include: ISOLATED_TESTS, exclude: ['**/node_modules/**', ...SLOW_TESTS] } },
+    ],
   },
 });

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
-import base, { SLOW_TESTS } from './vitest.config.ts';
+import { COMMON, SLOW_TESTS } from './vitest.config.ts';
 
 // The slow end-to-end files alone (see SLOW_TESTS): `npm run test:slow`, run by `.ci/run` after the suite.
 export default defineConfig({
-  test: { ...base.test, include: SLOW_TESTS, exclude: ['**/node_modules/**'] },
+  test: { ...COMMON, include: SLOW_TESTS, exclude: ['**/node_modules/**'] },
 });
