@@ -28,10 +28,13 @@ export const SLOW_TESTS = [
 ];
 
 /**
- * Files that replace a module with vi.mock (node:fs for the disk-full tests): a module is only
- * replaced for the file that loads it first, so these get a fresh module graph each.
+ * Files that change process-wide behaviour, run each in a fresh process: those that replace a module
+ * with vi.mock (node:fs for the disk-full tests: a module is only replaced for the file that loads it
+ * first) and those that load nock, which patches node:http for the rest of the process (a TLS test
+ * that ran after them in the same worker got nock's mock socket, without getPeerCertificate).
  */
 export const ISOLATED_TESTS = [
+  'test/nock/*.test.ts',
   'test/connector/12-parked-disk-full.test.ts',
   'test/connector/14-chaos-spool-disk-full.test.ts',
   'test/connector/14-disk-full.test.ts',
